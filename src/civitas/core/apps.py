@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "civitas.core"
+    label = "core"
+    verbose_name = _("Platform core")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import audit, nav, periodic_jobs, permissions, signals  # noqa: F401
+
+        permissions.register_core_permissions()
+        nav.register_core_entries()
+        audit.register_models()

@@ -1,0 +1,73 @@
+"""The action journal service: the only writer of JournalEntry."""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models.journal import GENESIS, JournalEntry
+
+# Arbitrary constant key for the PostgreSQL advisory lock serialising the chain.
+_ADVISORY_KEY = 0x43495649  # "CIVI"
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    action: str,
+    *,
+    request=None,
+    actor=None,
+    obj=None,
+    details=None,
+    object_type="",
+    object_id="",
+    object_repr="",
+) -> JournalEntry:
+    """Append one entry to the hash chain. Safe with several processes writing at once."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    if obj is not None:
+        object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:254]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_KEY])
+        # On SQLite the IMMEDIATE transaction already serialises writers.
+        last = JournalEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        entry = JournalEntry(
+            created_at=timezone.now(),
+            actor_id=getattr(actor, "pk", None),
+            actor_repr=(getattr(actor, "email", "") or str(actor or "system"))[:254],
+            ip=client_ip(request),
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_repr=object_repr,
+            details=details or {},
+            prev_hash=last or GENESIS,
+        )
+        # Round-trip the timestamp precision the database keeps (microseconds).
+        entry.hash = entry.compute_hash()
+        entry.save()
+    return entry
+
+
+def verify() -> tuple[int, JournalEntry | None, str]:
+    """Walk the chain in id order. Returns (entries checked, first bad entry, reason)."""
+    prev = GENESIS
+    count = 0
+    for entry in JournalEntry.objects.order_by("id").iterator(chunk_size=2000):
+        if entry.prev_hash != prev:
+            return count, entry, "prev_hash does not match the previous entry"
+        if entry.compute_hash() != entry.hash:
+            return count, entry, "content does not match its hash"
+        prev = entry.hash
+        count += 1
+    return count, None, ""

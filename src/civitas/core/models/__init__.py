@@ -1,0 +1,16 @@
+from .journal import JournalEntry, LoginEvent
+from .org import Organisation, Unit
+from .periodic import PeriodicRun
+from .roles import Role, RoleAssignment
+from .users import User
+
+__all__ = [
+    "JournalEntry",
+    "LoginEvent",
+    "Organisation",
+    "PeriodicRun",
+    "Role",
+    "RoleAssignment",
+    "Unit",
+    "User",
+]

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from .backoffice import views as bo
+from .views import area
+
+app_name = "core"
+
+urlpatterns = [
+    path("espace/", area.area_home, name="area_home"),
+    path("espace/redirection/", area.home_after_login, name="home_after_login"),
+    path("espace/supprimer-mon-compte/", area.delete_account, name="delete_account"),
+    path("backoffice/", bo.home, name="backoffice_home"),
+    path("backoffice/journal/", bo.journal_list, name="journal"),
+    path("backoffice/journal/export.csv", bo.journal_export, name="journal_export"),
+    path("backoffice/historique/", bo.changes, name="changes"),
+    path("backoffice/connexions/", bo.login_journal, name="login_journal"),
+    path("backoffice/utilisateurs/", bo.users, name="users"),
+    path("backoffice/utilisateurs/nouveau/", bo.user_create, name="user_create"),
+    path("backoffice/utilisateurs/<int:pk>/", bo.user_detail, name="user_detail"),
+    path(
+        "backoffice/affectations/<int:pk>/retirer/", bo.assignment_revoke, name="assignment_revoke"
+    ),
+    path("backoffice/roles/", bo.roles, name="roles"),
+    path("backoffice/roles/nouveau/", bo.role_edit, name="role_create"),
+    path("backoffice/roles/<int:pk>/", bo.role_edit, name="role_edit"),
+    path("backoffice/organisation/", bo.organisation, name="organisation"),
+]

@@ -1,0 +1,75 @@
+"""Participant area: what every logged-in person has (profile, security, deletion)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import journal
+from ..middleware import has_mfa
+from ..models import User
+from ..permissions import is_backoffice_user, login_required
+
+
+@login_required
+def home_after_login(request):
+    if is_backoffice_user(request.user):
+        return redirect("core:backoffice_home")
+    return redirect("core:area_home")
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "language"]
+
+
+@login_required
+def area_home(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        response = redirect("core:area_home")
+        from django.conf import settings
+
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, request.user.language, samesite="Lax", httponly=True
+        )
+        return response
+    return render(
+        request,
+        "core/area/home.html",
+        {"form": form, "has_mfa": has_mfa(request.user)},
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Your password, to confirm"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError(gettext_lazy("The password is not correct."))
+        return ""
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        journal.record("account.deleted_by_owner", request=request, obj=user)
+        logout(request)
+        user.delete()
+        messages.success(request, _("Your account and its personal data have been deleted."))
+        return redirect("/")
+    return render(request, "core/area/delete_account.html", {"form": form})

@@ -1,0 +1,93 @@
+import shutil
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language as django_set_language
+
+from .. import metrics
+from ..permissions import has_perm, permission_required, public
+
+
+@public
+def set_language(request):
+    return django_set_language(request)
+
+
+@public
+@never_cache
+def health(request):
+    """Liveness and readiness: database, task backlog, disk. 200 if all ok, else 503."""
+    checks = {}
+    ok = True
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+        checks["database"] = {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:
+        ok = False
+        checks["database"] = {"ok": False, "error": type(exc).__name__}
+    try:
+        from django_tasks_db.models import DBTaskResult
+
+        backlog = DBTaskResult.objects.ready().count()
+        backlog_ok = backlog <= settings.CIVITAS_HEALTH_MAX_TASK_BACKLOG
+        checks["tasks"] = {"ok": backlog_ok, "backlog": backlog}
+        ok &= backlog_ok
+    except Exception as exc:
+        ok = False
+        checks["tasks"] = {"ok": False, "error": type(exc).__name__}
+    usage = shutil.disk_usage(settings.MEDIA_ROOT if settings.MEDIA_ROOT.exists() else "/")
+    free_mb = usage.free // (1024 * 1024)
+    disk_ok = free_mb >= settings.CIVITAS_HEALTH_MIN_FREE_DISK_MB
+    checks["disk"] = {"ok": disk_ok, "free_mb": free_mb}
+    ok &= disk_ok
+    return JsonResponse(
+        {"status": "ok" if ok else "error", "time": timezone.now().isoformat(), "checks": checks},
+        status=200 if ok else 503,
+    )
+
+
+def _metrics_response():
+    return HttpResponse(metrics.render(), content_type="text/plain; version=0.0.4")
+
+
+@never_cache
+def metrics_view(request):
+    """Prometheus metrics: a bearer token (scraper) or the core.view_metrics permission."""
+    token = settings.CIVITAS_METRICS_TOKEN
+    auth = request.META.get("HTTP_AUTHORIZATION", "")
+    if token and auth == f"Bearer {token}":
+        return _metrics_response()
+    return _metrics_with_permission(request)
+
+
+@permission_required("core.view_metrics")
+def _metrics_with_permission(request):
+    return _metrics_response()
+
+
+metrics_view.civitas_access = _metrics_with_permission.civitas_access
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # Rendered with the request so the page follows the visitor's language; no stack trace.
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        return HttpResponse("Erreur interne / Internal error", status=500)
+
+
+def can(user, codename, obj=None):
+    return has_perm(user, codename, obj)
