@@ -264,8 +264,8 @@ def _is_principal(user):
     return RoleAssignment.objects.filter(user=user, role__code=Role.PRINCIPAL_ADMIN).exists()
 
 
-@require_POST
 @permission_required("core.manage_administrators")
+@require_POST
 def assignment_revoke(request, pk):
     assignment = get_object_or_404(RoleAssignment.objects.select_related("role", "user"), pk=pk)
     if assignment.role.is_principal and (

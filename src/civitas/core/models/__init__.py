@@ -1,3 +1,4 @@
+from .jobs import JobProgress
 from .journal import JournalEntry, LoginEvent
 from .org import Organisation, Unit
 from .periodic import PeriodicRun
@@ -5,6 +6,7 @@ from .roles import Role, RoleAssignment
 from .users import User
 
 __all__ = [
+    "JobProgress",
     "JournalEntry",
     "LoginEvent",
     "Organisation",

@@ -1,0 +1,32 @@
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+
+from ..models import JobProgress
+from ..permissions import login_required
+
+
+def _own_job(request, pk):
+    job = get_object_or_404(JobProgress, pk=pk)
+    if job.owner_id != request.user.pk and not request.user.is_superuser:
+        raise Http404
+    return job
+
+
+@login_required
+def job_status(request, pk):
+    """The progress bar of one of the user's jobs (HTMX polls this fragment)."""
+    job = _own_job(request, pk)
+    template = "core/includes/job_progress.html" if request.htmx else "core/job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def job_download(request, pk):
+    job = _own_job(request, pk)
+    if not job.result_file:
+        raise Http404
+    return FileResponse(
+        job.result_file.open("rb"),
+        as_attachment=True,
+        filename=job.result_file.name.rsplit("/", 1)[-1],
+    )

@@ -1,0 +1,115 @@
+"""Shared fixtures: one user per role, logged-in clients, PostgreSQL detection."""
+
+import os
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.db import connection
+
+PASSWORD = "Correct-Horse-Battery-42"
+
+# Playwright's sync API runs an event loop in the main thread; Django must not refuse ORM
+# calls made from the test body in that state.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    on_pg = os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords and not on_pg:
+            item.add_marker(skip_pg)
+
+
+def make_user(email, *, role_code=None, scope=("organisation", 1), mfa=True, **extra):
+    from civitas.core.models import Role, RoleAssignment, User
+
+    user = User.objects.create_user(email, PASSWORD, full_name=email.split("@")[0], **extra)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    if role_code:
+        RoleAssignment.objects.create(
+            user=user,
+            role=Role.objects.get(code=role_code),
+            scope_type=scope[0],
+            scope_id=scope[1],
+        )
+    if mfa and role_code:
+        add_totp(user)
+    return user
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def add_totp(user, secret=TOTP_SECRET):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+    return Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+
+
+def totp_code(secret=TOTP_SECRET):
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def org(db):
+    from civitas.core.models import Organisation
+
+    return Organisation.get()
+
+
+@pytest.fixture
+def unit_tree(db):
+    from civitas.core.models import Unit
+
+    root = Unit.objects.create(name="Direction générale")
+    north = Unit.objects.create(name="Territoire Nord", kind="territory", parent=root)
+    south = Unit.objects.create(name="Territoire Sud", kind="territory", parent=root)
+    return {"root": root, "north": north, "south": south}
+
+
+@pytest.fixture
+def secondary_role(db):
+    from civitas.core.models import Role
+
+    return Role.objects.create(
+        code="journal_reader",
+        name="Gestionnaire (journal)",
+        permissions=["core.access_backoffice", "core.view_journal"],
+    )
+
+
+@pytest.fixture
+def users(db, org, secondary_role):
+    """anonymous (None), participant (no role), secondary admin, principal admin."""
+    return {
+        "anonymous": None,
+        "participant": make_user("participant@example.org"),
+        "secondary": make_user("secondary@example.org", role_code="journal_reader"),
+        "principal": make_user("principal@example.org", role_code="principal_admin"),
+    }
+
+
+@pytest.fixture
+def client_for(client, users):
+    """client_for("principal") -> a client logged in as that role (MFA already passed)."""
+    from django.test import Client
+
+    def make(role):
+        c = Client()
+        if users[role] is not None:
+            c.force_login(users[role])
+        return c
+
+    return make
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"

@@ -1,0 +1,17 @@
+def url_samples():
+    from civitas.core import jobs
+    from civitas.core.models import Role, RoleAssignment, User
+
+    owner = User.objects.get(email="participant@example.org")
+    job = jobs.create("sample", "Sample job", owner=owner)
+    jobs.finish(job.pk, file_name="sample.csv", content=b"a;b\n")
+    role = Role.objects.create(code="sample", name="Sample", permissions=["core.view_journal"])
+    target = User.objects.get(email="secondary@example.org")
+    assignment = RoleAssignment.objects.filter(user=target).first()
+    return {
+        "core:job_status": {"pk": job.pk},
+        "core:job_download": {"pk": job.pk},
+        "core:user_detail": {"pk": target.pk},
+        "core:assignment_revoke": {"pk": assignment.pk},
+        "core:role_edit": {"pk": role.pk},
+    }
