@@ -115,7 +115,7 @@ def outcome(response):
 def test_role_url_matrix(client_for, users, unit_tree):
     samples = load_samples()
     failures, checked = [], 0
-    for route, name, cb in first_party():
+    for _route, name, cb in first_party():
         access = view_access(cb)
         if name is None:
             continue
