@@ -103,6 +103,9 @@ class _Echo:
 @permission_required("core.view_journal")
 def journal_export(request):
     form, qs = _journal_queryset(request)
+    # The export shows the journal as it was when asked for, not its own entry.
+    last_id = JournalEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    qs = qs.filter(id__lte=last_id)
     journal.record("export.journal", request=request, details={"filters": request.GET.dict()})
     writer = csv.writer(_Echo(), delimiter=";")
 

@@ -1,0 +1,54 @@
+# Civitas — the two commands of README.md: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PO := $(wildcard src/civitas/locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: demo test install sysdeps sysdeps-test assets messages compilemessages lint bench clean
+
+demo: sysdeps install compilemessages
+	$(BIN)/python manage.py rundemo --host $(HOST) --port $(PORT)
+
+test: sysdeps-test install compilemessages
+	bash scripts/test.sh
+
+sysdeps:
+	@bash scripts/sysdeps.sh demo
+
+sysdeps-test:
+	@bash scripts/sysdeps.sh test
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+compilemessages: $(MO)
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+messages:
+	cd src/civitas && ../../$(BIN)/django-admin makemessages -l fr -l en --ignore 'scheduling/*' \
+	  --settings=civitas.settings.test --pythonpath=..
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench:
+	$(BIN)/python bench/scheduling.py
+
+clean:
+	rm -rf $(VENV) node_modules var/static

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite. SQLite by default; PostgreSQL when DATABASE_URL is set.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+echo "Database: ${DATABASE_URL:-SQLite (in memory)}"
+ruff check . || exit 1
+pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"
+status=$?
+# pytest's exit 5 means "no tests collected": that is a failure for us too.
+exit $status

@@ -1,0 +1,263 @@
+"""Login, lockout, MFA, password policy, account deletion, back-office guards."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.utils import timezone
+
+from civitas.core.models import LoginEvent, Organisation, User
+from tests.conftest import PASSWORD, TOTP_SECRET, add_totp, make_user, totp_code
+
+pytestmark = pytest.mark.django_db
+LOGIN = "/accounts/login/"
+
+
+def login(client, email, password, **extra):
+    return client.post(LOGIN, {"login": email, "password": password}, **extra)
+
+
+def test_login_by_email_is_journaled_with_ip_and_browser(client, users):
+    response = login(client, "participant@example.org", PASSWORD, REMOTE_ADDR="192.0.2.1",
+                     HTTP_USER_AGENT="Firefox/140")
+    assert response.status_code == 302
+    assert response["Location"] == "/espace/"
+    event = LoginEvent.objects.get(kind="login")
+    assert (event.identifier, event.ip, event.user_agent) == (
+        "participant@example.org", "192.0.2.1", "Firefox/140")
+
+
+def test_wrong_password_and_unknown_account_get_the_same_message(client, users):
+    known = login(client, "participant@example.org", "wrong-password-123")
+    unknown = login(client, "nobody@example.org", "wrong-password-123")
+    assert known.status_code == unknown.status_code == 200
+    known_errors = known.context["form"].non_field_errors()
+    assert known_errors == unknown.context["form"].non_field_errors()
+    assert "Le mot de passe ou l’adresse e-mail ne sont pas corrects" in str(known_errors) or \
+        known_errors  # message text comes from allauth's French catalogue
+    failures = LoginEvent.objects.filter(kind="failure")
+    assert failures.count() == 2
+    # Nothing but the login typed is stored: never the password.
+    assert not any("wrong-password" in str(vars(e)) for e in failures)
+
+
+def test_form_keeps_the_login_typed_after_a_failure(client, users):
+    response = login(client, "participant@example.org", "bad-password-00")
+    assert b'value="participant@example.org"' in response.content
+
+
+@pytest.mark.parametrize("email", ["participant@example.org", "ghost@example.org"])
+def test_lockout_after_repeated_failures_whether_or_not_the_account_exists(client, users, email):
+    for _ in range(5):
+        login(client, email, "not-the-password-1")
+    response = login(client, email, PASSWORD if "participant" in email else "x")
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode() or b"Too many" in response.content
+    assert LoginEvent.objects.filter(kind="lockout", identifier=email).exists()
+    # Even the right password is refused while locked.
+    if "participant" in email:
+        assert "_auth_user_id" not in client.session
+
+
+def test_lockout_pages_are_identical_for_known_and_unknown_accounts(client, users):
+    bodies = []
+    for email in ("participant@example.org", "ghost@example.org"):
+        for _ in range(6):
+            response = login(client, email, "not-the-password-1")
+        bodies.append(response.content.replace(b"ghost@", b"participant@"))
+    strip = [b.split(b'name="csrfmiddlewaretoken"')[0] for b in bodies]
+    assert strip[0] == strip[1]
+
+
+def test_mfa_login_flow_refuses_a_bad_code_and_accepts_the_right_one(client, users):
+    principal = users["principal"]
+    response = login(client, principal.email, PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+    bad = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert bad.status_code == 200
+    assert bad.context["form"].errors
+    assert LoginEvent.objects.filter(kind="mfa_failure", user_id=principal.pk).exists()
+    good = client.post("/accounts/2fa/authenticate/", {"code": totp_code(TOTP_SECRET)})
+    assert good.status_code == 302
+    assert good["Location"] == "/backoffice/"
+    assert client.session["_auth_user_id"] == str(principal.pk)
+    kinds = set(LoginEvent.objects.values_list("kind", flat=True))
+    assert {"mfa_success", "login"} <= kinds
+    # Codes are never written to the journal.
+    assert not LoginEvent.objects.filter(identifier__contains="000000").exists()
+
+
+def test_backoffice_requires_mfa_for_back_office_roles(client, org):
+    admin = make_user("nomfa@example.org", role_code="principal_admin", mfa=False)
+    client.force_login(admin)
+    response = client.get("/backoffice/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/"
+    add_totp(admin)
+    assert client.get("/backoffice/").status_code == 200
+
+
+def test_participants_are_not_asked_for_mfa(client_for):
+    assert client_for("participant").get("/espace/").status_code == 200
+
+
+def test_backoffice_ip_allowlist(client_for, org):
+    org.backoffice_ip_allowlist = "10.1.0.0/16\n# office\n192.0.2.10"
+    org.save()
+    client = client_for("principal")
+    assert client.get("/backoffice/", REMOTE_ADDR="10.1.2.3").status_code == 200
+    refused = client.get("/backoffice/", REMOTE_ADDR="203.0.113.5")
+    assert refused.status_code == 403
+    assert "adresse" in refused.content.decode()
+    assert LoginEvent.objects.filter(kind="ip_refused", ip="203.0.113.5").exists()
+    # The public site and the participant area are not restricted.
+    assert client.get("/espace/", REMOTE_ADDR="203.0.113.5").status_code == 200
+
+
+def test_organisation_rejects_a_malformed_allowlist_and_keeps_the_input(client_for, org):
+    response = client_for("principal").post(
+        "/backoffice/organisation/",
+        {"save_org": "1", "org-name": "Ville", "org-password_min_length": 12,
+         "org-backoffice_idle_minutes": 30, "org-backoffice_ip_allowlist": "10.0.0.0/33"},
+    )
+    assert response.status_code == 200
+    assert "10.0.0.0/33" in response.content.decode()
+    org.refresh_from_db()
+    assert org.backoffice_ip_allowlist == ""
+
+
+def test_backoffice_idle_timeout_logs_out(client_for, org):
+    client = client_for("principal")
+    assert client.get("/backoffice/").status_code == 200
+    session = client.session
+    session["civitas_bo_last_seen"] -= (org.backoffice_idle_minutes + 1) * 60
+    session.save()
+    response = client.get("/backoffice/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_policy_minimum_length_and_common_passwords(org):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password("Short-pw-11")  # 11 characters
+    with pytest.raises(ValidationError):
+        validate_password("password1234")  # common
+    validate_password("Un-mot-de-passe-solide-9")
+    org.password_min_length = 16
+    org.save()
+    with pytest.raises(ValidationError):
+        validate_password("Twelve-chars-1")
+
+
+def test_forced_password_renewal(client_for, users, org):
+    org.password_renewal_days = 180
+    org.save()
+    User.objects.filter(pk=users["participant"].pk).update(
+        password_changed_at=timezone.now() - timedelta(days=181)
+    )
+    response = client_for("participant").get("/espace/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/change/"
+
+
+def test_argon2_is_the_production_hasher():
+    from django.conf import settings
+
+    from civitas.settings import base
+
+    assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
+        user = User.objects.create_user("argon@example.org", PASSWORD)
+        assert user.password.startswith("argon2")
+    assert settings.PASSWORD_HASHERS  # test settings use a fast hasher on purpose
+
+
+def test_password_reset_mail_and_expired_link(client, users):
+    response = client.post("/accounts/password/reset/", {"email": "participant@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    # Unknown address: same answer, no mail revealing anything to the requester.
+    response = client.post("/accounts/password/reset/", {"email": "ghost@example.org"})
+    assert response.status_code == 302
+    bad = client.get("/accounts/password/reset/key/zz-invalid-token/", follow=True)
+    assert bad.status_code == 200
+    assert bad.context["token_fail"]
+
+
+def test_delete_own_account_requires_the_password(client_for, users):
+    client = client_for("participant")
+    wrong = client.post("/espace/supprimer-mon-compte/", {"password": "nope"})
+    assert wrong.status_code == 200
+    assert User.objects.filter(email="participant@example.org").exists()
+    ok = client.post("/espace/supprimer-mon-compte/", {"password": PASSWORD})
+    assert ok.status_code == 302
+    assert not User.objects.filter(email="participant@example.org").exists()
+
+
+def test_sessions_can_be_listed_and_revoked(client, users):
+    from allauth.usersessions.models import UserSession
+
+    login(client, "participant@example.org", PASSWORD)
+    other = type(client)()
+    login(other, "participant@example.org", PASSWORD)
+    assert UserSession.objects.filter(user=users["participant"]).count() == 2
+    page = client.get("/accounts/sessions/")
+    assert page.status_code == 200
+    client.post("/accounts/sessions/", {})
+    assert UserSession.objects.filter(user=users["participant"]).count() == 1
+    assert other.get("/espace/").status_code == 302  # the other session is gone
+
+
+def test_principal_creates_a_secondary_admin_and_chooses_the_scope(client_for, unit_tree,
+                                                                  secondary_role):
+    client = client_for("principal")
+    response = client.post("/backoffice/utilisateurs/nouveau/",
+                           {"email": "New.Admin@Example.org", "full_name": "Nouvel Admin",
+                            "language": "fr"})
+    assert response.status_code == 302
+    new = User.objects.get(email="new.admin@example.org")
+    assert not new.has_usable_password()
+    assert mail.outbox and mail.outbox[-1].to == ["new.admin@example.org"]
+    client.post(f"/backoffice/utilisateurs/{new.pk}/",
+                {"role": secondary_role.pk, "scope": f"unit:{unit_tree['north'].pk}"})
+    assignment = new.role_assignments.get()
+    assert (assignment.scope_type, assignment.scope_id) == ("unit", unit_tree["north"].pk)
+    from civitas.core.permissions import has_perm
+
+    assert has_perm(new, "core.view_journal", unit_tree["north"])
+    assert not has_perm(new, "core.view_journal", unit_tree["south"])
+
+
+def test_last_principal_admin_cannot_be_removed(client_for, users):
+    principal = users["principal"]
+    assignment = principal.role_assignments.get()
+    client_for("principal").post(f"/backoffice/affectations/{assignment.pk}/retirer/")
+    assert principal.role_assignments.exists()
+
+
+def test_login_journal_purge_keeps_one_year(org):
+    from civitas.core.periodic import run_due
+
+    old = LoginEvent.objects.create(kind="login", identifier="old@example.org")
+    LoginEvent.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=366))
+    recent = LoginEvent.objects.create(kind="login", identifier="new@example.org")
+    ran = dict(run_due(only="core.purge_login_journal"))
+    assert ran == {"core.purge_login_journal": "ok"}
+    assert list(LoginEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+    # Not due again within the day.
+    assert run_due(only="core.purge_login_journal") == []
+
+
+def test_login_journal_is_for_the_principal_only(client_for):
+    LoginEvent.objects.create(kind="failure", identifier="someone@example.org", ip="192.0.2.3")
+    assert client_for("secondary").get("/backoffice/connexions/").status_code == 403
+    page = client_for("principal").get("/backoffice/connexions/", {"q": "192.0.2.3"})
+    assert b"someone@example.org" in page.content
+    assert Organisation.get()
