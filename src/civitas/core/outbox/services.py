@@ -1,0 +1,644 @@
+"""Outbox services: the only code that creates, claims and updates messages.
+
+Life of a message: queue_* writes a row in state "queued" and, when the transaction
+commits, enqueues a background task that sends it. Sending first *claims* the row with a
+conditional UPDATE (queued|retrying -> sending): only one worker can win, so two workers
+never send the same message. A failure puts it in "retrying" with an exponential back-off
+(or "failed" after CIVITAS_OUTBOX_MAX_ATTEMPTS, or at once for a permanent refusal); the
+periodic job "outbox.retry_due" sends whatever is due, so delivery resumes after an outage
+even if the task queue lost its tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import mail, signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import conf, recipients, templates
+from .models import Mailing, Message, MessageTemplate, OptOut
+
+logger = logging.getLogger(__name__)
+
+State = Message.State
+UNSUBSCRIBE_SALT = "civitas.outbox.unsubscribe"
+PENDING_STATES = (State.QUEUED, State.RETRYING, State.SENDING)
+_PHONE = re.compile(r"^\+?[0-9]{6,15}$")
+
+
+# --- Queuing ------------------------------------------------------------------------------
+
+
+def _related(related) -> tuple[str, str]:
+    if related is None:
+        return "", ""
+    return f"{related._meta.app_label}.{related._meta.model_name}", str(related.pk)
+
+
+def _admin_addresses() -> list[str]:
+    addresses = conf.admin_cc()
+    if addresses:
+        return addresses
+    from civitas.core.models import Role, User
+
+    return list(
+        User.objects.filter(is_active=True, role_assignments__role__code=Role.PRINCIPAL_ADMIN)
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _default_language() -> str:
+    return (settings.LANGUAGE_CODE or "fr")[:2]
+
+
+def queue_email(
+    to,
+    subject,
+    body_text,
+    body_html="",
+    *,
+    cc_admins=False,
+    essential=True,
+    category="",
+    template_code="",
+    language="fr",
+    related=None,
+) -> Message:
+    """Record an e-mail (state queued) and send it in the background after commit.
+
+    `to` is an address (or a user: its e-mail is used). A non-essential message to someone
+    who opted out of `category` is kept in state "skipped" and not sent; non-essential
+    messages carry an unsubscribe link.
+    """
+    address = (getattr(to, "email", to) or "").strip()
+    related_type, related_id = _related(related)
+    msg = Message(
+        channel=Message.Channel.EMAIL,
+        to=address[:254],
+        subject=str(subject)[:255],
+        body_text=str(body_text),
+        body_html=str(body_html or ""),
+        template_code=template_code,
+        language=language or _default_language(),
+        category=category,
+        essential=essential,
+        related_type=related_type,
+        related_id=related_id,
+        next_attempt_at=timezone.now(),
+    )
+    if cc_admins:
+        msg.cc = ", ".join(a for a in _admin_addresses() if a.lower() != address.lower())
+    try:
+        validate_email(address)
+    except ValidationError:
+        msg.state = State.FAILED
+        msg.last_error = _("Invalid e-mail address: %(address)r") % {"address": address}
+        msg.next_attempt_at = None
+    if msg.state == State.QUEUED and not essential:
+        if is_opted_out(address, category):
+            msg.state = State.SKIPPED
+            msg.next_attempt_at = None
+        else:
+            _add_unsubscribe_footer(msg)
+    msg.save()
+    if msg.state == State.QUEUED:
+        schedule_send(msg.pk)
+    return msg
+
+
+def queue_sms(to_phone, text, *, essential=True, related=None, category="") -> Message:
+    """Record an SMS (state queued) and send it in the background after commit."""
+    phone = re.sub(r"[\s.\-()]", "", getattr(to_phone, "phone", to_phone) or "")
+    related_type, related_id = _related(related)
+    msg = Message(
+        channel=Message.Channel.SMS,
+        to=phone[:254],
+        body_text=str(text),
+        essential=essential,
+        category=category,
+        language=_default_language(),
+        related_type=related_type,
+        related_id=related_id,
+        next_attempt_at=timezone.now(),
+    )
+    if not _PHONE.match(phone):
+        msg.state = State.FAILED
+        msg.last_error = _("Invalid phone number: %(phone)r") % {"phone": phone}
+        msg.next_attempt_at = None
+    elif not essential and is_opted_out(phone, category):
+        msg.state = State.SKIPPED
+        msg.next_attempt_at = None
+    msg.save()
+    if msg.state == State.QUEUED:
+        schedule_send(msg.pk)
+    return msg
+
+
+def find_template(code, language, *, scope_type="organisation", scope_id=1, channel="email"):
+    """The administrator's version for the scope, else the organisation's, else None."""
+    scopes = [(scope_type, scope_id)]
+    if (scope_type, scope_id) != ("organisation", 1):
+        scopes.append(("organisation", 1))
+    for st, sid in scopes:
+        found = MessageTemplate.objects.filter(
+            code=code, scope_type=st, scope_id=sid, language=language, channel=channel
+        ).first()
+        if found:
+            return found
+    return None
+
+
+def common_context() -> dict:
+    from civitas.core.models import Organisation
+
+    return {"organisation": Organisation.get().name, "site_url": conf.site_url()}
+
+
+def render_template(
+    template_code,
+    context,
+    *,
+    language,
+    scope_type="organisation",
+    scope_id=1,
+    channel="email",
+) -> tuple[str, str]:
+    """(subject, body) rendered from the edited template, or the registered default."""
+    registered = templates.get(template_code)
+    ctx = {**common_context(), **(context or {})}
+    edited = find_template(
+        template_code, language, scope_type=scope_type, scope_id=scope_id, channel=channel
+    )
+    if edited is not None:
+        try:
+            return (
+                templates.render(edited.subject, ctx).strip(),
+                templates.render(edited.body, ctx),
+            )
+        except Exception:  # an edited template must never lose a message
+            logger.exception(
+                "edited template %s (%s) failed, using the default", edited.pk, language
+            )
+    subject, body = registered.default(language)
+    return templates.render(subject, ctx).strip(), templates.render(body, ctx)
+
+
+def queue_templated(
+    template_code,
+    to,
+    context,
+    *,
+    language=None,
+    scope_type="organisation",
+    scope_id=1,
+    channel="email",
+    essential=True,
+    cc_admins=False,
+) -> Message:
+    """Render the administrator-edited template (or the registered default) and queue it."""
+    language = language or getattr(to, "language", None) or _default_language()
+    if language not in templates.LANGUAGES:
+        language = _default_language()
+    ctx = dict(context or {})
+    category = "" if essential else template_code
+    if not essential:
+        address = getattr(to, "phone" if channel == "sms" else "email", to)
+        ctx.setdefault("unsubscribe_url", unsubscribe_url(address, category))
+    subject, body = render_template(
+        template_code,
+        ctx,
+        language=language,
+        scope_type=scope_type,
+        scope_id=scope_id,
+        channel=channel,
+    )
+    if channel == "sms":
+        return queue_sms(to, body, essential=essential, category=category)
+    return queue_email(
+        to,
+        subject,
+        body,
+        cc_admins=cc_admins,
+        essential=essential,
+        category=category,
+        template_code=template_code,
+        language=language,
+    )
+
+
+# --- Scheduling the send task ---------------------------------------------------------------
+
+
+class _Pending:
+    """Message ids queued in the current transaction; one task per batch after commit."""
+
+    def __init__(self):
+        self.ids: list[int] = []
+
+    def __call__(self):
+        ids, self.ids = self.ids, []
+        enqueue_batches(ids)
+
+
+def enqueue_batches(ids) -> int:
+    from .tasks import send_messages
+
+    ids = list(ids)
+    size = conf.batch_size()
+    for start in range(0, len(ids), size):
+        send_messages.enqueue(ids[start : start + size])
+    return len(ids)
+
+
+def schedule_send(pk: int) -> None:
+    """Enqueue the send task when the current transaction commits (batched per transaction)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        enqueue_batches([pk])
+        return
+    pending = getattr(connection, "_civitas_outbox_pending", None)
+    # The callback disappears from run_on_commit when its (savepoint) transaction rolls
+    # back; then a new one is needed.
+    if pending is None or not any(entry[1] is pending for entry in connection.run_on_commit):
+        pending = _Pending()
+        connection._civitas_outbox_pending = pending
+        transaction.on_commit(pending, robust=True)
+    pending.ids.append(pk)
+
+
+# --- Sending ------------------------------------------------------------------------------
+
+
+def _claim(pk, now=None) -> Message | None:
+    now = now or timezone.now()
+    won = (
+        Message.objects.filter(pk=pk, state__in=Message.CLAIMABLE)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    return Message.objects.get(pk=pk) if won else None
+
+
+def backoff(attempts: int) -> timedelta:
+    seconds = conf.retry_base() * (2 ** max(0, attempts - 1))
+    return timedelta(seconds=min(seconds, conf.retry_max()))
+
+
+def _error_text(exc) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _record_failure(msg: Message, exc, permanent=False) -> None:
+    now = timezone.now()
+    if permanent or msg.attempts >= conf.max_attempts():
+        state, next_at = State.FAILED, None
+    else:
+        state, next_at = State.RETRYING, now + backoff(msg.attempts)
+    Message.objects.filter(pk=msg.pk, state=State.SENDING).update(
+        state=state, last_error=_error_text(exc), next_attempt_at=next_at, claimed_at=None
+    )
+
+
+def _record_success(msg: Message, provider_id="") -> None:
+    Message.objects.filter(pk=msg.pk, state=State.SENDING).update(
+        state=State.SENT,
+        sent_at=timezone.now(),
+        next_attempt_at=None,
+        claimed_at=None,
+        provider_id=provider_id[:200],
+    )
+
+
+def _is_permanent(exc) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return isinstance(exc, ValueError | mail.BadHeaderError)
+
+
+def _is_connection_error(exc) -> bool:
+    return isinstance(exc, OSError | smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError)
+
+
+def build_email(msg: Message, connection=None) -> mail.EmailMultiAlternatives:
+    headers = {"X-Civitas-Message-Id": str(msg.pk)}
+    if not msg.essential:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url(msg.to, msg.category)}>"
+    email = mail.EmailMultiAlternatives(
+        subject=msg.subject.replace("\n", " ").replace("\r", " "),
+        body=msg.body_text,
+        to=[msg.to],
+        cc=msg.cc_list,
+        connection=connection,
+        headers=headers,
+    )
+    if msg.body_html:
+        email.attach_alternative(msg.body_html, "text/html")
+    return email
+
+
+def _send_emails(ids, counts) -> None:
+    connection = None
+    try:
+        for index, pk in enumerate(ids):
+            msg = _claim(pk)
+            if msg is None:
+                continue
+            connecting = connection is None
+            try:
+                if connection is None:
+                    connection = mail.get_connection(timeout=conf.smtp_timeout())
+                    connection.open()
+                    connecting = False
+                build_email(msg, connection).send()
+            except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+                _record_failure(msg, exc, permanent=not connecting and _is_permanent(exc))
+                counts["failed"] += 1
+                if connecting:
+                    # The server cannot be reached: the rest of the batch waits too.
+                    for other in ids[index + 1 :]:
+                        other_msg = _claim(other)
+                        if other_msg is not None:
+                            _record_failure(other_msg, exc)
+                            counts["failed"] += 1
+                    connection = None
+                    break
+                if _is_connection_error(exc):
+                    _close(connection)
+                    connection = None
+                continue
+            _record_success(msg)
+            counts["sent"] += 1
+    finally:
+        _close(connection)
+
+
+def _close(connection):
+    if connection is None:
+        return
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001
+        logger.warning("could not close the mail connection", exc_info=True)
+
+
+def _send_sms(ids, counts) -> None:
+    from .sms import SmsError, get_provider
+
+    provider = None
+    for pk in ids:
+        msg = _claim(pk)
+        if msg is None:
+            continue
+        try:
+            provider = provider or get_provider()
+            ref = provider.send(msg.to, msg.body_text)
+        except SmsError as exc:
+            _record_failure(msg, exc, permanent=exc.permanent)
+            counts["failed"] += 1
+            continue
+        except Exception as exc:  # noqa: BLE001
+            _record_failure(msg, exc)
+            counts["failed"] += 1
+            continue
+        _record_success(msg, ref or "")
+        counts["sent"] += 1
+
+
+def send_batch(ids) -> dict:
+    """Send the given messages that are still due and claimable; returns counts."""
+    counts = {"sent": 0, "failed": 0}
+    rows = dict(
+        Message.objects.filter(pk__in=list(ids), state__in=Message.CLAIMABLE).values_list(
+            "pk", "channel"
+        )
+    )
+    ordered = [pk for pk in ids if pk in rows]
+    _send_emails([pk for pk in ordered if rows[pk] == Message.Channel.EMAIL], counts)
+    _send_sms([pk for pk in ordered if rows[pk] == Message.Channel.SMS], counts)
+    return counts
+
+
+def send_due(now=None, limit=10_000) -> str:
+    """Recover interrupted sends, then enqueue every message whose time has come."""
+    now = now or timezone.now()
+    stale = Message.objects.filter(
+        state=State.SENDING, claimed_at__lt=now - timedelta(minutes=conf.stale_minutes())
+    ).update(
+        state=State.RETRYING,
+        next_attempt_at=now,
+        claimed_at=None,
+        last_error="Interrupted while sending (worker stopped?)",
+    )
+    due = list(
+        Message.objects.filter(state__in=Message.CLAIMABLE, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    enqueue_batches(due)
+    finished = (
+        Mailing.objects.filter(state=Mailing.State.SENDING)
+        .exclude(messages__state__in=PENDING_STATES)
+        .update(state=Mailing.State.DONE)
+    )
+    return f"{len(due)} due, {stale} interrupted, {finished} mailings finished"
+
+
+def resend(message: Message, *, request=None) -> Message:
+    """Send again: a failed/retrying message is re-queued, a sent one is copied."""
+    from civitas.core import journal
+
+    if message.state in (State.QUEUED, State.SENDING):
+        raise ValueError(_("This message is already waiting to be sent."))
+    if message.state == State.SKIPPED:
+        raise ValueError(_("The recipient opted out of these messages."))
+    with transaction.atomic():
+        if message.state == State.SENT:
+            copy = Message.objects.get(pk=message.pk)
+            copy.pk = None
+            copy.resend_of = message
+            copy.state = State.QUEUED
+            copy.attempts = 0
+            copy.last_error = ""
+            copy.sent_at = None
+            copy.provider_id = ""
+            copy.created_at = timezone.now()
+            copy.next_attempt_at = timezone.now()
+            copy.save()
+            target = copy
+        else:
+            Message.objects.filter(pk=message.pk).update(
+                state=State.QUEUED, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
+            )
+            target = message
+        journal.record(
+            "outbox.message_resent",
+            request=request,
+            obj=message,
+            details={
+                "previous_state": message.state,
+                "attempts": message.attempts,
+                "new_message": target.pk,
+            },
+        )
+        schedule_send(target.pk)
+    target.refresh_from_db()
+    return target
+
+
+# --- Opt-out --------------------------------------------------------------------------------
+
+
+def _norm(address: str) -> str:
+    return (address or "").strip().lower()
+
+
+def is_opted_out(address, category) -> bool:
+    categories = [OptOut.ALL] + ([category] if category else [])
+    return OptOut.objects.filter(address=_norm(address), category__in=categories).exists()
+
+
+def opt_out(address, category) -> OptOut:
+    return OptOut.objects.get_or_create(address=_norm(address), category=category or OptOut.ALL)[0]
+
+
+def unsubscribe_token(address, category) -> str:
+    return signing.dumps({"a": _norm(address), "c": category or OptOut.ALL}, salt=UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token) -> tuple[str, str]:
+    """(address, category); raises signing.BadSignature."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    return data["a"], data["c"]
+
+
+def unsubscribe_url(address, category) -> str:
+    token = unsubscribe_token(address, category)
+    return conf.site_url() + reverse("outbox:unsubscribe", kwargs={"token": token})
+
+
+def _add_unsubscribe_footer(msg: Message) -> None:
+    url = unsubscribe_url(msg.to, msg.category)
+    with translation.override(msg.language):
+        line = _("To stop receiving these messages: %(url)s") % {"url": url}
+    if url not in msg.body_text:
+        msg.body_text = f"{msg.body_text.rstrip()}\n\n-- \n{line}\n"
+    if msg.body_html and url not in msg.body_html:
+        from django.utils.html import escape
+
+        msg.body_html += f'<hr><p><a href="{escape(url)}">{escape(line)}</a></p>'
+
+
+# --- Mailings -------------------------------------------------------------------------------
+
+
+def start_mailing(mailing: Mailing) -> None:
+    from .tasks import prepare_mailing as task
+
+    transaction.on_commit(lambda: task.enqueue(mailing.pk), robust=True)
+
+
+def preview_mailing(subject, body, source, params) -> tuple[int, str, str]:
+    """(recipient count, subject, body) rendered for the first recipient."""
+    found = recipients.resolve(source, params)
+    sample = found[0] if found else recipients.Recipient("person@example.org", "Camille Martin")
+    ctx = _mailing_context(sample, "news", essential=True)
+    return len(found), templates.render(subject, ctx).strip(), templates.render(body, ctx)
+
+
+def _mailing_context(r, category, essential) -> dict:
+    ctx = {**common_context(), "name": r.name or r.address, "email": r.address, **r.context}
+    if not essential:
+        ctx["unsubscribe_url"] = unsubscribe_url(r.address, category)
+    return ctx
+
+
+def prepare_mailing(mailing_id: int) -> int:
+    """Create one message per recipient; message i is due at start + i // rate minutes."""
+    mailing = Mailing.objects.get(pk=mailing_id)
+    if mailing.state != Mailing.State.PREPARING:
+        return mailing.total
+    try:
+        found = recipients.resolve(mailing.source, mailing.source_params)
+        subject_t = templates.compile(mailing.subject)
+        body_t = templates.compile(mailing.body)
+    except Exception as exc:  # noqa: BLE001
+        Mailing.objects.filter(pk=mailing.pk).update(
+            state=Mailing.State.FAILED, error=_error_text(exc)
+        )
+        return 0
+    opted = set(
+        OptOut.objects.filter(category__in=[OptOut.ALL, mailing.category]).values_list(
+            "address", flat=True
+        )
+    )
+    from django.template import Context
+
+    start = timezone.now()
+    rate = max(1, mailing.rate_per_minute)
+    rows, index = [], 0
+    for r in found:
+        address = r.address.strip()
+        skipped = not mailing.essential and _norm(address) in opted
+        ctx = Context(_mailing_context(r, mailing.category, mailing.essential), autoescape=False)
+        msg = Message(
+            channel=Message.Channel.EMAIL,
+            to=address[:254],
+            subject=subject_t.render(ctx).strip()[:255],
+            body_text=body_t.render(ctx),
+            language=r.language or mailing.language,
+            category=mailing.category,
+            essential=mailing.essential,
+            mailing=mailing,
+            related_type="outbox.mailing",
+            related_id=str(mailing.pk),
+            state=State.SKIPPED if skipped else State.QUEUED,
+            next_attempt_at=None if skipped else start + timedelta(minutes=index // rate),
+        )
+        if not skipped:
+            if not mailing.essential:
+                _add_unsubscribe_footer(msg)
+            index += 1
+        rows.append(msg)
+    with transaction.atomic():
+        created = Message.objects.bulk_create(rows, batch_size=500)
+        Mailing.objects.filter(pk=mailing.pk).update(
+            state=Mailing.State.SENDING if index else Mailing.State.DONE, total=len(rows)
+        )
+        first = [m.pk for m in created if m.state == State.QUEUED and m.next_attempt_at <= start]
+        transaction.on_commit(lambda: enqueue_batches(first), robust=True)
+    return len(rows)
+
+
+def mailing_progress(mailing: Mailing) -> dict:
+    counts = dict(
+        mailing.messages.values_list("state").annotate(n=Count("id")).values_list("state", "n")
+    )
+    pending = sum(counts.get(s, 0) for s in PENDING_STATES)
+    done = mailing.total - pending
+    if mailing.state == Mailing.State.SENDING and mailing.total and not pending:
+        Mailing.objects.filter(pk=mailing.pk).update(state=Mailing.State.DONE)
+        mailing.state = Mailing.State.DONE
+    return {
+        "counts": counts,
+        "sent": counts.get(State.SENT, 0),
+        "failed": counts.get(State.FAILED, 0),
+        "skipped": counts.get(State.SKIPPED, 0),
+        "pending": pending,
+        "percent": int(100 * done / mailing.total) if mailing.total else 0,
+        "finished": mailing.state in (Mailing.State.DONE, Mailing.State.FAILED),
+    }
