@@ -1,0 +1,265 @@
+"""Personal data held by the platform core and the third-party apps it installs.
+
+Read by civitas.core.gdpr.registry.autodiscover() at start-up. See docs/admin/gdpr.md.
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from civitas.core.gdpr import registry as r
+
+r.register_category("change_history", _("Change history (who changed what)"))
+
+
+def _by_user(field="user"):
+    return r.user_fk_filter(field)
+
+
+def _by_email(field):
+    def subject_filter(email, user):
+        return Q(**{f"{field}__iexact": email}) if email else Q(pk__in=[])
+
+    return subject_filter
+
+
+def _by_user_or_email(user_field, email_field):
+    def subject_filter(email, user):
+        q = Q(**{f"{email_field}__iexact": email}) if email else Q(pk__in=[])
+        if user is not None:
+            q |= Q(**{user_field: user})
+        return q
+
+    return subject_filter
+
+
+# --- Civitas core ----------------------------------------------------------------------
+
+
+def _user_filter(email, user):
+    return Q(pk=user.pk) if user is not None else Q(pk__in=[])
+
+
+r.register(
+    "core.User",
+    category="identity",
+    person_fields=["email", "full_name", "phone", "language", "last_login", "date_joined"],
+    subject_filter=_user_filter,
+    erase="delete",
+    secret_fields=["password"],
+    rectify_fields=["email", "full_name", "phone", "language"],
+    order=1000,  # the account goes last: other rows are selected through it
+)
+r.register(
+    "core.RoleAssignment",
+    category="account",
+    person_fields=["user", "scope_type", "scope_id", "created_at"],
+    subject_filter=_by_user("user"),
+    erase="delete",
+)
+r.register(
+    "core.JobProgress",
+    category="documents",
+    person_fields=["owner", "label", "result_file"],
+    subject_filter=_by_user("owner"),
+    erase="delete",
+    retention_field="created_at",
+)
+
+
+def _journal_filter(email, user):
+    q = Q(actor_repr__iexact=email) if email else Q(pk__in=[])
+    if user is not None:
+        q |= Q(actor_id=user.pk)
+    return q
+
+
+r.register(
+    "core.JournalEntry",
+    category="legal_record",
+    person_fields=["actor_id", "actor_repr", "ip"],
+    subject_filter=_journal_filter,
+    rectify_fields=[],
+    erase="keep",
+    keep_reason=_(
+        "The action journal is a tamper-evident legal record (hash chain): it is kept as is."
+    ),
+)
+
+
+def _login_event_filter(email, user):
+    q = Q(identifier__iexact=email) if email else Q(pk__in=[])
+    if user is not None:
+        q |= Q(user_id=user.pk)
+    return q
+
+
+r.register(
+    "core.LoginEvent",
+    category="connection",
+    person_fields=["user_id", "identifier", "ip", "user_agent"],
+    subject_filter=_login_event_filter,
+    rectify_fields=[],
+    erase="delete",
+    retention_field="created_at",
+)
+r.exempt(
+    "core.Organisation",
+    "backoffice_ip_allowlist lists the organisation's networks, not people's addresses",
+)
+
+# --- Django --------------------------------------------------------------------------
+
+r.register_user_links("admin.LogEntry", category="change_history", retention_field="action_time")
+
+
+def _session_filter(email, user):
+    if user is None:
+        return Q(pk__in=[])
+    from allauth.usersessions.models import UserSession
+
+    keys = UserSession.objects.filter(user=user).values("session_key")
+    return Q(session_key__in=keys)
+
+
+r.register(
+    "sessions.Session",
+    category="connection",
+    person_fields=["session_key", "expire_date"],
+    subject_filter=_session_filter,
+    rectify_fields=[],
+    erase="delete",
+    secret_fields=["session_key", "session_data"],
+    retention_field="expire_date",
+)
+
+# --- Accounts (allauth, axes, auditlog, DRF) --------------------------------------------
+
+r.register(
+    "account.EmailAddress",
+    category="identity",
+    person_fields=["user", "email", "verified", "primary"],
+    subject_filter=_by_user_or_email("user", "email"),
+    erase="delete",
+)
+r.register(
+    "mfa.Authenticator",
+    category="account",
+    person_fields=["user", "type", "created_at", "last_used_at"],
+    subject_filter=_by_user("user"),
+    erase="delete",
+    secret_fields=["data"],
+)
+r.register(
+    "usersessions.UserSession",
+    category="connection",
+    person_fields=["user", "ip", "user_agent", "created_at", "last_seen_at"],
+    subject_filter=_by_user("user"),
+    rectify_fields=[],
+    erase="delete",
+    secret_fields=["session_key", "data"],
+    retention_field="last_seen_at",
+)
+for _axes_model in ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"):
+    r.register(
+        _axes_model,
+        category="connection",
+        person_fields=["username", "ip_address", "user_agent", "attempt_time"],
+        subject_filter=_by_email("username"),
+        rectify_fields=[],
+        erase="delete",
+        retention_field="attempt_time",
+    )
+r.register(
+    "authtoken.Token",
+    category="account",
+    person_fields=["user", "created"],
+    subject_filter=_by_user("user"),
+    erase="delete",
+    secret_fields=["key"],
+)
+
+
+def _auditlog_filter(email, user):
+    q = Q(actor_email__iexact=email) if email else Q(pk__in=[])
+    if user is not None:
+        from django.contrib.auth import get_user_model
+        from django.contrib.contenttypes.models import ContentType
+
+        ct = ContentType.objects.get_for_model(get_user_model())
+        q |= Q(actor=user) | Q(content_type=ct, object_pk=str(user.pk))
+    return q
+
+
+def _if_about_a_user(neutral, field):
+    """Entries about a user account lose their content; entries the person only authored
+    keep the change they describe (it is about something else)."""
+
+    def value(entry):
+        from django.conf import settings
+        from django.contrib.contenttypes.models import ContentType
+
+        ct = ContentType.objects.get_by_natural_key(*settings.AUTH_USER_MODEL.lower().split("."))
+        return neutral if entry.content_type_id == ct.pk else getattr(entry, field)
+
+    return value
+
+
+r.register(
+    "auditlog.LogEntry",
+    category="change_history",
+    person_fields=["actor", "actor_email", "remote_addr", "remote_port", "object_repr", "changes"],
+    subject_filter=_auditlog_filter,
+    rectify_fields=[],
+    erase="anonymise",
+    anonymise={
+        "actor": None,
+        "actor_email": None,
+        "remote_addr": None,
+        "remote_port": None,
+        "object_repr": _if_about_a_user("—", "object_repr"),
+        "changes": _if_about_a_user(None, "changes"),
+        "changes_text": _if_about_a_user("", "changes_text"),
+        "serialized_data": _if_about_a_user(None, "serialized_data"),
+    },
+    retention_field="timestamp",
+)
+
+# --- Wagtail (content editors) -----------------------------------------------------------
+
+r.register_user_links("wagtailusers.UserProfile", category="account")
+r.register_user_links("wagtailcore.Page", category="content")
+r.register_user_links("wagtailcore.Revision", category="content")
+r.register_user_links("wagtailcore.ModelLogEntry", category="change_history")
+r.register_user_links("wagtailcore.PageLogEntry", category="change_history")
+r.register_user_links("wagtailcore.Comment", category="content")
+r.register_user_links("wagtailcore.CommentReply", category="content")
+r.register_user_links("wagtailcore.PageSubscription", category="account")
+r.register_user_links("wagtailcore.WorkflowState", category="content")
+r.register_user_links("wagtailcore.TaskState", category="content")
+r.register_user_links("wagtailcore.UploadedFile", category="documents")
+r.register_user_links("wagtaildocs.Document", category="documents")
+r.register_user_links("wagtailimages.Image", category="documents")
+r.register_user_links("wagtailadmin.EditingSession", category="connection")
+r.register_user_links("wagtailadmin.FormState", category="content")
+r.exempt(
+    "wagtailembeds.Embed",
+    "author_name is the public author of an embedded media (oEmbed cache), not a user",
+)
+
+
+def _confirmation_filter(email, user):
+    q = Q(email_address__email__iexact=email) if email else Q(pk__in=[])
+    if user is not None:
+        q |= Q(email_address__user=user)
+    return q
+
+
+r.register(
+    "account.EmailConfirmation",
+    category="account",
+    person_fields=["email_address", "created", "sent"],
+    subject_filter=_confirmation_filter,
+    erase="delete",
+    secret_fields=["key"],
+    order=50,
+)
