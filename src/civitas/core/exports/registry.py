@@ -1,0 +1,120 @@
+"""The exporter registry.
+
+A new export is one small class in a module's ``exports.py``::
+
+    from civitas.core.exports.registry import Exporter, register
+
+    @register
+    class ParticipantExporter(Exporter):
+        code = "events.participants"
+        label = _("Participants")
+        permission = "events.view_registrations"
+        columns = [("email", _("E-mail")), ("name", _("Name"))]
+
+        def queryset(self, user, params):
+            return Registration.objects.filter(...)
+
+        def row(self, obj):
+            return {"email": obj.email, "name": obj.name}
+
+``exports`` modules of installed Civitas apps are imported when the exports app is ready
+(like Django admin's autodiscovery). Any back-office list then gets CSV, XLSX, XML and JSON
+downloads with ``{% include "exports/buttons.html" with exporter="events.participants" %}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.utils.module_loading import autodiscover_modules
+
+
+class Exporter:
+    """Base class: describe the columns, the rows and who may export them."""
+
+    code: str = ""
+    label: Any = ""
+    permission: str = ""
+    columns: list[tuple[str, Any]] = []
+    # Query parameters that are filters (everything else in request.GET is ignored).
+    filter_params: tuple[str, ...] = ()
+
+    def queryset(self, user, params: dict) -> Iterable:
+        """The objects to export for `user` with the list's filters `params`."""
+        raise NotImplementedError
+
+    def row(self, obj) -> dict | list | tuple:
+        """One object as {column key: value} (or values in column order)."""
+        raise NotImplementedError
+
+    # --- helpers used by the service -------------------------------------------------
+
+    def clean_params(self, params) -> dict:
+        """Keep only declared filters (all non-empty strings if none is declared)."""
+        out = {}
+        for key, value in dict(params).items():
+            if isinstance(value, list):
+                value = value[-1] if value else ""
+            if key in ("format", "page", "csrfmiddlewaretoken"):
+                continue
+            if self.filter_params and key not in self.filter_params:
+                continue
+            if value not in ("", None):
+                out[str(key)] = str(value)
+        return out
+
+    def count(self, qs) -> int:
+        if hasattr(qs, "count") and not isinstance(qs, list | tuple):
+            return qs.count()
+        return len(qs)
+
+    def iter_objects(self, qs) -> Iterator:
+        if hasattr(qs, "iterator") and not getattr(qs, "_prefetch_related_lookups", None):
+            return qs.iterator(chunk_size=2000)
+        return iter(qs)
+
+    def values(self, obj) -> list:
+        data = self.row(obj)
+        if isinstance(data, dict):
+            return [data.get(key) for key, _label in self.columns]
+        return list(data)
+
+    def headers(self) -> list[str]:
+        return [str(label) for _key, label in self.columns]
+
+    def keys(self) -> list[str]:
+        return [key for key, _label in self.columns]
+
+
+_exporters: dict[str, type[Exporter]] = {}
+
+
+def register(cls: type[Exporter]) -> type[Exporter]:
+    """Register an Exporter subclass (usable as a class decorator)."""
+    if not cls.code or not cls.permission or not cls.columns:
+        raise ValueError(f"{cls.__name__} needs code, permission and columns")
+    _exporters[cls.code] = cls
+    return cls
+
+
+def get(code: str) -> Exporter:
+    try:
+        return _exporters[code]()
+    except KeyError:
+        raise LookupError(f"No exporter {code!r}") from None
+
+
+def all_exporters() -> list[Exporter]:
+    return [cls() for _code, cls in sorted(_exporters.items())]
+
+
+def available_for(user) -> list[Exporter]:
+    from civitas.core.permissions import has_perm
+
+    return [e for e in all_exporters() if has_perm(user, e.permission)]
+
+
+def autodiscover():
+    """Import the ``exports`` and ``importers`` modules of installed apps."""
+    autodiscover_modules("exports", "importers")
