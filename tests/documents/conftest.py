@@ -1,5 +1,3 @@
-import io
-
 import pytest
 
 
@@ -10,27 +8,21 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def make_docx(*paragraphs, header=None, footer=None) -> bytes:
-    """A real .docx written by python-docx."""
-    from docx import Document
+@pytest.fixture
+def make_user_fn(db):
+    from civitas.core.models import User
 
-    doc = Document()
-    for text in paragraphs:
-        doc.add_paragraph(text)
-    if header is not None:
-        doc.sections[0].header.paragraphs[0].text = header
-    if footer is not None:
-        doc.sections[0].footer.paragraphs[0].text = footer
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    def make(email, **extra):
+        return User.objects.create_user(email, "x-Password-123456", **extra)
+
+    return make
 
 
-def docx_text(data: bytes) -> str:
-    from docx import Document
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assertions read the English messages (French translations are added centrally)."""
+    from django.utils import translation
 
-    doc = Document(io.BytesIO(data))
-    parts = [p.text for p in doc.paragraphs]
-    for section in doc.sections:
-        parts += [p.text for p in section.header.paragraphs]
-    return "\n".join(parts)
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -196,7 +196,12 @@ def template_variables(data: bytes) -> set[str]:
                 % {"text": paragraph[:200], "error": exc.message}
             ) from exc
     tpl = DocxTemplate(io.BytesIO(data))
-    return set(tpl.get_undeclared_template_variables(jinja_env=env))
+    try:
+        return set(tpl.get_undeclared_template_variables(jinja_env=env))
+    except TemplateError as exc:  # e.g. an unknown filter
+        raise TemplateInvalid(
+            _("The template cannot be merged: %(error)s") % {"error": exc.message or exc}
+        ) from exc
 
 
 def validate_template(data: bytes, kind: MergeKind, filename: str = "") -> list[str]:
