@@ -33,7 +33,7 @@ def test_detection_finds_personal_fields():
 def test_an_undeclared_model_is_reported():
     """The completeness check really fails for a new model with personal fields."""
 
-    class Contact(models.Model):
+    class Contact(models.Model):  # noqa: DJ008
         last_name = models.CharField(max_length=50)
         mobile = models.CharField(max_length=20)
 

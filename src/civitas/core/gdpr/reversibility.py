@@ -114,12 +114,12 @@ def export_table(model, tables_dir: Path) -> int:
     """Stream one table to CSV and JSON. Returns the number of rows written."""
     cols = columns(model)
     names = [f.attname for f in cols]
-    base = tables_dir / file_name(model)
+    name = file_name(model)
     qs = model._base_manager.order_by(model._meta.pk.attname).values_list(*names)
     rows = 0
     with (
-        base.with_suffix(".csv").open("w", encoding="utf-8", newline="") as fcsv,
-        base.with_suffix(".json").open("w", encoding="utf-8") as fjson,
+        (tables_dir / f"{name}.csv").open("w", encoding="utf-8", newline="") as fcsv,
+        (tables_dir / f"{name}.json").open("w", encoding="utf-8") as fjson,
     ):
         writer = csv.writer(fcsv)
         writer.writerow(names)
