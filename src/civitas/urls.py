@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from civitas.core.api import MeView
 from civitas.core.permissions import public
 from civitas.core.views import public as core_public
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("civitas.core.gdpr.urls")),
     path("", include("civitas.core.backups.urls")),
     path("api/schema/", public(SpectacularAPIView.as_view()), name="api_schema"),
+    path("api/v1/me/", MeView.as_view(), name="api_me"),
 ]
 for module in settings.CIVITAS_MODULES:
     urlpatterns.append(path("", include(f"civitas.{module}.urls")))

@@ -19,13 +19,21 @@ def login(client, email, password, **extra):
 
 
 def test_login_by_email_is_journaled_with_ip_and_browser(client, users):
-    response = login(client, "participant@example.org", PASSWORD, REMOTE_ADDR="192.0.2.1",
-                     HTTP_USER_AGENT="Firefox/140")
+    response = login(
+        client,
+        "participant@example.org",
+        PASSWORD,
+        REMOTE_ADDR="192.0.2.1",
+        HTTP_USER_AGENT="Firefox/140",
+    )
     assert response.status_code == 302
     assert response["Location"] == "/espace/"
     event = LoginEvent.objects.get(kind="login")
     assert (event.identifier, event.ip, event.user_agent) == (
-        "participant@example.org", "192.0.2.1", "Firefox/140")
+        "participant@example.org",
+        "192.0.2.1",
+        "Firefox/140",
+    )
 
 
 def test_wrong_password_and_unknown_account_get_the_same_message(client, users):
@@ -34,8 +42,10 @@ def test_wrong_password_and_unknown_account_get_the_same_message(client, users):
     assert known.status_code == unknown.status_code == 200
     known_errors = known.context["form"].non_field_errors()
     assert known_errors == unknown.context["form"].non_field_errors()
-    assert "Le mot de passe ou l’adresse e-mail ne sont pas corrects" in str(known_errors) or \
-        known_errors  # message text comes from allauth's French catalogue
+    assert (
+        "Le mot de passe ou l’adresse e-mail ne sont pas corrects" in str(known_errors)
+        or known_errors
+    )  # message text comes from allauth's French catalogue
     failures = LoginEvent.objects.filter(kind="failure")
     assert failures.count() == 2
     # Nothing but the login typed is stored: never the password.
@@ -120,8 +130,13 @@ def test_backoffice_ip_allowlist(client_for, org):
 def test_organisation_rejects_a_malformed_allowlist_and_keeps_the_input(client_for, org):
     response = client_for("principal").post(
         "/backoffice/organisation/",
-        {"save_org": "1", "org-name": "Ville", "org-password_min_length": 12,
-         "org-backoffice_idle_minutes": 30, "org-backoffice_ip_allowlist": "10.0.0.0/33"},
+        {
+            "save_org": "1",
+            "org-name": "Ville",
+            "org-password_min_length": 12,
+            "org-backoffice_idle_minutes": 30,
+            "org-backoffice_ip_allowlist": "10.0.0.0/33",
+        },
     )
     assert response.status_code == 200
     assert "10.0.0.0/33" in response.content.decode()
@@ -215,18 +230,22 @@ def test_sessions_can_be_listed_and_revoked(client, users):
     assert other.get("/espace/").status_code == 302  # the other session is gone
 
 
-def test_principal_creates_a_secondary_admin_and_chooses_the_scope(client_for, unit_tree,
-                                                                  secondary_role):
+def test_principal_creates_a_secondary_admin_and_chooses_the_scope(
+    client_for, unit_tree, secondary_role
+):
     client = client_for("principal")
-    response = client.post("/backoffice/utilisateurs/nouveau/",
-                           {"email": "New.Admin@Example.org", "full_name": "Nouvel Admin",
-                            "language": "fr"})
+    response = client.post(
+        "/backoffice/utilisateurs/nouveau/",
+        {"email": "New.Admin@Example.org", "full_name": "Nouvel Admin", "language": "fr"},
+    )
     assert response.status_code == 302
     new = User.objects.get(email="new.admin@example.org")
     assert not new.has_usable_password()
     assert mail.outbox and mail.outbox[-1].to == ["new.admin@example.org"]
-    client.post(f"/backoffice/utilisateurs/{new.pk}/",
-                {"role": secondary_role.pk, "scope": f"unit:{unit_tree['north'].pk}"})
+    client.post(
+        f"/backoffice/utilisateurs/{new.pk}/",
+        {"role": secondary_role.pk, "scope": f"unit:{unit_tree['north'].pk}"},
+    )
     assignment = new.role_assignments.get()
     assert (assignment.scope_type, assignment.scope_id) == ("unit", unit_tree["north"].pk)
     from civitas.core.permissions import has_perm

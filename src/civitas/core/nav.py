@@ -28,11 +28,13 @@ def register(section, label, url_name, permission, order=100):
 def entries_for(user):
     from .permissions import has_perm
 
-    out = []
-    for e in sorted(_entries, key=lambda e: (e.order, str(e.label))):
-        if has_perm(user, e.permission):
-            out.append({"section": e.section, "label": e.label, "url": reverse(e.url_name)})
-    return out
+    visible = [e for e in _entries if has_perm(user, e.permission)]
+    # Sections keep together, ordered by their first entry; entries by order then label.
+    section_rank = {}
+    for e in sorted(visible, key=lambda e: e.order):
+        section_rank.setdefault(str(e.section), len(section_rank))
+    visible.sort(key=lambda e: (section_rank[str(e.section)], e.order, str(e.label)))
+    return [{"section": e.section, "label": e.label, "url": reverse(e.url_name)} for e in visible]
 
 
 def register_core_entries():

@@ -213,6 +213,12 @@ def permission_required(codename: str, obj_getter: Callable | None = None):
 
 def view_access(callback) -> Access | None:
     access = getattr(callback, "civitas_access", None)
+    view_cls = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    declared = getattr(view_cls, "civitas_permission", None)
+    if access is None and declared:
+        if declared in ("public", "login"):
+            return Access(declared)
+        return Access("permission", declared)
     if access is None and hasattr(callback, "view_class"):
         access = getattr(callback.view_class, "civitas_access", None)
     if access is None and hasattr(callback, "cls"):  # DRF viewsets
@@ -231,12 +237,14 @@ class DenyUndeclared(BasePermission):
             return False
         if codename == "public":
             return True
+        if codename == "login":
+            return bool(request.user and request.user.is_authenticated)
         return has_perm(request.user, codename)
 
     def has_object_permission(self, request, view, obj):
         codename = getattr(view, "civitas_permission", None)
-        if codename == "public":
-            return True
+        if codename in ("public", "login"):
+            return self.has_permission(request, view)
         return codename is not None and has_perm(request.user, codename, obj)
 
 

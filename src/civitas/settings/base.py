@@ -173,6 +173,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Civitas] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
 ACCOUNT_RATE_LIMITS = {"login_failed": "50/m/ip,50/5m/key"}  # lockout is django-axes' job
 ACCOUNT_ADAPTER = "civitas.core.adapters.AccountAdapter"
+CIVITAS_OPEN_SIGNUP = env.bool("CIVITAS_OPEN_SIGNUP", default=False)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Civitas"

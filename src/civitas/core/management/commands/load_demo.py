@@ -28,6 +28,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        from civitas.cms.setup import ensure_homepage
+
+        ensure_homepage()
         org = Organisation.get()
         org.name = "Collectivité de démonstration"
         # The demo lets testers in without an authenticator app; production keeps it on.

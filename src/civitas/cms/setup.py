@@ -1,0 +1,39 @@
+"""Idempotent creation of the public home page (used by demo data and tests)."""
+
+from wagtail.models import Page, Site
+
+from .models import HomePage
+
+INTRO_FR = (
+    "<p>Bienvenue sur Civitas, la plateforme de services de votre organisation : "
+    "rendez-vous d'affaires, suivi des informations préoccupantes, envoi des documents "
+    "de séance aux élus et assistance.</p>"
+)
+INTRO_EN = (
+    "<p>Welcome to Civitas, your organisation's services platform: business meetings, "
+    "child-protection reports, council documents for elected officials, and support.</p>"
+)
+
+
+def ensure_homepage() -> HomePage:
+    from django.conf import settings
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+        home = root.add_child(
+            instance=HomePage(
+                title="Accueil", title_en="Home", slug="home", intro=INTRO_FR, intro_en=INTRO_EN
+            )
+        )
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost", root_page=home, is_default_site=True, site_name="Civitas"
+        )
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save()
+    return home
