@@ -213,9 +213,8 @@ def deliver_email(schedule, name, content, content_type) -> str:
     queue_email = _queue_email_function()
     if queue_email is not None:
         for to in recipients:
-            queue_email(
-                to=to, subject=subject, body=body, attachments=[(name, content, content_type)]
-            )
+            # Positional: (to, subject, body text), as civitas.core.outbox.services does.
+            queue_email(to, subject, body, attachments=[(name, content, content_type)])
         return "outbox"
     from django.core.mail import EmailMessage
 
