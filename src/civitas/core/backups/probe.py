@@ -8,13 +8,19 @@ import time
 import urllib.error
 import urllib.request
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from . import conf
 from .models import ProbeResult
 
 logger = logging.getLogger(__name__)
+
+DOWN_TITLE = _("The platform is not answering")
+DOWN_DETAILS = _("%(n)d consecutive failed checks of %(url)s. Last error: %(error)s")
+UP_TITLE = _("The platform is available again")
+UP_DETAILS = _("%(url)s answers again after %(n)d failed checks.")
 
 
 def check(url: str, timeout: float) -> dict:
@@ -59,9 +65,9 @@ def administrators():
     )
 
 
-def notify(title: str, details: str, when) -> int:
-    """Alert every principal administrator; through the outbox when it is installed (it
-    keeps and retries the message), else directly with Django's mailer."""
+def notify(title, details, params: dict, when) -> int:
+    """Alert every principal administrator, in their language; through the outbox when it
+    is installed (it keeps and retries the message), else directly with Django's mailer."""
     admins = administrators()
     stamp = timezone.localtime(when).strftime("%Y-%m-%d %H:%M:%S")
     try:
@@ -69,19 +75,19 @@ def notify(title: str, details: str, when) -> int:
     except ImportError:
         queue_templated = None
     for admin in admins:
+        with translation.override(getattr(admin, "language", None) or "fr"):
+            title_text, details_text = str(title), str(details) % params
+        context = {"title": title_text, "details": details_text, "time": stamp}
+        if queue_templated is not None:
+            try:
+                queue_templated("core.admin_alert", admin, context)
+                continue
+            except Exception:  # an alert must still go out: fall back to a direct mail
+                logger.exception("outbox refused the availability alert to %s", admin.email)
         try:
-            if queue_templated is not None:
-                queue_templated(
-                    "core.admin_alert",
-                    admin,
-                    {"title": title, "details": details, "time": stamp},
-                )
-            else:
-                from django.core.mail import send_mail
-
-                send_mail(f"[Civitas] {title}", f"{details}\n\n{stamp}", None, [admin.email])
+            send_mail(f"[Civitas] {title_text}", f"{details_text}\n\n{stamp}", None, [admin.email])
         except Exception:
-            logger.exception("availability alert to %s could not be queued", admin.email)
+            logger.exception("availability alert to %s could not be sent", admin.email)
     return len(admins)
 
 
@@ -96,20 +102,16 @@ def run(url: str | None = None, now=None) -> ProbeResult:
     before = _failures_before(result)
     if not result.ok and before + 1 == threshold:
         count = notify(
-            _("The platform is not answering"),
-            _("%(n)d consecutive failed checks of %(url)s. Last error: %(error)s")
-            % {"n": threshold, "url": url, "error": result.error or result.status_code},
+            DOWN_TITLE,
+            DOWN_DETAILS,
+            {"n": threshold, "url": url, "error": result.error or result.status_code},
             result.at,
         )
         result.alert = ProbeResult.Alert.DOWN
         result.save(update_fields=["alert"])
         journal.record("probe.alert_down", obj=result, details={"url": url, "sent_to": count})
     elif result.ok and before >= threshold:
-        count = notify(
-            _("The platform is available again"),
-            _("%(url)s answers again after %(n)d failed checks.") % {"url": url, "n": before},
-            result.at,
-        )
+        count = notify(UP_TITLE, UP_DETAILS, {"url": url, "n": before}, result.at)
         result.alert = ProbeResult.Alert.UP
         result.save(update_fields=["alert"])
         journal.record("probe.alert_up", obj=result, details={"url": url, "sent_to": count})

@@ -141,8 +141,8 @@ def service_report_csv(request):
                 "incident",
                 i.checks,
                 "failed checks",
-                i.start.isoformat(),
-                i.end.isoformat() if i.end else "",
+                timezone.localtime(i.start).isoformat(),
+                timezone.localtime(i.end).isoformat() if i.end else "",
                 int(i.duration.total_seconds()) if i.duration else "",
                 i.last_error,
             ]
