@@ -194,7 +194,7 @@ def _if_about_a_user(neutral, field):
     """Entries about a user account lose their content; entries the person only authored
     keep the change they describe (it is about something else)."""
 
-    def value(entry):
+    def value(entry, subject=None):
         from django.conf import settings
         from django.contrib.contenttypes.models import ContentType
 

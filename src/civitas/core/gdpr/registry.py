@@ -10,7 +10,7 @@ Each app declares its models in a ``personal_data.py`` module (imported at start
         person_fields=["email", "first_name", "last_name", "phone"],
         subject_filter=lambda email, user: Q(email__iexact=email),
         erase="anonymise",            # the record must be kept (invoicing...)
-        anonymise={"first_name": "—"},  # other person fields get a neutral value
+        anonymise={"first_name": "—"},  # value or callable(obj, subject); others: neutral
         retention_field="created_at",
     )
     registry.exempt("events.Workshop", "speaker_name is a public speaker shown on the site")
@@ -239,8 +239,9 @@ PERSONAL_NAME_RE = re.compile(
     r"birth_?name|user_?name|contact_name|author_name|"
     r"address|street|postcode|postal_code|zip_code|"
     r"birth|birthday|birth_?date|date_of_birth|"
-    r"ip|ip_address|remote_addr|user_agent"
+    r"ip|ip_address|remote_addr|user_agent|recipients?"
     r")($|_)"
+    r"|^(to|cc|bcc)$"  # message recipients
 )
 
 

@@ -196,7 +196,8 @@ def rectify(decl: registry.Declaration, form, *, request=None, actor=None) -> di
 
 
 def neutral_value(f: models.Field):
-    """The value a person field takes when its row is anonymised (or a callable(obj))."""
+    """The value a person field takes when its row is anonymised, or a callable
+    (obj, subject) -> value; subject is None during the retention purge."""
     if f.is_relation:
         if f.null:
             return None
@@ -208,13 +209,15 @@ def neutral_value(f: models.Field):
         return None if f.null else "0.0.0.0"  # noqa: S104 - a placeholder, not a bind address
     if isinstance(f, models.EmailField):
         if f.unique:
-            return lambda obj: f"anonymised-{obj._meta.model_name}-{obj.pk}@invalid.invalid"
+            return lambda obj, subject=None: (
+                f"anonymised-{obj._meta.model_name}-{obj.pk}@invalid.invalid"
+            )
         return "" if f.blank else "anonymised@invalid.invalid"
     if isinstance(f, models.JSONField):
         return None if f.null else {}
     if isinstance(f, models.CharField | models.TextField):
         if f.unique:
-            return lambda obj: f"anonymised-{obj.pk}"
+            return lambda obj, subject=None: f"anonymised-{obj.pk}"
         return "" if f.blank else "anonymised"
     if f.null:
         return None
@@ -235,7 +238,7 @@ def anonymise_values(decl: registry.Declaration) -> dict:
     return values
 
 
-def _anonymise(decl: registry.Declaration, qs) -> int:
+def _anonymise(decl: registry.Declaration, qs, subject: Subject | None = None) -> int:
     values = anonymise_values(decl)
     constants = {k: v for k, v in values.items() if not callable(v)}
     dynamic = {k: v for k, v in values.items() if callable(v)}
@@ -247,7 +250,7 @@ def _anonymise(decl: registry.Declaration, qs) -> int:
         manager.filter(pk__in=pks).update(**constants)
     if dynamic:
         for obj in manager.filter(pk__in=pks).iterator(chunk_size=500):
-            manager.filter(pk=obj.pk).update(**{k: v(obj) for k, v in dynamic.items()})
+            manager.filter(pk=obj.pk).update(**{k: v(obj, subject) for k, v in dynamic.items()})
     return len(pks)
 
 
@@ -276,7 +279,7 @@ def erase(subject: Subject, *, request=None, actor=None) -> dict:
                 selected.append((decl, pks))
         for decl, pks in selected:
             if decl.erase == "anonymise":
-                _anonymise(decl, decl.model._base_manager.filter(pk__in=pks))
+                _anonymise(decl, decl.model._base_manager.filter(pk__in=pks), subject)
             result[decl.label] = {"mode": decl.erase, "count": len(pks)}
         for decl, pks in selected:  # in declaration order: the account comes last
             if decl.erase == "delete":
