@@ -232,3 +232,26 @@ def test_delete_template(client_for):
 
     assert not os.path.exists(path)
     assert JournalEntry.objects.filter(action="documents.template_deleted").exists()
+
+
+def test_generation_needs_the_permission_of_the_kind(client_for, users):
+    from django.test import Client
+
+    from civitas.core.models import Role
+    from tests.conftest import make_user
+
+    template = _template(client_for("principal"))
+    Role.objects.create(code="doc_clerk", name="Clerk", permissions=["documents.generate"])
+    client = Client()
+    client.force_login(make_user("clerk@example.org", role_code="doc_clerk"))
+    detail = client.get(f"/backoffice/documents/{template.pk}/")
+    assert detail.status_code == 200
+    assert b"You may not merge documents for this kind of record." in detail.content
+    assert b"secondary@example.org" not in detail.content
+    response = client.post(
+        f"/backoffice/documents/{template.pk}/generer/", {"scope": "all"}, follow=False
+    )
+    assert response.status_code == 302
+    assert not JournalEntry.objects.filter(action="documents.generated").exists()
+    # Managing templates is a separate permission.
+    assert client.get(UPLOAD).status_code == 403

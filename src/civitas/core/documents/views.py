@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from civitas.core import jobs, journal
 from civitas.core.permissions import has_perm, permission_required
 
-from . import conf, merge, pdf, samples
+from . import conf, merge, samples
 from .forms import GenerateOneForm, TemplateUploadForm
 from .models import DocumentTemplate
 from .tasks import generate_batch
@@ -204,5 +204,7 @@ def print_test(request, sample):
     """Print test pages (A4, badge, labels): check margins, fonts and the printer."""
     if sample not in samples.SAMPLES:
         raise Http404
+    from . import pdf  # WeasyPrint is only imported when a PDF is made
+
     content = pdf.render_pdf(samples.SAMPLES[sample], samples.context(sample), request=request)
     return pdf.pdf_response(content, f"test-{sample}.pdf", inline=True)
