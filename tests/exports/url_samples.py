@@ -2,7 +2,6 @@
 
 
 def url_samples():
-    from django.core.files.base import ContentFile
     from django.utils import timezone
 
     from civitas.core.exports.models import ImportBatch, ScheduledExport
@@ -19,7 +18,8 @@ def url_samples():
         owner=owner,
         next_run=timezone.now() + timezone.timedelta(days=1),
     )
-    batch = ImportBatch(
+    # No file stored: the GET pages only read the batch's headers (nothing left in MEDIA_ROOT).
+    batch = ImportBatch.objects.create(
         importer="core.units",
         owner=owner,
         original_name="units.csv",
@@ -28,7 +28,6 @@ def url_samples():
         row_count=1,
         mapping={"name": 0, "kind": None, "parent": None},
     )
-    batch.file.save("units.csv", ContentFile(b"Nom\nService A\n"), save=True)
     return {
         "exports:schedule_delete": {"pk": schedule.pk},
         "exports:schedule_run": {"pk": schedule.pk},

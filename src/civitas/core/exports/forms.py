@@ -21,6 +21,10 @@ class ScheduledExportForm(forms.ModelForm):
             choices=[(e.code, e.label) for e in registry.available_for(user)],
         )
         self.fields["format"].choices = FORMAT_CHOICES
+        self.fields["period"].choices = ScheduledExport.Period.choices
+        self.fields["period"].initial = ScheduledExport.Period.WEEKLY
+        self.fields["delivery"].choices = ScheduledExport.Delivery.choices
+        self.fields["delivery"].initial = ScheduledExport.Delivery.EMAIL
         if conf.export_dir() is None:
             self.fields["directory"].help_text = _(
                 "Delivery to a directory is disabled until CIVITAS_EXPORT_DIR is configured."

@@ -65,7 +65,9 @@ class Exporter:
         return out
 
     def count(self, qs) -> int:
-        if hasattr(qs, "count") and not isinstance(qs, list | tuple):
+        from django.db.models import QuerySet
+
+        if isinstance(qs, QuerySet):
             return qs.count()
         return len(qs)
 
