@@ -247,8 +247,10 @@ class _Pending:
 
     def __init__(self):
         self.ids: list[int] = []
+        self.fired = False
 
     def __call__(self):
+        self.fired = True
         ids, self.ids = self.ids, []
         enqueue_batches(ids)
 
@@ -272,7 +274,11 @@ def schedule_send(pk: int) -> None:
     pending = getattr(connection, "_civitas_outbox_pending", None)
     # The callback disappears from run_on_commit when its (savepoint) transaction rolls
     # back; then a new one is needed.
-    if pending is None or not any(entry[1] is pending for entry in connection.run_on_commit):
+    if (
+        pending is None
+        or pending.fired
+        or not any(entry[1] is pending for entry in connection.run_on_commit)
+    ):
         pending = _Pending()
         connection._civitas_outbox_pending = pending
         transaction.on_commit(pending, robust=True)
