@@ -104,6 +104,8 @@ def expected(access, role):
 def outcome(response):
     if response.status_code == 302 and "/accounts/login/" in response["Location"]:
         return "login"
+    if response.status_code == 401:  # API: authentication required
+        return "login"
     if response.status_code == 403:
         return "denied"
     if response.status_code in (200, 204, 301, 302, 405, 404):

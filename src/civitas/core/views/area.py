@@ -1,5 +1,6 @@
 """Participant area: what every logged-in person has (profile, security, deletion)."""
 
+from auditlog.context import set_actor
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -69,7 +70,9 @@ def delete_account(request):
         user = request.user
         journal.record("account.deleted_by_owner", request=request, obj=user)
         logout(request)
-        user.delete()
+        # The change trail keeps the deletion, but cannot name as actor a row that is gone.
+        with set_actor(None, remote_addr=request.META.get("REMOTE_ADDR")):
+            user.delete()
         messages.success(request, _("Your account and its personal data have been deleted."))
         return redirect("/")
     return render(request, "core/area/delete_account.html", {"form": form})
