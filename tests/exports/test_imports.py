@@ -258,3 +258,23 @@ def test_import_permissions_and_ownership(client_for, users):
         == 404
     )
     assert client_for("participant").get(reverse("exports:imports")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_row_failing_only_at_commit_time_rolls_everything_back(client_for, users):
+    data = "\ufeffE-mail,Nom\nun@example.org,Un\ndeux@example.org,Deux\n".encode()
+    c = client_for("principal")
+    response = upload(c, "core.users", "agents.csv", data)
+    batch = ImportBatch.objects.get()
+    assert (batch.encoding, batch.delimiter) == ("utf-8-sig", ",")
+    c.post(response["Location"], {"email": "0", "full_name": "1", "phone": ""})
+    batch.refresh_from_db()
+    assert batch.report["rejected"] == 0
+    # meanwhile someone creates the second account by hand
+    User.objects.create_user("deux@example.org")
+    c.post(reverse("exports:import_commit", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == "checked"
+    assert batch.report["errors"][0]["line"] == 3
+    assert not User.objects.filter(email="un@example.org").exists()
+    assert Path(batch.file.path).exists()  # the file is kept for another try
