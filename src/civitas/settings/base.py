@@ -43,10 +43,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Business modules switched on for this deployment.
 KNOWN_MODULES = ["events", "childprotection", "councils", "support"]
-CIVITAS_MODULES = [m for m in env.list("CIVITAS_MODULES", default=[]) if m]
+IMPLEMENTED_MODULES = ["events"]
+CIVITAS_MODULES = [m for m in env.list("CIVITAS_MODULES", default=IMPLEMENTED_MODULES) if m]
 for _module in CIVITAS_MODULES:
     if _module not in KNOWN_MODULES:
         raise ValueError(f"Unknown module in CIVITAS_MODULES: {_module!r}")
+    if _module not in IMPLEMENTED_MODULES:
+        raise ValueError(f"Module {_module!r} is not available in this version yet")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
