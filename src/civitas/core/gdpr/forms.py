@@ -77,8 +77,8 @@ class RetentionRuleForm(forms.ModelForm):
         self.fields["days"].min_value = 1
         self.fields["days"].widget.attrs["min"] = 1
         label = registry.category_label(self.instance.category)
-        self.fields["days"].label = _("Retention (days): %(c)s") % {"c": label}
-        self.fields["enabled"].label = _("Apply this rule: %(c)s") % {"c": label}
+        self.fields["days"].label = _("Retention (days) — %(c)s") % {"c": label}
+        self.fields["enabled"].label = _("Apply this rule — %(c)s") % {"c": label}
 
     def clean_days(self):
         days = self.cleaned_data["days"]
