@@ -1,6 +1,5 @@
 """Participant area: what every logged-in person has (profile, security, deletion)."""
 
-from auditlog.context import set_actor
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -8,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import journal
 from ..middleware import has_mfa
 from ..models import User
 from ..permissions import is_backoffice_user, login_required
@@ -67,12 +65,14 @@ class DeleteAccountForm(forms.Form):
 def delete_account(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        from civitas.core.gdpr.services import Subject, erase
+
         user = request.user
-        journal.record("account.deleted_by_owner", request=request, obj=user)
+        subject = Subject(email=user.email, user=user)
         logout(request)
-        # The change trail keeps the deletion, but cannot name as actor a row that is gone.
-        with set_actor(None, remote_addr=request.META.get("REMOTE_ADDR")):
-            user.delete()
+        # Every model deletes or anonymises what it holds on the person, as it declared
+        # (civitas.core.gdpr registry); the journal keeps a hashed trace of the request.
+        erase(subject, request=request)
         messages.success(request, _("Your account and its personal data have been deleted."))
         return redirect("/")
     return render(request, "core/area/delete_account.html", {"form": form})
