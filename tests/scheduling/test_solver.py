@@ -1,0 +1,246 @@
+"""Solver properties on random small instances (hypothesis), plus targeted cases."""
+
+import itertools
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from civitas.scheduling import (
+    greedy_solve,
+    load_instance,
+    lock_assignments,
+    solve,
+    validate_result,
+)
+from civitas.scheduling.dzn import load_dzn
+from civitas.scheduling.generate import generate
+
+B2BSP = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "b2bsp"
+FAST = {"time_limit": None, "work_limit": 0.3}
+
+
+@st.composite
+def instances(draw, max_meetings=6):
+    n_sessions = draw(st.integers(1, 2))
+    per_session = draw(st.integers(1, 3))
+    slots = []
+    for si in range(n_sessions):
+        for k in range(per_session):
+            hour = 9 + 5 * si
+            slots.append(
+                {
+                    "id": f"s{si}{k}",
+                    "start": f"2027-03-10T{hour:02d}:{20 * k:02d}:00",
+                    "end": f"2027-03-10T{hour:02d}:{20 * k + 19:02d}:00",
+                    "session": f"x{si}",
+                }
+            )
+    slot_ids = [s["id"] for s in slots]
+    tables = draw(st.integers(1, 2))
+    n_people = draw(st.integers(2, 5))
+    owner = draw(st.sampled_from([None, *range(n_people)])) if tables == 2 else None
+    people = []
+    for p in range(n_people):
+        people.append(
+            {
+                "id": f"p{p}",
+                "unavailable": draw(st.lists(st.sampled_from(slot_ids), unique=True, max_size=2)),
+                "max_meetings": draw(st.sampled_from([None, None, 1, 2])),
+                "table": {"location": "hall", "table": 2} if owner == p else None,
+            }
+        )
+    n_meetings = draw(st.integers(1, max_meetings))
+    meetings = []
+    for i in range(n_meetings):
+        pair = draw(st.lists(st.integers(0, n_people - 1), min_size=2, max_size=2, unique=True))
+        meetings.append(
+            {
+                "id": f"m{i}",
+                "participants": [f"p{pair[0]}", f"p{pair[1]}"],
+                "rank": draw(st.integers(1, 10)),
+                "sessions": draw(st.sampled_from([None, None, ["x0"]])),
+                "location": None,
+                "fixed": None,
+            }
+        )
+    return {
+        "format": "civitas-schedule/1",
+        "slots": slots,
+        "locations": [{"id": "hall", "tables": tables}],
+        "participants": people,
+        "meetings": meetings,
+    }
+
+
+def brute_force_optimum(inst):
+    """Largest number of meetings that can be placed (slots x table capacity), exhaustively."""
+    from civitas.scheduling.core import Problem, State
+
+    prob = Problem(inst)
+    best = 0
+    choices = [[-1, *prob.domain[m]] for m in range(prob.M)]
+    for combo in itertools.product(*choices):
+        st_ = State(prob)
+        ok = True
+        for m, s in enumerate(combo):
+            if s >= 0:
+                if not st_.can_place(m, s):
+                    ok = False
+                    break
+                st_.place(m, s)
+        if ok:
+            best = max(best, sum(1 for s in combo if s >= 0))
+    return best
+
+
+def strip(result):
+    out = dict(result)
+    out["stats"] = {k: v for k, v in result["stats"].items() if k != "seconds"}
+    return out
+
+
+PROPS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPS
+@given(instances())
+def test_results_are_valid_complete_and_deterministic(data):
+    inst = load_instance(data)
+    result = solve(inst, **FAST)
+    report = validate_result(inst, result)
+    assert report.violations == []
+    ids = [a["meeting"] for a in result["assignments"]] + [
+        u["meeting"] for u in result["unscheduled"]
+    ]
+    assert sorted(ids) == sorted(m["id"] for m in data["meetings"])
+    assert all(u["reason"] for u in result["unscheduled"])
+    assert strip(solve(load_instance(data), **FAST)) == strip(result)
+    greedy = greedy_solve(inst)
+    assert validate_result(inst, greedy).violations == []
+    assert result["stats"]["scheduled"] >= greedy["stats"]["scheduled"]
+
+
+@PROPS
+@given(instances(max_meetings=5))
+def test_number_scheduled_is_optimal(data):
+    inst = load_instance(data)
+    result = solve(inst, **FAST)
+    assert result["stats"]["scheduled"] == brute_force_optimum(inst)
+
+
+@PROPS
+@given(instances(), st.data())
+def test_fixed_meetings_never_move(data, extra):
+    inst = load_instance(data)
+    first = greedy_solve(inst)
+    assigned = [a["meeting"] for a in first["assignments"]]
+    keep = extra.draw(st.sets(st.sampled_from(assigned))) if assigned else set()
+    locked_result = dict(first)
+    locked_result["assignments"] = [a for a in first["assignments"] if a["meeting"] in keep]
+    locked = lock_assignments(data, locked_result)
+    inst2 = load_instance(locked)
+    result = solve(inst2, **FAST)
+    assert validate_result(inst2, result).violations == []
+    placed = {a["meeting"]: a for a in result["assignments"]}
+    for a in locked_result["assignments"]:
+        assert placed[a["meeting"]] == a
+
+
+def tiny(tables=1, slots=2, meetings=(("a", "b"), ("a", "c"), ("b", "c")), unavailable=None):
+    unavailable = unavailable or {}
+    people = sorted({p for m in meetings for p in m})
+    return {
+        "format": "civitas-schedule/1",
+        "slots": [
+            {
+                "id": f"s{i}",
+                "start": f"2027-03-10T09:{10 * i:02d}:00",
+                "end": f"2027-03-10T09:{10 * i + 9:02d}:00",
+                "session": "d1-am",
+            }
+            for i in range(slots)
+        ],
+        "locations": [{"id": "hall", "tables": tables}],
+        "participants": [
+            {"id": p, "unavailable": unavailable.get(p, []), "max_meetings": None, "table": None}
+            for p in people
+        ],
+        "meetings": [
+            {
+                "id": f"m{i}",
+                "participants": list(m),
+                "rank": i + 1,
+                "sessions": None,
+                "location": None,
+                "fixed": None,
+            }
+            for i, m in enumerate(meetings)
+        ],
+    }
+
+
+def test_earlier_rank_wins_and_reason_names_people():
+    # a triangle in two slots: one meeting cannot fit; the latest-ranked one is left out
+    result = solve(tiny(tables=2), **FAST)
+    assert [u["meeting"] for u in result["unscheduled"]] == ["m2"]
+    assert result["unscheduled"][0]["reason"].startswith("b and c share no free slot in d1-am")
+
+
+def test_reason_when_tables_are_full():
+    result = solve(tiny(tables=1, slots=1, meetings=(("a", "b"), ("c", "d"))), **FAST)
+    assert result["unscheduled"][0]["reason"].startswith(
+        "all 1 tables are taken at every slot where c and d are free (s0)"
+    )
+
+
+def test_reason_when_no_common_availability():
+    data = tiny(slots=2, meetings=(("a", "b"),), unavailable={"a": ["s0"], "b": ["s1"]})
+    result = solve(data, **FAST)
+    assert "a and b share no slot where all are available" in result["unscheduled"][0]["reason"]
+
+
+def test_breaks_are_avoided():
+    # a meets b then c: greedy may leave a gap, the solver must not
+    data = tiny(tables=3, slots=3, meetings=(("a", "b"), ("a", "c")), unavailable={"b": ["s1"]})
+    result = solve(data, **FAST)
+    assert result["stats"]["scheduled"] == 2
+    assert result["stats"]["breaks"] == 0
+
+
+def test_cancel_returns_a_valid_schedule():
+    data = generate(participants=200, meetings=400, seed=3)
+    inst = load_instance(data)
+    flag = threading.Event()
+    flag.set()
+    result = solve(inst, cancel=flag)
+    assert result["stats"]["cancelled"] is True
+    assert validate_result(inst, result).violations == []
+
+
+def test_progress_is_reported():
+    seen = []
+    solve(tiny(), progress=lambda f, msg: seen.append(f), **FAST)
+    assert seen[0] == 0.0 and seen[-1] == 1.0
+
+
+def test_generated_event_is_fully_placed_and_beats_greedy():
+    data = generate(participants=300, meetings=600, seed=1)
+    inst = load_instance(data)
+    result = solve(inst, time_limit=None, work_limit=1.0)
+    greedy = greedy_solve(inst)
+    assert validate_result(inst, result).violations == []
+    assert result["stats"]["scheduled"] >= greedy["stats"]["scheduled"]
+    assert result["stats"]["breaks"] < greedy["stats"]["breaks"]
+
+
+@pytest.mark.skipif(not B2BSP.exists(), reason="shared B2BSP instances not available")
+def test_b2bsp_import_and_solve():
+    data = load_dzn(B2BSP / "tic-12.original.dzn")
+    inst = load_instance(data)
+    assert len(inst.meetings) == 125 and len(inst.slots) == 8
+    result = solve(inst, break_scope="day", time_limit=None, work_limit=1.0)
+    assert validate_result(inst, result).violations == []
+    assert result["stats"]["scheduled"] == 125
