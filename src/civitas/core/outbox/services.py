@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -288,14 +289,25 @@ def schedule_send(pk: int) -> None:
 # --- Sending ------------------------------------------------------------------------------
 
 
-def _claim(pk, now=None) -> Message | None:
+def _claim_many(ids, now=None) -> list[Message]:
+    """Claim the due, claimable messages among `ids` (queued|retrying -> sending) in one
+    conditional UPDATE tagged with a fresh token; returns those this caller won, in order.
+    A row can only be won once: concurrent claims re-check the state under the row lock."""
+    ids = list(ids)
+    if not ids:
+        return []
     now = now or timezone.now()
-    won = (
-        Message.objects.filter(pk=pk, state__in=Message.CLAIMABLE)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    return Message.objects.get(pk=pk) if won else None
+    token = uuid.uuid4().hex
+    Message.objects.filter(pk__in=ids, state__in=Message.CLAIMABLE).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    ).update(state=State.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
+    won = {m.pk: m for m in Message.objects.filter(claim_token=token, state=State.SENDING)}
+    return [won[pk] for pk in ids if pk in won]
+
+
+def _claim(pk, now=None) -> Message | None:
+    claimed = _claim_many([pk], now)
+    return claimed[0] if claimed else None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -359,11 +371,9 @@ def build_email(msg: Message, connection=None) -> mail.EmailMultiAlternatives:
 
 def _send_emails(ids, counts) -> None:
     connection = None
+    claimed = _claim_many(ids)
     try:
-        for index, pk in enumerate(ids):
-            msg = _claim(pk)
-            if msg is None:
-                continue
+        for index, msg in enumerate(claimed):
             connecting = connection is None
             try:
                 if connection is None:
@@ -376,11 +386,9 @@ def _send_emails(ids, counts) -> None:
                 counts["failed"] += 1
                 if connecting:
                     # The server cannot be reached: the rest of the batch waits too.
-                    for other in ids[index + 1 :]:
-                        other_msg = _claim(other)
-                        if other_msg is not None:
-                            _record_failure(other_msg, exc)
-                            counts["failed"] += 1
+                    for other in claimed[index + 1 :]:
+                        _record_failure(other, exc)
+                        counts["failed"] += 1
                     connection = None
                     break
                 if _is_connection_error(exc):
@@ -406,10 +414,7 @@ def _send_sms(ids, counts) -> None:
     from .sms import SmsError, get_provider
 
     provider = None
-    for pk in ids:
-        msg = _claim(pk)
-        if msg is None:
-            continue
+    for msg in _claim_many(ids):
         try:
             provider = provider or get_provider()
             ref = provider.send(msg.to, msg.body_text)
