@@ -73,3 +73,28 @@ def test_prune_and_delete_commands(settings, tmp_path, capsys):
     call_command("backups", "list")
     out = capsys.readouterr().out
     assert keep["id"] not in out and out.count("daily") == 7
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_daily_periodic_job_backs_up_prunes_and_journals(backup_env):
+    from django.utils import timezone
+
+    from civitas.core import periodic
+    from civitas.core.models import JournalEntry, PeriodicRun
+
+    today = timezone.localdate()
+    kind = services.kind_for(today)
+    for i in range(10):  # older scheduled backups of today's type, beyond the policy
+        fake(today - timedelta(days=40 + i), kind, i)
+
+    assert periodic.run_due(only="backups.daily") == [("backups.daily", "ok")]
+    run = PeriodicRun.objects.get(name="backups.daily")
+    assert run.last_status == "ok", run.last_message
+    same = [m for m in catalogue.all_backups() if m["type"] == kind]
+    keep = {"daily": 7, "weekly": 4, "monthly": 3}[kind]
+    assert len(same) == keep
+    newest = same[0]
+    assert newest["tables"] and newest["size"] > 0  # the real one just taken is kept
+    assert JournalEntry.objects.filter(action="backup.create", object_id=newest["id"]).exists()
+    # not due again within the day
+    assert periodic.run_due(only="backups.daily") == []

@@ -241,7 +241,7 @@ def create_backup(
                 hashing = _HashingFile(raw)
                 enc = EncryptingWriter(hashing, key)
                 with (
-                    gzip.GzipFile(fileobj=enc, mode="wb", compresslevel=6, mtime=0) as gz,
+                    gzip.GzipFile(fileobj=enc, mode="wb", compresslevel=1, mtime=0) as gz,
                     tarfile.open(fileobj=gz, mode="w|", format=tarfile.PAX_FORMAT) as tar,
                 ):
                     data = json.dumps(meta, indent=2).encode()

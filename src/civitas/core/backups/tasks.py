@@ -5,6 +5,8 @@ from django_tasks import task
 
 @task()
 def run_backup(progress_id: str, user_id: int | None = None):
+    from django.urls import reverse
+
     from civitas.core import jobs, journal
     from civitas.core.models import User
 
@@ -26,5 +28,5 @@ def run_backup(progress_id: str, user_id: int | None = None):
         object_repr=manifest["id"],
         details={"type": "manual", "size": manifest["size"]},
     )
-    jobs.finish(progress_id, message=manifest["id"])
+    jobs.finish(progress_id, message=manifest["id"], result_url=reverse("backups:list"))
     return manifest["id"]

@@ -103,7 +103,7 @@ class PeriodForm(forms.Form):
 
 
 def _report(request):
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm(request.GET or None, initial={"month": f"{timezone.localdate():%Y-%m}"})
     month = form.cleaned_data["month"] if form.is_valid() else timezone.localdate().replace(day=1)
     start, end = report.month_bounds(month)
     return form, month, report.build(start, end)
