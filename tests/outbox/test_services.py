@@ -37,7 +37,7 @@ def test_related_object_is_recorded(org):
 def test_invalid_address_is_kept_as_failed():
     msg = services.queue_email("not an address", "S", "B")
     assert msg.state == "failed"
-    assert "Invalid e-mail address" in msg.last_error
+    assert "'not an address'" in msg.last_error
 
 
 def test_claim_is_exclusive():
@@ -187,7 +187,8 @@ def test_template_check_reports_unknown_placeholders_and_syntax():
     reg = templates.get("core.welcome")
     assert templates.check("Hello {{ name }} {{ organisation }}", reg.all_placeholders) == []
     assert templates.check("{% for x in items %}{{ x }}{% endfor %}", {"items": ""}) == []
-    assert "Unknown placeholder: nmae" in templates.check("{{ nmae }}", reg.all_placeholders)[0]
+    (problem,) = templates.check("{{ nmae }}", reg.all_placeholders)
+    assert "nmae" in problem
     assert templates.check("{% if %}", reg.all_placeholders)
     assert templates.check("{% load static %}", reg.all_placeholders)  # no tag libraries
 
