@@ -97,9 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("instance")
     p.add_argument("-o", "--output", help="result file (default: stdout)")
     p.add_argument("--time-limit", type=float, default=60.0, help="wall-clock seconds")
-    p.add_argument(
-        "--work-limit", type=float, default=10.0, help="deterministic effort budget"
-    )
+    p.add_argument("--work-limit", type=float, default=10.0, help="deterministic effort budget")
     p.add_argument("--break-scope", choices=("session", "day"), default="session")
     p.add_argument(
         "--keep",

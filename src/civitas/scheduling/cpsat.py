@@ -201,6 +201,20 @@ def improve_with_cpsat(
     placeable = [m for m in prob.order if prob.domain[m]]
     missing = [m for m in placeable if st.slot_of[m] < 0]
     if missing:
+        # first: can every placeable meeting be placed? (pure feasibility, usually fast)
+        model, x, _, _ = _build(prob, st, set(placeable), with_breaks=False, fair=False)
+        for (m, s), v in x.items():
+            model.add_hint(v, st.slot_of[m] == s)
+        solver, status = _run(model, ctl, work_limit / 4, seed, "place all")
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            new = [-1] * prob.M
+            for (m, s), v in x.items():
+                if solver.boolean_value(v):
+                    new[m] = s
+            st.load(new)
+            missing = []
+            used = True
+    if missing and not ctl.stop():
         model, x, placed, _ = _build(prob, st, None, with_breaks=False, fair=False)
         n = len(placeable)
         weight = n + 1
@@ -221,7 +235,23 @@ def improve_with_cpsat(
         if ctl.stop():
             return used
     scheduled = {m for m in prob.order if st.slot_of[m] >= 0}
-    if not scheduled or not breaks:
+    if not scheduled:
+        return used
+    if not breaks:
+        # A schedule without any break is the best possible: the model with "no break"
+        # as a constraint (no objective) is often solved quickly; try it first.
+        if st.total_breaks() == 0 or ctl.stop():
+            return used
+        model, x, _, breaks_terms = _build(prob, st, scheduled, with_breaks=True, fair=True)
+        model.add(sum(breaks_terms) <= 0)
+        solver, status = _run(model, ctl, work_limit / 4, seed, "no-break schedule")
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            new = list(st.slot_of)
+            for (m, s), v in x.items():
+                if solver.boolean_value(v):
+                    new[m] = s
+            st.load(new)
+            return True
         return used
     current = st.total_breaks()
     if current == 0:
