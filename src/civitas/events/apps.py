@@ -7,3 +7,39 @@ class EventsConfig(AppConfig):
     label = "events"
     verbose_name = _("Business events")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from civitas.core import nav, permissions
+
+        from . import periodic_jobs  # noqa: F401 - registers the periodic jobs
+        from .models import SCOPE_EVENT
+        from .services import notify
+
+        reg = permissions.register
+        reg("events.create_event", _("Create business events"), "events")
+        reg(
+            "events.manage_event", _("Set up an event (days, slots, rooms, lists, pages)"), "events"
+        )
+        reg("events.view_registrations", _("See an event's registrations and meetings"), "events")
+        reg("events.validate_registrations", _("Validate or reject registrations"), "events")
+        reg("events.manage_meetings", _("Cancel and move meetings of an event"), "events")
+        reg("events.run_scheduling", _("Run and publish the automatic scheduling"), "events")
+
+        def describe(pk):
+            from .models import Event
+
+            event = Event.objects.filter(pk=pk).first()
+            return str(event) if event else f"#{pk}"
+
+        def choices():
+            from .models import Event
+
+            return [(e.pk, str(e)) for e in Event.objects.all()]
+
+        permissions.register_scope_type(
+            SCOPE_EVENT, _("Event"), lambda obj: obj.civitas_scope_chain(), describe, choices
+        )
+        nav.register(
+            _("Business events"), _("Events"), "events:bo_events", "events.view_registrations", 200
+        )
+        notify.register_templates()

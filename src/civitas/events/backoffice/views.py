@@ -1,0 +1,284 @@
+"""Back office of business events; every view is scoped to one event."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civitas.core import journal
+from civitas.core.models import Organisation
+from civitas.core.permissions import has_perm, permission_required, scope_ids
+
+from ..models import SCOPE_EVENT, Company, Event, Meeting, MeetingRequest, Representative, Session
+from ..services import ServiceError, agenda, registration, setup
+from ..services import scheduling as scheduling_svc
+from .forms import ITEM_FORMS, EventForm, SessionForm
+
+
+def _event_of(request, pk, **kwargs):
+    return get_object_or_404(Event, pk=pk)
+
+
+def visible_events(user, codename="events.view_registrations"):
+    ids = scope_ids(user, codename, SCOPE_EVENT)
+    qs = Event.objects.all()
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+@permission_required("events.view_registrations")
+def event_list(request):
+    events = visible_events(request.user).annotate(n_companies=Count("companies", distinct=True))
+    can_create = has_perm(request.user, "events.create_event", Organisation.get())
+    return render(
+        request, "events/backoffice/event_list.html", {"events": events, "can_create": can_create}
+    )
+
+
+@permission_required("events.create_event", obj_getter=lambda r, **k: Organisation.get())
+def event_create(request):
+    form = EventForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"languages": ["fr", "en"], "public_fields": Event.DEFAULT_PUBLIC_FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        event = setup.create_event(request=request, **data)
+        messages.success(request, _("Event created with the NACE sectors."))
+        return redirect("events:bo_event", pk=event.pk)
+    return render(
+        request,
+        "events/backoffice/form.html",
+        {"form": form, "title": _("New event"), "multipart": True},
+    )
+
+
+@permission_required("events.view_registrations", obj_getter=_event_of)
+def event_detail(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    counts = dict(event.companies.values_list("status").annotate(n=Count("pk")))
+    return render(
+        request,
+        "events/backoffice/event_detail.html",
+        {
+            "event": event,
+            "counts": counts,
+            "days": event.days.prefetch_related("sessions__slots"),
+            "sites": event.sites.prefetch_related("rooms"),
+            "kinds": [(k, label) for k, (label, _f) in ITEM_FORMS.items()],
+            "can_manage": has_perm(request.user, "events.manage_event", event),
+        },
+    )
+
+
+@permission_required("events.manage_event", obj_getter=_event_of)
+def event_edit(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    form = EventForm(request.POST or None, request.FILES or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        journal.record(
+            "events.event_changed",
+            request=request,
+            obj=event,
+            details={"fields": form.changed_data},
+        )
+        messages.success(request, _("Saved."))
+        return redirect("events:bo_event", pk=event.pk)
+    return render(
+        request,
+        "events/backoffice/form.html",
+        {"form": form, "title": _("Edit %(e)s") % {"e": event}, "multipart": True, "event": event},
+    )
+
+
+@permission_required("events.manage_event", obj_getter=_event_of)
+def add_item(request, pk, kind):
+    event = get_object_or_404(Event, pk=pk)
+    if kind not in ITEM_FORMS:
+        raise Http404
+    label, form_class = ITEM_FORMS[kind]
+    form = form_class(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        if hasattr(obj, "event_id") and kind not in ("room", "session"):
+            obj.event = event
+        try:
+            with transaction.atomic():
+                obj.save()
+                if kind == "session":
+                    result = setup.generate_slots(obj)
+                    messages.info(request, _("%(n)s slots generated.") % {"n": result["total"]})
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            journal.record(f"events.{kind}_added", request=request, obj=obj)
+            messages.success(request, _("Added."))
+            return redirect("events:bo_event", pk=event.pk)
+    return render(
+        request,
+        "events/backoffice/form.html",
+        {"form": form, "title": _("Add: %(k)s") % {"k": label}, "event": event},
+    )
+
+
+@permission_required("events.manage_event", obj_getter=_event_of)
+def session_edit(request, pk, session_pk):
+    event = get_object_or_404(Event, pk=pk)
+    session = get_object_or_404(Session, pk=session_pk, day__event=event)
+    form = SessionForm(request.POST or None, instance=session, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+                result = setup.generate_slots(session)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            journal.record("events.session_changed", request=request, obj=session, details=result)
+            messages.success(
+                request,
+                _("Slots: %(c)s created, %(d)s removed, %(t)s in all.")
+                % {"c": result["created"], "d": result["deleted"], "t": result["total"]},
+            )
+            return redirect("events:bo_event", pk=event.pk)
+    return render(
+        request,
+        "events/backoffice/form.html",
+        {
+            "form": form,
+            "title": _("Session %(s)s") % {"s": session},
+            "event": event,
+        },
+    )
+
+
+@permission_required("events.view_registrations", obj_getter=_event_of)
+def registrations(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    qs = event.companies.select_related("sector").annotate(
+        n_reps=Count("representatives", distinct=True)
+    )
+    status = request.GET.get("status", "")
+    if status in Company.Status.values:
+        qs = qs.filter(status=status)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(representatives__email__icontains=q)).distinct()
+    page = Paginator(qs.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    journal.record("events.registrations_viewed", request=request, obj=event)
+    return render(
+        request,
+        "events/backoffice/registrations.html",
+        {
+            "event": event,
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": Company.Status.choices,
+            "can_validate": has_perm(request.user, "events.validate_registrations", event),
+        },
+    )
+
+
+@permission_required("events.validate_registrations", obj_getter=_event_of)
+@require_POST
+def registration_action(request, pk, company_pk, action):
+    company = get_object_or_404(Company, pk=company_pk, event_id=pk)
+    if action == "validate":
+        registration.validate_registration(company, request=request)
+        messages.success(request, _("%(c)s is validated.") % {"c": company})
+    elif action == "reject":
+        registration.reject_registration(company, request=request)
+        messages.success(request, _("%(c)s is rejected.") % {"c": company})
+    else:
+        raise Http404
+    return redirect("events:bo_registrations", pk=pk)
+
+
+@permission_required("events.view_registrations", obj_getter=_event_of)
+def requests_list(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    qs = event.meeting_requests.select_related(
+        "sender__company", "recipient__company", "slot"
+    ).order_by("created_at")
+    state = request.GET.get("state", "")
+    if state in MeetingRequest.State.values:
+        qs = qs.filter(state=state)
+    counts = dict(event.meeting_requests.values_list("state").annotate(n=Count("pk")))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "events/backoffice/requests.html",
+        {
+            "event": event,
+            "page": page,
+            "state": state,
+            "counts": counts,
+            "states": [(v, label, counts.get(v, 0)) for v, label in MeetingRequest.State.choices],
+        },
+    )
+
+
+@permission_required("events.view_registrations", obj_getter=_event_of)
+def participant_agenda(request, pk, rep_pk):
+    event = get_object_or_404(Event, pk=pk)
+    rep = get_object_or_404(Representative, pk=rep_pk, company__event=event)
+    return render(
+        request,
+        "events/backoffice/agenda.html",
+        {
+            "event": event,
+            "rep": rep,
+            "days": agenda.by_day(rep, published_only=False),
+        },
+    )
+
+
+@permission_required("events.run_scheduling", obj_getter=_event_of)
+def scheduling(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "run":
+                run = scheduling_service_start(request, event)
+                messages.success(request, _("Scheduling started."))
+                return redirect(f"{request.path}?run={run.pk}")
+            if action == "publish":
+                n = scheduling_svc.publish(event, request=request)
+                messages.success(
+                    request, _("%(n)s meetings published; participants are notified.") % {"n": n}
+                )
+            if action in ("lock", "unlock"):
+                meeting = get_object_or_404(Meeting, pk=request.POST.get("meeting"), event=event)
+                scheduling_svc.set_locked(meeting, action == "lock", request=request)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        return redirect("events:bo_scheduling", pk=pk)
+    run = event.schedule_runs.first()
+    meetings = Meeting.objects.filter(event=event, state=Meeting.State.SCHEDULED).select_related(
+        "slot", "room__site", "request__sender__company", "request__recipient__company"
+    )
+    page = Paginator(meetings, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "events/backoffice/scheduling.html",
+        {
+            "event": event,
+            "run": run,
+            "page": page,
+            "job": run and scheduling_svc.job_for(run),
+            "to_place": scheduling_svc.confirmed_unplaced(event).count(),
+        },
+    )
+
+
+def scheduling_service_start(request, event):
+    return scheduling_svc.start(event, user=request.user, request=request)

@@ -1,0 +1,362 @@
+"""Front office: public event pages, registration, catalogue; the participant area."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civitas.core.permissions import login_required, public
+
+from ..models import Company, Event, MeetingRequest, Offer, Representative
+from ..services import ServiceError, agenda, registration, suggestions
+from ..services import meetings as meeting_services
+from .forms import CompanyForm, OfferForm, OfferFormSet, RepresentativeFormSet, RequestForm
+
+
+def _event(slug) -> Event:
+    return get_object_or_404(Event, slug=slug, is_published=True)
+
+
+@public
+def event_list(request):
+    events = Event.objects.filter(is_published=True)
+    return render(request, "events/public/event_list.html", {"events": events})
+
+
+@public
+def event_page(request, slug):
+    event = _event(slug)
+    return render(request, "events/public/event_page.html", {"event": event})
+
+
+@public
+def theme_css(request, slug):
+    """The event's colours as a stylesheet (the CSP forbids inline styles)."""
+    event = _event(slug)
+    css = (
+        f".event-frame {{ --event-primary: {event.primary_colour}; "
+        f"--event-secondary: {event.secondary_colour}; }}\n"
+    )
+    return HttpResponse(css, content_type="text/css")
+
+
+@public
+def register(request, slug):
+    event = _event(slug)
+    if not event.registration_is_open():
+        return render(request, "events/public/registration_closed.html", {"event": event})
+    kw = {"form_kwargs": {"event": event}}
+    if request.method == "POST":
+        form = CompanyForm(request.POST, event=event, prefix="company")
+        reps = RepresentativeFormSet(request.POST, prefix="rep", **kw)
+        offers = OfferFormSet(request.POST, request.FILES, prefix="offer", **kw)
+        if form.is_valid() and reps.is_valid() and offers.is_valid():
+            rep_objs = [f.save(commit=False) for f in reps.forms if f.has_changed() or True]
+            absences = [f.cleaned_data.get("absent_sessions") for f in reps.forms]
+            try:
+                company = registration.register_company(
+                    event,
+                    form.save(commit=False),
+                    rep_objs,
+                    [f.instance_for_registration() for f in offers.forms],
+                    request=request,
+                )
+                for rep, absent in zip(rep_objs, absences, strict=True):
+                    rep.absent_sessions.set(absent or [])
+            except ServiceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                request.session["events_registered"] = company.pk
+                return redirect("events:register_done", slug=event.slug)
+    else:
+        form = CompanyForm(event=event, prefix="company")
+        reps = RepresentativeFormSet(prefix="rep", **kw)
+        offers = OfferFormSet(prefix="offer", **kw)
+    return render(
+        request,
+        "events/public/register.html",
+        {"event": event, "form": form, "reps": reps, "offers": offers},
+    )
+
+
+@public
+def register_done(request, slug):
+    event = _event(slug)
+    return render(request, "events/public/register_done.html", {"event": event})
+
+
+SORTS = {
+    "name": ("name",),
+    "country": ("country", "name"),
+    "sector": ("sector__code", "sector__label_fr", "name"),
+    "country_sector": ("country", "sector__code", "name"),
+}
+
+
+@public
+def catalogue(request, slug):
+    event = _event(slug)
+    qs = Company.objects.filter(event=event, status=Company.Status.VALIDATED).select_related(
+        "sector"
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        for word in registration.normalise(q).split():
+            qs = qs.filter(search_text__contains=word)
+    sector = request.GET.get("sector", "")
+    if sector.isdigit():
+        qs = qs.filter(sector_id=int(sector))
+    sort = request.GET.get("sort", "name")
+    qs = qs.order_by(*SORTS.get(sort, SORTS["name"]))
+    qs = qs.prefetch_related(
+        Prefetch("offers", queryset=Offer.objects.prefetch_related("keywords", "key_figures"))
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "events/public/catalogue.html",
+        {
+            "event": event,
+            "page": page,
+            "q": q,
+            "sort": sort,
+            "sector": sector,
+            "sectors": event.sectors.all(),
+            "sorts": _sort_labels(),
+        },
+    )
+
+
+def _sort_labels():
+    return [
+        ("name", _("Alphabetical")),
+        ("country", _("Country")),
+        ("sector", _("Sector")),
+        ("country_sector", _("Country, then sector")),
+    ]
+
+
+@public
+def company_detail(request, slug, pk):
+    event = _event(slug)
+    company = get_object_or_404(
+        Company.objects.select_related("sector"),
+        pk=pk,
+        event=event,
+        status=Company.Status.VALIDATED,
+    )
+    me = meeting_services.representative_for(request.user, event)
+    # Contact details and booking only for participants of the event.
+    show_contacts = me is not None and me.company.status == Company.Status.VALIDATED
+    return render(
+        request,
+        "events/public/company_detail.html",
+        {
+            "event": event,
+            "company": company,
+            "offers": company.offers.prefetch_related("keywords", "key_figures"),
+            "me": me,
+            "show_contacts": show_contacts,
+            "representatives": company.representatives.all() if show_contacts else [],
+        },
+    )
+
+
+@public
+def calendar_feed(request, token):
+    rep = get_object_or_404(
+        Representative.objects.select_related("company__event"), calendar_token=token
+    )
+    response = HttpResponse(
+        agenda.icalendar(rep, request.get_host().split(":")[0]),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{rep.company.event.slug}.ics"'
+    return response
+
+
+# --- Participant area -----------------------------------------------------------------------
+
+
+def _me(request, slug):
+    event = get_object_or_404(Event, slug=slug)
+    return event, meeting_services.representative_for(request.user, event)
+
+
+def _not_registered(request, event):
+    return render(request, "events/area/not_registered.html", {"event": event})
+
+
+@login_required
+def area_home(request, slug):
+    event, me = _me(request, slug)
+    if me is None:
+        return _not_registered(request, event)
+    related = ("sender__company", "recipient__company", "slot")
+    received = MeetingRequest.objects.filter(recipient=me).select_related(*related)
+    sent = MeetingRequest.objects.filter(sender=me).select_related(*related)
+    return render(
+        request,
+        "events/area/home.html",
+        {
+            "event": event,
+            "me": me,
+            "company": me.company,
+            "received": received.order_by("-created_at")[:100],
+            "sent": sent.order_by("-created_at")[:100],
+            "colleagues": me.company.representatives.all(),
+            "offers": me.company.offers.all(),
+        },
+    )
+
+
+@login_required
+def area_company(request, slug):
+    event, me = _me(request, slug)
+    if me is None:
+        return _not_registered(request, event)
+    form = CompanyForm(request.POST or None, instance=me.company, event=event, prefix="company")
+    if request.method == "POST" and form.is_valid():
+        registration.update_company(form.save(commit=False), by=me, request=request)
+        messages.success(request, _("Your company's profile is saved."))
+        return redirect("events:area_home", slug=slug)
+    return render(
+        request,
+        "events/area/form.html",
+        {
+            "event": event,
+            "form": form,
+            "title": _("My company"),
+            "multipart": False,
+        },
+    )
+
+
+@login_required
+def area_offer(request, slug, pk=None):
+    event, me = _me(request, slug)
+    if me is None:
+        return _not_registered(request, event)
+    offer = get_object_or_404(Offer, pk=pk, company=me.company) if pk else None
+    form = OfferForm(request.POST or None, request.FILES or None, instance=offer, event=event)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        if hasattr(form, "attachment_type"):
+            obj.attachment_type = form.attachment_type
+        registration.save_offer(
+            obj,
+            by=me,
+            keywords=form.cleaned_data["keywords"],
+            key_figures=form.cleaned_data["key_figures"],
+        )
+        messages.success(request, _("Saved."))
+        return redirect("events:area_home", slug=slug)
+    title = _("Edit an offer or request") if offer else _("New offer or request")
+    return render(
+        request,
+        "events/area/form.html",
+        {
+            "event": event,
+            "form": form,
+            "title": title,
+            "multipart": True,
+        },
+    )
+
+
+@login_required
+def area_suggestions(request, slug):
+    event, me = _me(request, slug)
+    if me is None:
+        return _not_registered(request, event)
+    return render(
+        request,
+        "events/area/suggestions.html",
+        {
+            "event": event,
+            "me": me,
+            "suggestions": suggestions.suggestions(me),
+        },
+    )
+
+
+@login_required
+def area_request_new(request, slug, rep_pk):
+    event, me = _me(request, slug)
+    if me is None:
+        return _not_registered(request, event)
+    target = get_object_or_404(
+        Representative.objects.select_related("company"),
+        pk=rep_pk,
+        company__event=event,
+        company__status=Company.Status.VALIDATED,
+    )
+    form = RequestForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_services.send_request(
+                me, target, form.cleaned_data["message"], form.cleaned_data.get("slot")
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your request has been sent."))
+            return redirect("events:area_home", slug=slug)
+    return render(
+        request,
+        "events/area/request_new.html",
+        {
+            "event": event,
+            "form": form,
+            "target": target,
+        },
+    )
+
+
+ACTIONS = {
+    "accept": meeting_services.accept_request,
+    "decline": meeting_services.decline_request,
+    "confirm": meeting_services.confirm_request,
+    "cancel": meeting_services.cancel_request,
+}
+
+
+@login_required
+@require_POST
+def area_request_action(request, slug, pk, action):
+    event, me = _me(request, slug)
+    if me is None or action not in ACTIONS:
+        raise Http404
+    req = get_object_or_404(MeetingRequest, pk=pk, event=event)
+    if me.pk not in (req.sender_id, req.recipient_id):
+        raise Http404
+    try:
+        ACTIONS[action](req, me)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("events:area_home", slug=slug)
+
+
+@login_required
+def area_agenda(request, slug):
+    event, me = _me(request, slug)
+    if me is None:
+        return _not_registered(request, event)
+    feed = request.build_absolute_uri(f"/evenements/agenda/{me.calendar_token}.ics")
+    return render(
+        request,
+        "events/area/agenda.html",
+        {
+            "event": event,
+            "me": me,
+            "days": agenda.by_day(me),
+            "feed_url": feed,
+        },
+    )

@@ -1,0 +1,197 @@
+"""The event aggregate: the event itself, its sites, rooms, days, sessions and slots."""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civitas.core.permissions import ORGANISATION
+
+SCOPE_EVENT = "event"
+
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1a2b3c."))
+
+
+def _upload_to(instance, filename):
+    return f"events/{instance.slug or 'new'}/{filename}"
+
+
+class Event(models.Model):
+    class BookingMode(models.TextChoices):
+        REQUESTS = "requests", _("Requests with mutual acceptance, then automatic scheduling")
+        SLOTS = "slots", _("Direct booking of a slot")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    registration_opens = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    # Visual frame
+    banner = models.ImageField(_("banner"), upload_to=_upload_to, blank=True)
+    logo = models.ImageField(_("logo"), upload_to=_upload_to, blank=True)
+    logo_link = models.URLField(_("logo link"), blank=True)
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#000091", validators=[colour_validator]
+    )
+    secondary_colour = models.CharField(
+        _("secondary colour"), max_length=7, default="#e1000f", validators=[colour_validator]
+    )
+    # Meetings
+    booking_mode = models.CharField(
+        _("booking mode"), max_length=20, choices=BookingMode.choices, default=BookingMode.REQUESTS
+    )
+    request_expiry_days = models.PositiveIntegerField(
+        _("request expiry delay (days)"),
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text=_("A request nobody answered expires after this many days."),
+    )
+    allow_messages_before_acceptance = models.BooleanField(
+        _("allow messages before acceptance"), default=False
+    )
+    # Public pages (simple fields for now; Wagtail event sub-sites come later)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    welcome_text = models.TextField(_("welcome text"), blank=True)
+    practical_info = models.TextField(_("practical information"), blank=True)
+    contact_text = models.TextField(_("contact"), blank=True)
+    legal_notice = models.TextField(_("legal notice"), blank=True)
+    organiser_email = models.EmailField(_("organiser e-mail"), blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    # Catalogue: which company fields are public (see PUBLIC_FIELD_CHOICES)
+    public_fields = models.JSONField(_("public fields in the catalogue"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    PUBLIC_FIELD_CHOICES = [
+        ("description", _("Description")),
+        ("website", _("Website")),
+        ("city", _("City")),
+        ("sector", _("Sector")),
+        ("offers", _("Offers and requests")),
+    ]
+    DEFAULT_PUBLIC_FIELDS = ["description", "website", "city", "sector", "offers"]
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-start_date", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def civitas_scope_chain(self):
+        return [(SCOPE_EVENT, self.pk), (ORGANISATION, 1)]
+
+    def registration_is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.registration_opens and now < self.registration_opens:
+            return False
+        return not (self.registration_closes and now > self.registration_closes)
+
+    def shows(self, field: str) -> bool:
+        return field in (self.public_fields or [])
+
+
+class EventChild(models.Model):
+    """Anything that belongs to an event is scoped by it."""
+
+    class Meta:
+        abstract = True
+
+    def civitas_scope_chain(self):
+        return self.get_event().civitas_scope_chain()
+
+    def get_event(self):
+        return self.event
+
+
+class Site(EventChild):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(_("name"), max_length=200)
+    address = models.TextField(_("address"), blank=True)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Room(EventChild):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("name"), max_length=200)
+    tables = models.PositiveIntegerField(_("number of tables"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["site__name", "name"]
+
+    def __str__(self):
+        return f"{self.site.name} – {self.name}"
+
+    def get_event(self):
+        return self.site.event
+
+
+class Day(EventChild):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("day")
+        verbose_name_plural = _("days")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["event", "date"], name="events_day_unique")]
+
+    def __str__(self):
+        return str(self.date)
+
+
+class Session(EventChild):
+    """A B2B session: e.g. day 1 morning; its slots are generated from the slot length."""
+
+    day = models.ForeignKey(Day, on_delete=models.CASCADE, related_name="sessions")
+    name = models.CharField(_("name"), max_length=100)
+    start_time = models.TimeField(_("start"))
+    end_time = models.TimeField(_("end"))
+    slot_minutes = models.PositiveIntegerField(
+        _("slot length (minutes)"), default=20, validators=[MinValueValidator(5)]
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["day__date", "start_time"]
+
+    def __str__(self):
+        return f"{self.day.date} {self.name}"
+
+    def get_event(self):
+        return self.day.event
+
+
+class Slot(EventChild):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="slots")
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+
+    class Meta:
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "start"], name="events_slot_unique")
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.start)
+        return f"{local:%Y-%m-%d %H:%M}–{timezone.localtime(self.end):%H:%M}"
+
+    def get_event(self):
+        return self.session.day.event

@@ -1,0 +1,134 @@
+"""Meeting requests, meetings and scheduling runs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .event import Event, EventChild, Room, Slot
+from .registration import Representative
+
+
+class MeetingRequest(EventChild):
+    """A asks B; B accepts or declines; A confirms. Never accepted by default."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted (waiting for confirmation)")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    OPEN_STATES = (State.PENDING, State.ACCEPTED, State.CONFIRMED)
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meeting_requests")
+    sender = models.ForeignKey(
+        Representative, on_delete=models.CASCADE, related_name="sent_requests"
+    )
+    recipient = models.ForeignKey(
+        Representative, on_delete=models.CASCADE, related_name="received_requests"
+    )
+    message = models.TextField(_("message"), blank=True)
+    # Direct booking mode: the slot asked for.
+    slot = models.ForeignKey(
+        Slot, verbose_name=_("slot"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PENDING
+    )
+    # Order of arrival: the rank used by the scheduler.
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        Representative, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting request")
+        verbose_name_plural = _("meeting requests")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["event", "state"])]
+
+    def __str__(self):
+        return f"{self.sender.full_name} → {self.recipient.full_name}"
+
+    def other(self, representative):
+        return self.recipient if representative.pk == self.sender_id else self.sender
+
+
+class Meeting(EventChild):
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meetings")
+    request = models.ForeignKey(MeetingRequest, on_delete=models.CASCADE, related_name="meetings")
+    slot = models.ForeignKey(
+        Slot, verbose_name=_("slot"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    room = models.ForeignKey(
+        Room, verbose_name=_("room"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    table_number = models.PositiveIntegerField(_("table"))
+    locked = models.BooleanField(_("locked"), default=False)
+    published = models.BooleanField(_("published"), default=False)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.SCHEDULED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["slot__start", "room__name", "table_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "room", "table_number"],
+                condition=models.Q(state="scheduled"),
+                name="events_meeting_one_per_table",
+            ),
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=models.Q(state="scheduled"),
+                name="events_meeting_one_per_request",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.request} @ {self.slot} {self.room} #{self.table_number}"
+
+
+class ScheduleRun(EventChild):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        FAILED = "failed", _("Failed")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedule_runs")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    job_id = models.CharField(max_length=64, blank=True)
+    requested = models.PositiveIntegerField(_("meetings to place"), default=0)
+    scheduled = models.PositiveIntegerField(_("meetings placed"), default=0)
+    breaks = models.PositiveIntegerField(_("breaks"), default=0)
+    unscheduled = models.JSONField(_("unscheduled meetings"), default=list, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("scheduling run")
+        verbose_name_plural = _("scheduling runs")
+        ordering = ["-started_at"]
+
+    @property
+    def fill_rate(self) -> float:
+        return (self.scheduled / self.requested) if self.requested else 0.0

@@ -1,0 +1,133 @@
+"""The registration aggregate: a company, its representatives and its offers/requests."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .event import Event, EventChild, Session
+from .lists import CooperationType, KeyFigure, Keyword, Sector
+
+
+class Company(EventChild):
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        VALIDATED = "validated", _("Validated")
+        REJECTED = "rejected", _("Rejected")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="companies")
+    name = models.CharField(_("company name"), max_length=200)
+    country = models.CharField(_("country (ISO code)"), max_length=2, default="FR")
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
+    # Lower-case, accent-free text of the profile and its offers, for the catalogue search.
+    search_text = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["event", "status"])]
+
+    def __str__(self):
+        return self.name
+
+
+def _token():
+    return secrets.token_urlsafe(24)
+
+
+class Representative(EventChild):
+    """A person present on the day; each has an agenda."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="representatives")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event_representatives",
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("mobile phone"), max_length=30, blank=True)
+    absent_sessions = models.ManyToManyField(
+        Session,
+        verbose_name=_("sessions not attended"),
+        blank=True,
+        related_name="absent_representatives",
+    )
+    calendar_token = models.CharField(max_length=64, default=_token, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} ({self.company.name})"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def get_event(self):
+        return self.company.event
+
+
+def _attachment_to(instance, filename):
+    return f"events/{instance.company.event_id}/offers/{filename}"
+
+
+class Offer(EventChild):
+    class Kind(models.TextChoices):
+        OFFER = "offer", _("Offer")
+        REQUEST = "request", _("Request")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="offers")
+    kind = models.CharField(_("offer or request"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    cooperation_type = models.ForeignKey(
+        CooperationType,
+        verbose_name=_("cooperation type"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    keywords = models.ManyToManyField(Keyword, verbose_name=_("keywords"), blank=True)
+    key_figures = models.ManyToManyField(KeyFigure, verbose_name=_("key figures"), blank=True)
+    attachment = models.FileField(_("attachment"), upload_to=_attachment_to, blank=True)
+    attachment_type = models.CharField(max_length=10, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("offer or request")
+        verbose_name_plural = _("offers and requests")
+        ordering = ["kind", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_event(self):
+        return self.company.event

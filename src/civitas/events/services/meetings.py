@@ -1,0 +1,265 @@
+"""Meeting requests with mutual acceptance, direct placement, cancellation, expiry.
+
+A asks B (pending) -> B accepts (accepted) or declines -> A confirms (confirmed). In the
+"slots" booking mode the request names a slot and confirming places the meeting there at a
+free table; in the "requests" mode confirmed requests wait for the automatic scheduling.
+
+Placing a meeting is race-free: `place_meeting` locks the slot row and both
+representatives' rows (in primary-key order, so two transactions never deadlock) before it
+checks that both are free and a table is left. The table constraint in the database is a
+second line of defence.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civitas.core import journal
+
+from ..models import Company, Event, Meeting, MeetingRequest, Representative, Room, Slot
+from . import ServiceError, notify
+
+State = MeetingRequest.State
+
+# Tests switch these to show the race the locks prevent (see tests/events/test_concurrency.py).
+LOCKING = True
+_after_checks = None
+
+
+def _expiry(event: Event):
+    return timezone.now() + timedelta(days=event.request_expiry_days)
+
+
+def _lock_request(req) -> MeetingRequest:
+    return (
+        MeetingRequest.objects.select_for_update()
+        .select_related("event", "sender__company", "recipient__company", "slot")
+        .get(pk=req.pk)
+    )
+
+
+def _check_slot_free(rep_ids, slot, exclude_request=None) -> None:
+    busy = Meeting.objects.filter(slot=slot, state=Meeting.State.SCHEDULED).filter(
+        Q(request__sender_id__in=rep_ids) | Q(request__recipient_id__in=rep_ids)
+    )
+    if exclude_request is not None:
+        busy = busy.exclude(request=exclude_request)
+    if busy.exists():
+        raise ServiceError(
+            _("One of the two people already has a meeting at %(slot)s.") % {"slot": slot}
+        )
+    absent = Representative.objects.filter(pk__in=rep_ids, absent_sessions=slot.session_id).first()
+    if absent:
+        raise ServiceError(_("%(name)s does not attend this session.") % {"name": absent.full_name})
+
+
+def _free_table(slot, event, start_hint: int) -> tuple[Room, int]:
+    taken = set(
+        Meeting.objects.filter(slot=slot, state=Meeting.State.SCHEDULED).values_list(
+            "room_id", "table_number"
+        )
+    )
+    tables = [
+        (room, n)
+        for room in Room.objects.filter(site__event=event).order_by("site__name", "name", "pk")
+        for n in range(1, room.tables + 1)
+    ]
+    if not tables:
+        raise ServiceError(_("No room with tables is set up for this event."))
+    # Start from a place depending on the request, so meetings spread over the rooms.
+    offset = start_hint % len(tables)
+    for room, n in tables[offset:] + tables[:offset]:
+        if (room.pk, n) not in taken:
+            return room, n
+    raise ServiceError(_("No table is left at %(slot)s.") % {"slot": slot})
+
+
+def place_meeting(req: MeetingRequest, slot: Slot, *, locked=False, published=True) -> Meeting:
+    """Put the request in `slot` at a free table (call inside a transaction)."""
+    rep_ids = sorted([req.sender_id, req.recipient_id])
+    if LOCKING:
+        Slot.objects.select_for_update().filter(pk=slot.pk).first()
+        list(Representative.objects.select_for_update().filter(pk__in=rep_ids).order_by("pk"))
+    _check_slot_free(rep_ids, slot, exclude_request=req)
+    room, table = _free_table(slot, req.event, req.pk)
+    if _after_checks is not None:
+        _after_checks()
+    Meeting.objects.filter(request=req, state=Meeting.State.SCHEDULED).update(
+        state=Meeting.State.CANCELLED
+    )
+    return Meeting.objects.create(
+        event=req.event,
+        request=req,
+        slot=slot,
+        room=room,
+        table_number=table,
+        locked=locked,
+        published=published,
+    )
+
+
+def _participant_check(sender: Representative, recipient: Representative, event: Event):
+    for rep in (sender, recipient):
+        if rep.company.event_id != event.pk:
+            raise ServiceError(_("Both people must take part in this event."))
+        if rep.company.status != Company.Status.VALIDATED:
+            raise ServiceError(
+                _("%(company)s is not validated yet.") % {"company": rep.company.name}
+            )
+    if sender.company_id == recipient.company_id:
+        raise ServiceError(_("You cannot ask for a meeting with your own company."))
+
+
+@transaction.atomic
+def send_request(sender: Representative, recipient: Representative, message="", slot=None):
+    event = sender.company.event
+    _participant_check(sender, recipient, event)
+    already = MeetingRequest.objects.filter(
+        Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender),
+        state__in=MeetingRequest.OPEN_STATES,
+    )
+    if already.exists():
+        raise ServiceError(_("A request between you two is already open."))
+    if event.booking_mode == Event.BookingMode.SLOTS:
+        if slot is None or slot.get_event().pk != event.pk:
+            raise ServiceError(_("Choose a slot for this meeting."))
+        _check_slot_free([sender.pk, recipient.pk], slot)
+    else:
+        slot = None
+    req = MeetingRequest.objects.create(
+        event=event,
+        sender=sender,
+        recipient=recipient,
+        message=message,
+        slot=slot,
+        expires_at=_expiry(event),
+    )
+    notify.tell(recipient, "events.request_received", other=sender)
+    return req
+
+
+@transaction.atomic
+def accept_request(req: MeetingRequest, by: Representative) -> MeetingRequest:
+    req = _lock_request(req)
+    if by.pk != req.recipient_id:
+        raise ServiceError(_("Only the person asked can accept this request."))
+    if req.state != State.PENDING:
+        raise ServiceError(_("This request is no longer waiting for an answer."))
+    if req.slot_id:
+        _check_slot_free([req.sender_id, req.recipient_id], req.slot)
+    req.state = State.ACCEPTED
+    req.answered_at = timezone.now()
+    req.expires_at = _expiry(req.event)
+    req.save(update_fields=["state", "answered_at", "expires_at"])
+    notify.tell(req.sender, "events.request_accepted", other=req.recipient)
+    return req
+
+
+@transaction.atomic
+def decline_request(req: MeetingRequest, by: Representative, reason="") -> MeetingRequest:
+    req = _lock_request(req)
+    if by.pk != req.recipient_id:
+        raise ServiceError(_("Only the person asked can decline this request."))
+    if req.state != State.PENDING:
+        raise ServiceError(_("This request is no longer waiting for an answer."))
+    req.state = State.DECLINED
+    req.answered_at = timezone.now()
+    req.reason = reason[:300]
+    req.save(update_fields=["state", "answered_at", "reason"])
+    notify.tell(req.sender, "events.request_declined", other=req.recipient, sms=False)
+    return req
+
+
+@transaction.atomic
+def confirm_request(req: MeetingRequest, by: Representative) -> MeetingRequest:
+    req = _lock_request(req)
+    if by.pk != req.sender_id:
+        raise ServiceError(_("Only the person who asked can confirm this meeting."))
+    if req.state != State.ACCEPTED:
+        raise ServiceError(_("This request has not been accepted."))
+    meeting = None
+    if req.event.booking_mode == Event.BookingMode.SLOTS:
+        if req.slot is None:
+            raise ServiceError(_("This request has no slot."))
+        meeting = place_meeting(req, req.slot)
+    req.state = State.CONFIRMED
+    req.confirmed_at = timezone.now()
+    req.expires_at = None
+    req.save(update_fields=["state", "confirmed_at", "expires_at"])
+    for rep in (req.sender, req.recipient):
+        notify.tell(rep, "events.request_confirmed", other=req.other(rep), meeting=meeting)
+    return req
+
+
+@transaction.atomic
+def cancel_request(
+    req: MeetingRequest, by: Representative | None, reason="", *, actor=None, request=None
+) -> MeetingRequest:
+    """Either party (or an administrator, by=None) cancels; the other side is told."""
+    req = _lock_request(req)
+    if by is not None and by.pk not in (req.sender_id, req.recipient_id):
+        raise ServiceError(_("You are not a party to this meeting."))
+    if req.state not in MeetingRequest.OPEN_STATES:
+        raise ServiceError(_("This request is already closed."))
+    meeting = (
+        req.meetings.filter(state=Meeting.State.SCHEDULED)
+        .select_related("slot", "room__site")
+        .first()
+    )
+    req.state = State.CANCELLED
+    req.cancelled_by = by
+    req.reason = reason[:300]
+    req.save(update_fields=["state", "cancelled_by", "reason"])
+    req.meetings.filter(state=Meeting.State.SCHEDULED).update(state=Meeting.State.CANCELLED)
+    to_tell = [req.sender, req.recipient] if by is None else [req.other(by)]
+    for rep in to_tell:
+        notify.tell(rep, "events.meeting_cancelled", other=by or req.other(rep), meeting=meeting)
+    if by is None:
+        journal.record("events.meeting_cancelled", request=request, actor=actor, obj=req)
+    return req
+
+
+def cancel_meeting(meeting: Meeting, by: Representative | None, reason="", **kw):
+    return cancel_request(meeting.request, by, reason, **kw)
+
+
+def expire_requests(now=None) -> int:
+    """Pending or accepted-but-unconfirmed requests past their expiry date expire."""
+    now = now or timezone.now()
+    count = 0
+    ids = list(
+        MeetingRequest.objects.filter(
+            state__in=[State.PENDING, State.ACCEPTED], expires_at__lt=now
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        with transaction.atomic():
+            req = (
+                MeetingRequest.objects.select_for_update()
+                .filter(pk=pk, state__in=[State.PENDING, State.ACCEPTED], expires_at__lt=now)
+                .select_related("sender__company__event", "recipient__company")
+                .first()
+            )
+            if req is None:
+                continue
+            req.state = State.EXPIRED
+            req.save(update_fields=["state"])
+            notify.tell(req.sender, "events.request_expired", other=req.recipient, sms=False)
+            count += 1
+    return count
+
+
+def representative_for(user, event) -> Representative | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Representative.objects.select_related("company__event", "company__sector")
+        .filter(user=user, company__event=event)
+        .exclude(company__status=Company.Status.REJECTED)
+        .first()
+    )

@@ -1,0 +1,200 @@
+"""Messages of the events module: registered templates and helpers (through the outbox)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civitas.core.outbox import services as outbox
+from civitas.core.outbox import templates
+
+from ..models import SCOPE_EVENT
+
+_P_EVENT = {"event": _("Event name"), "event_url": _("Address of the event page")}
+_P_PERSON = {"name": _("Recipient's name")}
+_P_OTHER = {"other": _("The other party (person and company)")}
+_P_MEETING = {"when": _("Date and time"), "where": _("Room and table")}
+
+
+def register_templates():
+    templates.register(
+        "events.registration_received",
+        _("Events: registration received"),
+        placeholders={
+            **_P_EVENT,
+            **_P_PERSON,
+            "company": _("Company"),
+            "password_url": _("Link to choose a password"),
+            "area_url": _("Area"),
+        },
+        default_subject={
+            "fr": "Inscription reçue : {{ event }}",
+            "en": "Registration received: {{ event }}",
+        },
+        default_body={
+            "fr": "Bonjour {{ name }},\n\nNous avons bien reçu l'inscription de {{ company }} "
+            "à {{ event }}. Elle sera validée par les organisateurs.\n\n"
+            "Votre identifiant est votre adresse e-mail. Choisissez votre mot de passe : "
+            "{{ password_url }}\n\nVotre espace : {{ area_url }}\n\n{{ organisation }}",
+            "en": "Hello {{ name }},\n\nWe have received the registration of {{ company }} "
+            "for {{ event }}. The organisers will validate it.\n\n"
+            "Your login is your e-mail address. Choose your password: {{ password_url }}\n\n"
+            "Your area: {{ area_url }}\n\n{{ organisation }}",
+        },
+    )
+    templates.register(
+        "events.registration_validated",
+        _("Events: registration validated"),
+        placeholders={**_P_EVENT, **_P_PERSON, "company": _("Company"), "area_url": _("Area")},
+        default_subject={
+            "fr": "Inscription validée : {{ event }}",
+            "en": "Registration validated: {{ event }}",
+        },
+        default_body={
+            "fr": "Bonjour {{ name }},\n\nL'inscription de {{ company }} à {{ event }} est "
+            "validée : votre profil est visible dans le catalogue et vous pouvez demander des "
+            "rendez-vous : {{ area_url }}\n\n{{ organisation }}",
+            "en": "Hello {{ name }},\n\nThe registration of {{ company }} for {{ event }} is "
+            "validated: your profile is in the catalogue and you can request meetings: "
+            "{{ area_url }}\n\n{{ organisation }}",
+        },
+    )
+    for code, label, fr_subject, en_subject, fr_text, en_text in [
+        (
+            "request_received",
+            _("Events: meeting request received"),
+            "Demande de rendez-vous",
+            "Meeting request",
+            "{{ other }} vous propose un rendez-vous. Acceptez ou refusez-le dans votre espace.",
+            "{{ other }} asks you for a meeting. Accept or decline it in your area.",
+        ),
+        (
+            "request_accepted",
+            _("Events: meeting request accepted"),
+            "Demande acceptée",
+            "Request accepted",
+            "{{ other }} a accepté votre demande. Confirmez-la dans votre espace.",
+            "{{ other }} accepted your request. Confirm it in your area.",
+        ),
+        (
+            "request_confirmed",
+            _("Events: meeting confirmed"),
+            "Rendez-vous confirmé",
+            "Meeting confirmed",
+            "Votre rendez-vous avec {{ other }} est confirmé.{% if when %} {{ when }}, "
+            "{{ where }}.{% endif %}",
+            "Your meeting with {{ other }} is confirmed.{% if when %} {{ when }}, "
+            "{{ where }}.{% endif %}",
+        ),
+        (
+            "request_declined",
+            _("Events: meeting request declined"),
+            "Demande déclinée",
+            "Request declined",
+            "{{ other }} a décliné votre demande de rendez-vous.",
+            "{{ other }} declined your meeting request.",
+        ),
+        (
+            "meeting_cancelled",
+            _("Events: meeting cancelled"),
+            "Rendez-vous annulé",
+            "Meeting cancelled",
+            "{{ other }} a annulé votre rendez-vous.{% if when %} ({{ when }}){% endif %}",
+            "{{ other }} cancelled your meeting.{% if when %} ({{ when }}){% endif %}",
+        ),
+        (
+            "request_expired",
+            _("Events: meeting request expired"),
+            "Demande expirée",
+            "Request expired",
+            "Votre demande de rendez-vous avec {{ other }} a expiré sans réponse.",
+            "Your meeting request to {{ other }} expired without an answer.",
+        ),
+        (
+            "meeting_scheduled",
+            _("Events: meeting scheduled (published agenda)"),
+            "Votre rendez-vous",
+            "Your meeting",
+            "Rendez-vous avec {{ other }} : {{ when }}, {{ where }}.",
+            "Meeting with {{ other }}: {{ when }}, {{ where }}.",
+        ),
+    ]:
+        placeholders = {**_P_EVENT, **_P_PERSON, **_P_OTHER, **_P_MEETING}
+        templates.register(
+            f"events.{code}",
+            label,
+            placeholders=placeholders,
+            default_subject={
+                "fr": f"{fr_subject} : {{{{ event }}}}",
+                "en": f"{en_subject}: {{{{ event }}}}",
+            },
+            default_body={
+                "fr": f"Bonjour {{{{ name }}}},\n\n{fr_text}\n\n{{{{ event_url }}}}\n\n"
+                "{{ organisation }}",
+                "en": f"Hello {{{{ name }}}},\n\n{en_text}\n\n{{{{ event_url }}}}\n\n"
+                "{{ organisation }}",
+            },
+            channels=("email", "sms"),
+        )
+        templates.register(
+            f"events.{code}_sms",
+            _("%(label)s (SMS)") % {"label": label},
+            placeholders=placeholders,
+            default_subject={"fr": "", "en": ""},
+            default_body={
+                "fr": f"{{{{ event }}}} : {fr_text}",
+                "en": f"{{{{ event }}}}: {en_text}",
+            },
+            channels=("sms",),
+        )
+
+
+def event_url(event) -> str:
+    from django.urls import reverse
+
+    return outbox.common_context()["site_url"].rstrip("/") + reverse(
+        "events:event_page", kwargs={"slug": event.slug}
+    )
+
+
+def meeting_context(meeting) -> dict:
+    if meeting is None:
+        return {"when": "", "where": ""}
+    start = timezone.localtime(meeting.slot.start)
+    return {
+        "when": f"{start:%d/%m/%Y %H:%M}",
+        "where": f"{meeting.room} – table {meeting.table_number}",
+    }
+
+
+def tell(rep, code, *, other=None, meeting=None, sms=True, cc_admins=False, extra=None):
+    """E-mail (and SMS if the person has a mobile number) to one representative."""
+    event = rep.company.event
+    ctx = {
+        "event": event.name,
+        "event_url": event_url(event),
+        "name": rep.full_name,
+        "other": f"{other.full_name} ({other.company.name})" if other else "",
+        **meeting_context(meeting),
+        **(extra or {}),
+    }
+    language = getattr(rep.user, "language", None) or "fr"
+    outbox.queue_templated(
+        code,
+        rep.email,
+        ctx,
+        language=language,
+        scope_type=SCOPE_EVENT,
+        scope_id=event.pk,
+        cc_admins=cc_admins,
+    )
+    if sms and rep.phone:
+        outbox.queue_templated(
+            f"{code}_sms",
+            rep.phone,
+            ctx,
+            language=language,
+            scope_type=SCOPE_EVENT,
+            scope_id=event.pk,
+            channel="sms",
+        )

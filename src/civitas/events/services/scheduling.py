@@ -1,0 +1,215 @@
+"""Automatic scheduling: build the civitas-schedule/1 instance from an event, solve it with
+civitas.scheduling in a background task, keep the draft, lock, publish.
+
+Locked and published meetings are passed to the solver as fixed: a new run (late
+registrations, freed slots) never moves them. Unlocked draft meetings are replaced.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civitas.core import jobs, journal
+
+from ..models import Event, Meeting, MeetingRequest, Representative, Room, ScheduleRun, Slot
+from . import ServiceError, notify
+
+
+def confirmed_unplaced(event):
+    placed = Meeting.objects.filter(request=OuterRef("pk"), state=Meeting.State.SCHEDULED)
+    return event.meeting_requests.filter(state=MeetingRequest.State.CONFIRMED).exclude(
+        Exists(placed)
+    )
+
+
+def build_instance(event: Event) -> tuple[dict, dict]:
+    """(instance dict, request id by meeting id)."""
+    slots = list(Slot.objects.filter(session__day__event=event).order_by("start"))
+    rooms = list(Room.objects.filter(site__event=event).order_by("pk"))
+    fixed = {
+        m.request_id: m
+        for m in Meeting.objects.filter(event=event, state=Meeting.State.SCHEDULED).filter(
+            locked=True
+        )
+        | Meeting.objects.filter(event=event, state=Meeting.State.SCHEDULED, published=True)
+    }
+    reqs = list(
+        event.meeting_requests.filter(state=MeetingRequest.State.CONFIRMED).order_by(
+            "created_at", "pk"
+        )
+    )
+    rep_ids = {r.sender_id for r in reqs} | {r.recipient_id for r in reqs}
+    session_slots: dict[int, list[str]] = {}
+    for s in slots:
+        session_slots.setdefault(s.session_id, []).append(f"s{s.pk}")
+    participants = []
+    for rep in Representative.objects.filter(pk__in=rep_ids).prefetch_related("absent_sessions"):
+        unavailable = [
+            sid for sess in rep.absent_sessions.all() for sid in session_slots.get(sess.pk, [])
+        ]
+        participants.append(
+            {"id": f"p{rep.pk}", "unavailable": unavailable, "max_meetings": None, "table": None}
+        )
+    meetings, by_id = [], {}
+    for rank, r in enumerate(reqs, start=1):
+        mid = f"m{r.pk}"
+        by_id[mid] = r.pk
+        m = fixed.get(r.pk)
+        meetings.append(
+            {
+                "id": mid,
+                "participants": [f"p{r.sender_id}", f"p{r.recipient_id}"],
+                "rank": rank,
+                "sessions": None,
+                "location": None,
+                "fixed": (
+                    {"slot": f"s{m.slot_id}", "location": f"r{m.room_id}", "table": m.table_number}
+                    if m
+                    else None
+                ),
+            }
+        )
+    instance = {
+        "format": "civitas-schedule/1",
+        "slots": [
+            {
+                "id": f"s{s.pk}",
+                "start": timezone.localtime(s.start).replace(tzinfo=None).isoformat(),
+                "end": timezone.localtime(s.end).replace(tzinfo=None).isoformat(),
+                "session": f"se{s.session_id}",
+            }
+            for s in slots
+        ],
+        "locations": [{"id": f"r{r.pk}", "tables": r.tables} for r in rooms],
+        "participants": participants,
+        "meetings": meetings,
+    }
+    return instance, by_id
+
+
+@transaction.atomic
+def apply_result(run: ScheduleRun, result: dict, by_id: dict) -> ScheduleRun:
+    event = run.event
+    keep = Meeting.objects.filter(event=event, state=Meeting.State.SCHEDULED).filter(
+        locked=False, published=False
+    )
+    keep.delete()  # unlocked draft meetings are replaced by the new draft
+    existing = set(
+        Meeting.objects.filter(event=event, state=Meeting.State.SCHEDULED).values_list(
+            "request_id", flat=True
+        )
+    )
+    new = []
+    for a in result["assignments"]:
+        req_id = by_id[a["meeting"]]
+        if req_id in existing:
+            continue
+        new.append(
+            Meeting(
+                event=event,
+                request_id=req_id,
+                slot_id=int(a["slot"][1:]),
+                room_id=int(a["location"][1:]),
+                table_number=a["table"],
+            )
+        )
+    Meeting.objects.bulk_create(new)
+    names = {
+        f"m{r.pk}": str(r)
+        for r in MeetingRequest.objects.filter(
+            pk__in=[by_id[u["meeting"]] for u in result["unscheduled"]]
+        ).select_related("sender", "recipient")
+    }
+    run.requested = len(by_id)
+    run.scheduled = len(result["assignments"])
+    run.breaks = result["stats"].get("breaks", 0)
+    run.unscheduled = [
+        {
+            "request": by_id[u["meeting"]],
+            "label": names.get(u["meeting"], u["meeting"]),
+            "reason": _reason(u["reason"]),
+        }
+        for u in result["unscheduled"]
+    ]
+    run.status = ScheduleRun.Status.DRAFT
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _reason(text: str) -> str:
+    return text
+
+
+def run_now(run: ScheduleRun, progress_id=None, time_limit=60.0) -> ScheduleRun:
+    from civitas import scheduling as scheduler
+
+    instance, by_id = build_instance(run.event)
+    if not instance["slots"] or not instance["locations"]:
+        raise ServiceError(_("Set up days, sessions and rooms before scheduling."))
+    if not instance["meetings"]:
+        raise ServiceError(_("There is no confirmed request to schedule."))
+
+    def progress(fraction, message):
+        if progress_id:
+            jobs.update(progress_id, fraction * 0.95, message)
+
+    inst = scheduler.load_instance(instance)
+    result = scheduler.solve(inst, time_limit=time_limit, progress=progress)
+    return apply_result(run, result, by_id)
+
+
+def start(event: Event, *, user=None, request=None) -> ScheduleRun:
+    from ..tasks import schedule_event
+
+    if event.schedule_runs.filter(status=ScheduleRun.Status.RUNNING).exists():
+        raise ServiceError(_("A scheduling run is already in progress."))
+    job = jobs.create("events.scheduling", _("Scheduling of %(e)s") % {"e": event}, owner=user)
+    run = ScheduleRun.objects.create(event=event, started_by=user, job_id=str(job.pk))
+    journal.record("events.scheduling_started", request=request, obj=event)
+    transaction.on_commit(lambda: schedule_event.enqueue(run.pk, str(job.pk)))
+    return run
+
+
+def job_for(run: ScheduleRun):
+    from civitas.core.models import JobProgress
+
+    return JobProgress.objects.filter(pk=run.job_id).first() if run.job_id else None
+
+
+@transaction.atomic
+def set_locked(meeting: Meeting, locked: bool, *, request=None) -> None:
+    Meeting.objects.filter(pk=meeting.pk).update(locked=locked)
+    journal.record(
+        "events.meeting_locked" if locked else "events.meeting_unlocked",
+        request=request,
+        obj=meeting,
+    )
+
+
+@transaction.atomic
+def publish(event: Event, *, request=None) -> int:
+    """Publish the draft: each person is told the time, room and table of each meeting."""
+    drafts = list(
+        Meeting.objects.select_for_update()
+        .filter(event=event, state=Meeting.State.SCHEDULED, published=False)
+        .select_related(
+            "slot", "room__site", "request__sender__company", "request__recipient__company"
+        )
+    )
+    if not drafts:
+        raise ServiceError(_("There is no draft meeting to publish."))
+    Meeting.objects.filter(pk__in=[m.pk for m in drafts]).update(published=True, locked=True)
+    for m in drafts:
+        for rep in (m.request.sender, m.request.recipient):
+            notify.tell(rep, "events.meeting_scheduled", other=m.request.other(rep), meeting=m)
+    event.schedule_runs.filter(status=ScheduleRun.Status.DRAFT).update(
+        status=ScheduleRun.Status.PUBLISHED
+    )
+    journal.record(
+        "events.schedule_published", request=request, obj=event, details={"meetings": len(drafts)}
+    )
+    return len(drafts)
