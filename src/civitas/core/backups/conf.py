@@ -55,6 +55,10 @@ def include_media() -> bool:
     return _get("CIVITAS_BACKUP_INCLUDE_MEDIA", "bool", True)
 
 
+def copy_command() -> str:
+    return _get("CIVITAS_BACKUP_COPY_COMMAND", "str", "")
+
+
 def probe_url() -> str:
     return _get("CIVITAS_PROBE_URL", "str", "http://127.0.0.1:8000/accounts/login/")
 

@@ -273,8 +273,42 @@ def create_backup(
         "verify_report": None,
     }
     catalogue.save(manifest)
+    if conf.copy_command():
+        progress(0.9, "copy off the server")
+        manifest["offsite"] = copy_off_server(manifest)
+        catalogue.save(manifest)
     progress(1.0, "done")
     return manifest
+
+
+def copy_off_server(manifest: dict) -> dict:
+    """Run CIVITAS_BACKUP_COPY_COMMAND on the new archive and its manifest. A failed copy
+    does not undo the backup: it is recorded in the catalogue and logged as an error."""
+    import logging
+    import shlex
+
+    directory = catalogue.directory()
+    values = {
+        "archive": str(directory / manifest["file"]),
+        "manifest": str(catalogue.manifest_path(manifest["id"])),
+        "dir": str(directory),
+    }
+    args = [part.format(**values) for part in shlex.split(conf.copy_command())]
+    at = datetime.now(UTC).isoformat()
+    try:
+        proc = subprocess.run(  # noqa: S603
+            args, capture_output=True, text=True, timeout=6 * 3600, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        ok, message = False, f"{type(exc).__name__}: {exc}"
+    else:
+        ok = proc.returncode == 0
+        message = (proc.stderr or proc.stdout).strip()[-500:]
+        if not ok:
+            message = f"exit code {proc.returncode}: {message}"
+    if not ok:
+        logging.getLogger(__name__).error("backup %s not copied: %s", manifest["id"], message)
+    return {"ok": ok, "at": at, "message": message}
 
 
 # --- Restore ------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ def backup_list(request):
             "backups": backups,
             "job": job,
             "directory": conf.backup_dir(),
+            "copy_command": bool(conf.copy_command()),
             "problem": _config_problem(),
             "policy": {
                 "daily": conf.keep_daily(),

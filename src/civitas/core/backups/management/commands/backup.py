@@ -47,5 +47,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  {catalogue.archive_path(m['id'])}")
         self.stdout.write(f"  sha256 {m['sha256']}")
+        if "offsite" in m:
+            if m["offsite"]["ok"]:
+                self.stdout.write("  copied off the server")
+            else:
+                self.stderr.write(f"  NOT copied off the server: {m['offsite']['message']}")
         for backup_id in pruned:
             self.stdout.write(f"  pruned {backup_id}")
