@@ -360,15 +360,33 @@ def extract(path: Path, key: bytes, dest: Path) -> dict:
 
 
 def _swap_media(new_media: Path) -> None:
-    """Replace MEDIA_ROOT by `new_media` with two renames (same file system)."""
+    """Replace the content of MEDIA_ROOT by `new_media`.
+
+    Usually two renames next to MEDIA_ROOT (the old tree is kept until the new one is in
+    place). When MEDIA_ROOT is a mount point (a volume: it cannot be renamed), its entries
+    are swapped one rename each inside it, the old ones parked in a hidden directory that
+    is removed at the end."""
     media_root = Path(settings.MEDIA_ROOT)
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    staging = media_root.with_name(f".{media_root.name}.restore-{secrets.token_hex(4)}")
-    shutil.move(str(new_media), staging)  # copy across file systems if needed, then rename
-    old = media_root.with_name(f".{media_root.name}.old-{secrets.token_hex(4)}")
-    if media_root.exists():
+    media_root.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(4)
+    if not os.path.ismount(media_root):
+        staging = media_root.with_name(f".{media_root.name}.restore-{token}")
+        shutil.move(str(new_media), staging)  # a copy if the backup dir is elsewhere
+        old = media_root.with_name(f".{media_root.name}.old-{token}")
         os.replace(media_root, old)
-    os.replace(staging, media_root)
+        os.replace(staging, media_root)
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    staging = media_root / f".civitas-restore-{token}"
+    old = media_root / f".civitas-old-{token}"
+    shutil.move(str(new_media), staging)
+    old.mkdir()
+    for child in list(media_root.iterdir()):
+        if child not in (staging, old):
+            os.replace(child, old / child.name)
+    for child in list(staging.iterdir()):
+        os.replace(child, media_root / child.name)
+    staging.rmdir()
     shutil.rmtree(old, ignore_errors=True)
 
 
