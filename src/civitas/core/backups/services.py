@@ -124,6 +124,8 @@ def _sqlite_snapshot(dest: Path, using="default") -> None:
     target = sqlite3.connect(dest)
     try:
         _sqlite_raw(using).backup(target)
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite snapshot failed: {exc}") from exc
     finally:
         target.close()
 
@@ -393,7 +395,13 @@ def _swap_media(new_media: Path) -> None:
 def _restore_sqlite(db_file: Path, using="default") -> None:
     source = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
     try:
+        # One step (pages=-1): the whole copy is a single write transaction, all or nothing.
         source.backup(_sqlite_raw(using))
+    except sqlite3.Error as exc:
+        raise BackupError(
+            f"SQLite refused the restore ({exc}); the database was left as it was. Stop the "
+            "processes that write to it and retry."
+        ) from exc
     finally:
         source.close()
 
