@@ -205,3 +205,13 @@ def test_core_templates_are_registered():
 def test_retry_job_is_registered_every_minute():
     job = {j.name: j for j in periodic.jobs()}["outbox.retry_due"]
     assert job.every == timedelta(minutes=1)
+
+
+def test_mailing_prepared_once_even_if_the_task_runs_twice(users):
+    from civitas.core.outbox.models import Mailing
+
+    mailing = Mailing.objects.create(subject="S {{ name }}", body="B", source="users.all")
+    assert services.prepare_mailing(mailing.pk) == 3
+    assert services.prepare_mailing(mailing.pk) == 0
+    assert Message.objects.filter(mailing=mailing).count() == 3
+    assert Message.objects.filter(mailing=mailing, subject="S principal").exists()

@@ -580,9 +580,12 @@ def _mailing_context(r, category, essential) -> dict:
 
 def prepare_mailing(mailing_id: int) -> int:
     """Create one message per recipient; message i is due at start + i // rate minutes."""
+    # Claimed with a conditional UPDATE: a duplicated task never creates the messages twice.
+    if not Mailing.objects.filter(pk=mailing_id, state=Mailing.State.PREPARING).update(
+        state=Mailing.State.SENDING
+    ):
+        return 0
     mailing = Mailing.objects.get(pk=mailing_id)
-    if mailing.state != Mailing.State.PREPARING:
-        return mailing.total
     try:
         found = recipients.resolve(mailing.source, mailing.source_params)
         subject_t = templates.compile(mailing.subject)
