@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -51,12 +52,22 @@ def register(request, slug):
     if not event.registration_is_open():
         return render(request, "events/public/registration_closed.html", {"event": event})
     kw = {"form_kwargs": {"event": event}}
-    if request.method == "POST":
+    adding = request.method == "POST" and ("add_rep" in request.POST or "add_offer" in request.POST)
+    if adding:
+        # Another blank representative or offer: redisplay what was typed, without errors.
+        data = request.POST.copy()
+        key = "rep-TOTAL_FORMS" if "add_rep" in data else "offer-TOTAL_FORMS"
+        data[key] = str(min(int(data.get(key) or 1) + 1, 20))
+        form = CompanyForm(data, event=event, prefix="company")
+        reps = RepresentativeFormSet(data, prefix="rep", **kw)
+        offers = OfferFormSet(data, prefix="offer", **kw)
+        _no_errors(form, reps, offers)
+    elif request.method == "POST":
         form = CompanyForm(request.POST, event=event, prefix="company")
         reps = RepresentativeFormSet(request.POST, prefix="rep", **kw)
         offers = OfferFormSet(request.POST, request.FILES, prefix="offer", **kw)
         if form.is_valid() and reps.is_valid() and offers.is_valid():
-            rep_objs = [f.save(commit=False) for f in reps.forms if f.has_changed() or True]
+            rep_objs = [f.save(commit=False) for f in reps.forms]
             absences = [f.cleaned_data.get("absent_sessions") for f in reps.forms]
             try:
                 company = registration.register_company(
@@ -82,6 +93,15 @@ def register(request, slug):
         "events/public/register.html",
         {"event": event, "form": form, "reps": reps, "offers": offers},
     )
+
+
+def _no_errors(form, *formsets):
+    form._errors = ErrorDict()
+    for fs in formsets:
+        fs._errors = []
+        fs._non_form_errors = ErrorList()
+        for f in fs.forms:
+            f._errors = ErrorDict()
 
 
 @public

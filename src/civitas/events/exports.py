@@ -1,0 +1,161 @@
+"""Exporters of the events module (participants, requests, meetings), scoped per event."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civitas.core.exports.registry import Exporter, register
+from civitas.core.permissions import scope_ids
+
+from .models import SCOPE_EVENT, Company, Meeting, MeetingRequest, Representative
+
+PERM = "events.view_registrations"
+
+
+def _events_filter(user, params, field="company__event_id"):
+    """Only the events the user holds the permission on; `event` narrows to one."""
+    flt = {}
+    ids = scope_ids(user, PERM, SCOPE_EVENT)
+    if ids is not None:
+        flt[f"{field}__in"] = ids
+    event = params.get("event", "")
+    if event.isdigit():
+        flt[field] = int(event)
+    return flt
+
+
+@register
+class ParticipantExporter(Exporter):
+    code = "events.participants"
+    label = _("Event participants")
+    permission = PERM
+    filter_params = ("event", "status", "q")
+    columns = [
+        ("event", _("Event")),
+        ("company", _("Company")),
+        ("status", _("Status")),
+        ("country", _("Country")),
+        ("siret", _("SIRET")),
+        ("vat", _("VAT number")),
+        ("sector", _("Sector")),
+        ("first_name", _("First name")),
+        ("last_name", _("Last name")),
+        ("email", _("E-mail")),
+        ("phone", _("Mobile phone")),
+        ("registered_at", _("Registered at")),
+    ]
+
+    def queryset(self, user, params):
+        qs = Representative.objects.filter(**_events_filter(user, params)).select_related(
+            "company__event", "company__sector"
+        )
+        if params.get("status") in Company.Status.values:
+            qs = qs.filter(company__status=params["status"])
+        if params.get("q"):
+            qs = qs.filter(company__name__icontains=params["q"])
+        return qs.order_by("company__event_id", "company__name", "last_name")
+
+    def row(self, r):
+        c = r.company
+        return {
+            "event": c.event.name,
+            "company": c.name,
+            "status": c.get_status_display(),
+            "country": c.country,
+            "siret": c.siret,
+            "vat": c.vat_number,
+            "sector": str(c.sector or ""),
+            "first_name": r.first_name,
+            "last_name": r.last_name,
+            "email": r.email,
+            "phone": r.phone,
+            "registered_at": c.created_at,
+        }
+
+
+@register
+class RequestExporter(Exporter):
+    code = "events.requests"
+    label = _("Meeting requests")
+    permission = PERM
+    filter_params = ("event", "state")
+    columns = [
+        ("rank", _("Order of arrival")),
+        ("event", _("Event")),
+        ("sent_at", _("Sent at")),
+        ("from", _("From")),
+        ("from_company", _("From (company)")),
+        ("to", _("To")),
+        ("to_company", _("To (company)")),
+        ("state", _("State")),
+        ("expires_at", _("Expires at")),
+    ]
+
+    def queryset(self, user, params):
+        qs = MeetingRequest.objects.filter(**_events_filter(user, params, "event_id"))
+        if params.get("state") in MeetingRequest.State.values:
+            qs = qs.filter(state=params["state"])
+        return qs.select_related("event", "sender__company", "recipient__company").order_by(
+            "event_id", "created_at", "pk"
+        )
+
+    def row(self, r):
+        return {
+            "rank": r.pk,
+            "event": r.event.name,
+            "sent_at": r.created_at,
+            "from": r.sender.full_name,
+            "from_company": r.sender.company.name,
+            "to": r.recipient.full_name,
+            "to_company": r.recipient.company.name,
+            "state": r.get_state_display(),
+            "expires_at": r.expires_at,
+        }
+
+
+@register
+class MeetingExporter(Exporter):
+    code = "events.meetings"
+    label = _("Meetings")
+    permission = PERM
+    filter_params = ("event",)
+    columns = [
+        ("event", _("Event")),
+        ("start", _("Start")),
+        ("end", _("End")),
+        ("room", _("Room")),
+        ("table", _("Table")),
+        ("a", _("Participant A")),
+        ("a_company", _("Company A")),
+        ("b", _("Participant B")),
+        ("b_company", _("Company B")),
+        ("published", _("Published")),
+    ]
+
+    def queryset(self, user, params):
+        return (
+            Meeting.objects.filter(state=Meeting.State.SCHEDULED)
+            .filter(**_events_filter(user, params, "event_id"))
+            .select_related(
+                "event",
+                "slot",
+                "room__site",
+                "request__sender__company",
+                "request__recipient__company",
+            )
+            .order_by("event_id", "slot__start", "room_id", "table_number")
+        )
+
+    def row(self, m):
+        s, r = m.request.sender, m.request.recipient
+        return {
+            "event": m.event.name,
+            "start": timezone.localtime(m.slot.start),
+            "end": timezone.localtime(m.slot.end),
+            "room": str(m.room),
+            "table": m.table_number,
+            "a": s.full_name,
+            "a_company": s.company.name,
+            "b": r.full_name,
+            "b_company": r.company.name,
+            "published": m.published,
+        }
