@@ -74,12 +74,17 @@ def test_journal_screen_filters_and_csv_export_is_journaled(client_for):
     page = client.get("/backoffice/journal/", {"action": "export"})
     assert b"export.participants" in page.content
     assert b"admin.unit_created" not in page.content
-    response = client.get("/backoffice/journal/export.csv", {"action": "export"})
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
-    assert rows[0][:5] == ["id", "time", "actor", "ip", "action"]
+    assert b"exporter=core.journal" in page.content  # the list's export buttons
+    response = client.get(
+        "/backoffice/exports/telecharger/",
+        {"exporter": "core.journal", "format": "csv", "action": "participants"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:5] == ["Number", "Time", "Who", "IP address", "Action"]
     assert [r[4] for r in rows[1:]] == ["export.participants"]
-    assert JournalEntry.objects.filter(action="export.journal").exists()
+    assert JournalEntry.objects.filter(action="export.core.journal").exists()
 
 
 def test_model_changes_are_recorded_by_auditlog(client_for, users):

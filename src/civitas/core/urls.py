@@ -13,7 +13,6 @@ urlpatterns = [
     path("taches/<uuid:pk>/telecharger/", jobs.job_download, name="job_download"),
     path("backoffice/", bo.home, name="backoffice_home"),
     path("backoffice/journal/", bo.journal_list, name="journal"),
-    path("backoffice/journal/export.csv", bo.journal_export, name="journal_export"),
     path("backoffice/historique/", bo.changes, name="changes"),
     path("backoffice/connexions/", bo.login_journal, name="login_journal"),
     path("backoffice/utilisateurs/", bo.users, name="users"),

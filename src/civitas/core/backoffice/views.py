@@ -1,6 +1,3 @@
-import csv
-from datetime import datetime, time
-
 from allauth.account.forms import ResetPasswordForm
 from allauth.account.models import EmailAddress
 from auditlog.models import LogEntry
@@ -8,7 +5,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,25 +14,15 @@ from .. import journal
 from ..models import JournalEntry, LoginEvent, Organisation, Role, RoleAssignment, Unit, User
 from ..nav import entries_for
 from ..permissions import clear_cache, permission_required
+from . import filters
 from .forms import (
     AssignmentForm,
     JournalFilterForm,
-    LoginJournalFilterForm,
     OrganisationForm,
     RoleForm,
     UnitForm,
     UserCreateForm,
 )
-
-
-def _day_bounds(form):
-    tz = timezone.get_current_timezone()
-    start = form.cleaned_data.get("start")
-    end = form.cleaned_data.get("end")
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz) if start else None,
-        timezone.make_aware(datetime.combine(end, time.max), tz) if end else None,
-    )
 
 
 def _page(request, qs, per_page=50):
@@ -68,82 +54,12 @@ def home(request):
 # --- Action journal -------------------------------------------------------------------
 
 
-def _journal_queryset(request):
-    form = JournalFilterForm(request.GET or None)
-    qs = JournalEntry.objects.all()
-    if form.is_valid():
-        q = form.cleaned_data["q"]
-        if q:
-            qs = qs.filter(
-                Q(actor_repr__icontains=q) | Q(object_repr__icontains=q) | Q(ip__icontains=q)
-            )
-        if form.cleaned_data["action"]:
-            qs = qs.filter(action__icontains=form.cleaned_data["action"])
-        start, end = _day_bounds(form)
-        if start:
-            qs = qs.filter(created_at__gte=start)
-        if end:
-            qs = qs.filter(created_at__lte=end)
-    return form, qs
-
-
 @permission_required("core.view_journal")
 def journal_list(request):
-    form, qs = _journal_queryset(request)
+    form, qs = filters.journal(request.GET)
     return render(
         request, "core/backoffice/journal.html", {"form": form, "page": _page(request, qs)}
     )
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-@permission_required("core.view_journal")
-def journal_export(request):
-    form, qs = _journal_queryset(request)
-    # The export shows the journal as it was when asked for, not its own entry.
-    last_id = JournalEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    qs = qs.filter(id__lte=last_id)
-    journal.record("export.journal", request=request, details={"filters": request.GET.dict()})
-    writer = csv.writer(_Echo(), delimiter=";")
-
-    def rows():
-        yield "\ufeff"
-        yield writer.writerow(
-            [
-                "id",
-                "time",
-                "actor",
-                "ip",
-                "action",
-                "object_type",
-                "object_id",
-                "object",
-                "details",
-                "hash",
-            ]
-        )
-        for e in qs.order_by("id").iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    e.pk,
-                    e.created_at.isoformat(),
-                    e.actor_repr,
-                    e.ip or "",
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    e.object_repr,
-                    e.details,
-                    e.hash,
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="journal.csv"'
-    return response
 
 
 @permission_required("core.view_journal")
@@ -160,7 +76,7 @@ def changes(request):
             )
         if form.cleaned_data["action"]:
             qs = qs.filter(content_type__model__icontains=form.cleaned_data["action"])
-        start, end = _day_bounds(form)
+        start, end = filters.day_bounds(form)
         if start:
             qs = qs.filter(timestamp__gte=start)
         if end:
@@ -172,19 +88,7 @@ def changes(request):
 
 @permission_required("core.view_login_journal")
 def login_journal(request):
-    form = LoginJournalFilterForm(request.GET or None)
-    qs = LoginEvent.objects.all()
-    if form.is_valid():
-        q = form.cleaned_data["q"]
-        if q:
-            qs = qs.filter(Q(identifier__icontains=q) | Q(ip__icontains=q))
-        if form.cleaned_data["kind"]:
-            qs = qs.filter(kind=form.cleaned_data["kind"])
-        start, end = _day_bounds(form)
-        if start:
-            qs = qs.filter(created_at__gte=start)
-        if end:
-            qs = qs.filter(created_at__lte=end)
+    form, qs = filters.login_journal(request.GET)
     return render(
         request, "core/backoffice/login_journal.html", {"form": form, "page": _page(request, qs)}
     )
@@ -195,10 +99,8 @@ def login_journal(request):
 
 @permission_required("core.manage_administrators")
 def users(request):
-    q = request.GET.get("q", "").strip()
-    qs = User.objects.prefetch_related("role_assignments__role")
-    if q:
-        qs = qs.filter(Q(email__icontains=q) | Q(full_name__icontains=q))
+    q, qs = filters.users(request.GET)
+    qs = qs.prefetch_related("role_assignments__role")
     return render(request, "core/backoffice/users.html", {"q": q, "page": _page(request, qs)})
 
 

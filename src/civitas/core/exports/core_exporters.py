@@ -1,25 +1,13 @@
 """Exporters for the platform core's back-office lists (same filters as the lists)."""
 
-from datetime import datetime, time
-
-from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from civitas.core.backoffice.forms import JournalFilterForm, LoginJournalFilterForm
-from civitas.core.models import JournalEntry, LoginEvent, RoleAssignment, User
+from civitas.core.backoffice import filters
+from civitas.core.models import RoleAssignment
 from civitas.core.permissions import scope_label
 
 from .registry import Exporter, register
-
-
-def _bounds(form):
-    tz = timezone.get_current_timezone()
-    start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz) if start else None,
-        timezone.make_aware(datetime.combine(end, time.max), tz) if end else None,
-    )
 
 
 @register
@@ -42,22 +30,7 @@ class JournalExporter(Exporter):
     ]
 
     def queryset(self, user, params):
-        qs = JournalEntry.objects.order_by("id")
-        form = JournalFilterForm(params or None)
-        if form.is_valid():
-            q = form.cleaned_data["q"]
-            if q:
-                qs = qs.filter(
-                    Q(actor_repr__icontains=q) | Q(object_repr__icontains=q) | Q(ip__icontains=q)
-                )
-            if form.cleaned_data["action"]:
-                qs = qs.filter(action__icontains=form.cleaned_data["action"])
-            start, end = _bounds(form)
-            if start:
-                qs = qs.filter(created_at__gte=start)
-            if end:
-                qs = qs.filter(created_at__lte=end)
-        return qs
+        return filters.journal(params)[1].order_by("id")
 
     def row(self, e):
         return {
@@ -90,20 +63,7 @@ class LoginJournalExporter(Exporter):
     ]
 
     def queryset(self, user, params):
-        qs = LoginEvent.objects.order_by("id")
-        form = LoginJournalFilterForm(params or None)
-        if form.is_valid():
-            q = form.cleaned_data["q"]
-            if q:
-                qs = qs.filter(Q(identifier__icontains=q) | Q(ip__icontains=q))
-            if form.cleaned_data["kind"]:
-                qs = qs.filter(kind=form.cleaned_data["kind"])
-            start, end = _bounds(form)
-            if start:
-                qs = qs.filter(created_at__gte=start)
-            if end:
-                qs = qs.filter(created_at__lte=end)
-        return qs
+        return filters.login_journal(params)[1].order_by("id")
 
     def row(self, e):
         return {
@@ -134,16 +94,16 @@ class UserExporter(Exporter):
     ]
 
     def queryset(self, user, params):
-        qs = User.objects.order_by("email").prefetch_related(
-            Prefetch(
-                "role_assignments",
-                queryset=RoleAssignment.objects.select_related("role").order_by("role__name"),
+        return (
+            filters.users(params)[1]
+            .order_by("email")
+            .prefetch_related(
+                Prefetch(
+                    "role_assignments",
+                    queryset=RoleAssignment.objects.select_related("role").order_by("role__name"),
+                )
             )
         )
-        q = (params.get("q") or "").strip()
-        if q:
-            qs = qs.filter(Q(email__icontains=q) | Q(full_name__icontains=q))
-        return qs
 
     def iter_objects(self, qs):
         # Prefetch works with iterator() when a chunk size is given (Django >= 4.1).
