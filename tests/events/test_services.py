@@ -205,3 +205,34 @@ def test_offer_edit_only_by_own_company(event):
     with pytest.raises(ServiceError):
         registration.save_offer(offer, by=beta.representatives.get())
     assert Offer.objects.get(pk=offer.pk).title == "A"
+
+
+@pytest.mark.parametrize(
+    "value, country, message",
+    [
+        ("DE123", "DE", "not valid"),
+        ("DE136695976", "FR", "another country"),
+        ("FR40303265045", "FR", None),
+        ("EL094259216", "GR", None),
+    ],
+)
+def test_vat_checks(value, country, message):
+    from django.core.exceptions import ValidationError
+
+    from civitas.events.services import checks
+
+    if message is None:
+        assert checks.clean_vat(value, country) == value
+    else:
+        with pytest.raises(ValidationError, match=message):
+            checks.clean_vat(value, country)
+
+
+def test_siret_check():
+    from django.core.exceptions import ValidationError
+
+    from civitas.events.services import checks
+
+    assert checks.clean_siret("732 829 320 00074") == "73282932000074"
+    with pytest.raises(ValidationError, match="SIRET"):
+        checks.clean_siret("73282932000075")

@@ -54,7 +54,8 @@ def clean_vat(value: str, country: str) -> str:
 
 
 def is_eu_country(country: str) -> bool:
-    return (country or "").upper() in eu_vat.MEMBER_STATES or country.upper() == "GR"
+    code = (country or "").lower()
+    return code in {c.lower() for c in eu_vat.MEMBER_STATES} or code == "gr"
 
 
 def check_attachment(uploaded) -> str:

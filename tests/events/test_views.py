@@ -1,0 +1,276 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from civitas.core.models import Role, RoleAssignment
+from civitas.core.permissions import clear_cache
+from civitas.events.models import Company, Meeting, MeetingRequest
+
+from .conftest import make_company, make_event
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _post_data(**over):
+    data = {
+        "company-name": "Société Évrard",
+        "company-country": "FR",
+        "company-siret": "73282932000074",
+        "company-vat_number": "",
+        "company-description": "Fabricant de capteurs",
+        "rep-TOTAL_FORMS": "2",
+        "rep-INITIAL_FORMS": "0",
+        "rep-MIN_NUM_FORMS": "1",
+        "rep-MAX_NUM_FORMS": "20",
+        "rep-0-first_name": "Anne",
+        "rep-0-last_name": "Évrard",
+        "rep-0-email": "anne@evrard.example",
+        "rep-0-phone": "+33612345678",
+        "rep-1-first_name": "Paul",
+        "rep-1-last_name": "Durand",
+        "rep-1-email": "paul@evrard.example",
+        "offer-TOTAL_FORMS": "1",
+        "offer-INITIAL_FORMS": "0",
+        "offer-MIN_NUM_FORMS": "1",
+        "offer-MAX_NUM_FORMS": "20",
+        "offer-0-kind": "offer",
+        "offer-0-title": "Capteurs connectés",
+    }
+    data.update(over)
+    return data
+
+
+@pytest.mark.django_db
+def test_registration_form_creates_company(client, event):
+    url = reverse("events:register", kwargs={"slug": event.slug})
+    data = _post_data(**{"offer-0-attachment": SimpleUploadedFile("fiche.pdf", PDF)})
+    r = client.post(url, data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    company = Company.objects.get(event=event)
+    assert company.representatives.count() == 2
+    offer = company.offers.get()
+    assert offer.attachment_type == "pdf"
+    assert "evrard" in company.search_text  # accent-insensitive search text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "over, field, case",
+    [
+        ({"company-siret": "73282932000075"}, "siret", "SIRET"),
+        ({"company-siret": ""}, "siret", "required"),
+        ({"company-country": "DE", "company-siret": ""}, "vat_number", "required"),
+        (
+            {"company-country": "DE", "company-siret": "", "company-vat_number": "DE123"},
+            "vat_number",
+            "not valid",
+        ),
+        ({"company-vat_number": "DE136695976"}, "vat_number", "another country"),
+    ],
+)
+def test_registration_checks_keep_input(client, event, over, field, case):
+    url = reverse("events:register", kwargs={"slug": event.slug})
+    r = client.post(url, _post_data(**over))
+    assert r.status_code == 200
+    errors = r.context["form"].errors
+    assert field in errors, errors
+    html = r.content.decode()
+    assert "Société Évrard" in html and "paul@evrard.example" in html  # nothing lost
+    assert not Company.objects.exists()
+
+
+@pytest.mark.django_db
+def test_valid_foreign_vat_accepted(client, event):
+    url = reverse("events:register", kwargs={"slug": event.slug})
+    r = client.post(
+        url,
+        _post_data(
+            **{
+                "company-country": "DE",
+                "company-siret": "",
+                "company-vat_number": "DE 136695976",
+            }
+        ),
+    )
+    assert r.status_code == 302
+    assert Company.objects.get().vat_number == "DE136695976"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, content",
+    [("fiche.pdf", b"MZ\x90\x00 not a pdf"), ("image.png", PDF), ("x.exe", b"MZ\x90\x00")],
+)
+def test_attachment_checked_by_content(client, event, name, content):
+    url = reverse("events:register", kwargs={"slug": event.slug})
+    data = _post_data(**{"offer-0-attachment": SimpleUploadedFile(name, content)})
+    r = client.post(url, data)
+    assert r.status_code == 200
+    assert "attachment" in r.context["offers"].forms[0].errors
+    assert not Company.objects.exists()
+
+
+@pytest.mark.django_db
+def test_add_representative_keeps_input(client, event):
+    url = reverse("events:register", kwargs={"slug": event.slug})
+    r = client.post(url, _post_data(add_rep="1"))
+    assert r.status_code == 200
+    assert r.context["reps"].total_form_count() == 3
+    assert "paul@evrard.example" in r.content.decode()
+    assert "error-summary" not in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_catalogue_privacy(client, event):
+    from tests.conftest import make_user
+
+    visible = make_company(event, "Visible", offers=[("offer", "Béton bas carbone", ["béton"])])
+    visible.email = "secret@visible.example"
+    visible.save()
+    make_company(event, "Hidden", validated=False)
+    url = reverse("events:catalogue", kwargs={"slug": event.slug})
+    html = client.get(url).content.decode()
+    assert "Visible" in html and "Hidden" not in html
+    assert "SIRET" not in html and "73282932000074" not in html
+    # accent-insensitive search over offers and keywords
+    assert "Visible" in client.get(url, {"q": "BETON"}).content.decode()
+    assert "Visible" not in client.get(url, {"q": "acier"}).content.decode()
+    detail = reverse("events:company_detail", kwargs={"slug": event.slug, "pk": visible.pk})
+    html = client.get(detail).content.decode()
+    assert "secret@visible.example" not in html and "p0@visible.example" not in html
+    hidden = Company.objects.get(name="Hidden")
+    assert (
+        client.get(
+            reverse("events:company_detail", kwargs={"slug": event.slug, "pk": hidden.pk})
+        ).status_code
+        == 404
+    )
+    # a logged-in user who is not a participant sees no contact details either
+    client.force_login(make_user("nobody@example.org"))
+    assert "secret@visible.example" not in client.get(detail).content.decode()
+    # a validated participant does
+    other = make_company(event, "Other")
+    client.force_login(other.representatives.get().user)
+    html = client.get(detail).content.decode()
+    assert "secret@visible.example" in html and "Request a meeting" in html
+
+
+@pytest.mark.django_db
+def test_participant_flow_and_agenda(client, slots_event):
+    event = slots_event
+    a = make_company(event, "Alpha").representatives.get()
+    b = make_company(event, "Beta").representatives.get()
+    slot = event.days.get().sessions.get().slots.first()
+    client.force_login(a.user)
+    url = reverse("events:area_request_new", kwargs={"slug": event.slug, "rep_pk": b.pk})
+    assert client.post(url, {"message": "Bonjour", "slot": slot.pk}).status_code == 302
+    req = MeetingRequest.objects.get()
+    act = lambda who, action: (
+        client.force_login(who.user),
+        client.post(
+            reverse(  # noqa: E731
+                "events:area_request_action",
+                kwargs={"slug": event.slug, "pk": req.pk, "action": action},
+            )
+        ),
+    )[1]
+    act(a, "accept")  # A may not accept their own request
+    req.refresh_from_db()
+    assert req.state == "pending"
+    act(b, "accept")
+    act(a, "confirm")
+    m = Meeting.objects.get()
+    for rep in (a, b):
+        client.force_login(rep.user)
+        html = client.get(reverse("events:area_agenda", kwargs={"slug": event.slug})).content
+        assert "table" in html.decode().lower() and str(m.table_number) in html.decode()
+    ics = client.get(reverse("events:calendar_feed", kwargs={"token": a.calendar_token}))
+    assert ics["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in ics.content and b"Beta" in ics.content
+
+
+@pytest.mark.django_db
+def test_secondary_admin_sees_only_their_event(client, users):
+    from tests.conftest import add_totp, make_user
+
+    a = make_event("event-a")
+    b = make_event("event-b")
+    make_company(b, "Confidential")
+    role = Role.objects.create(
+        code="event_manager",
+        name="Event manager",
+        permissions=[
+            "core.access_backoffice",
+            "events.view_registrations",
+            "events.validate_registrations",
+        ],
+    )
+    user = make_user("manager@example.org")
+    RoleAssignment.objects.create(user=user, role=role, scope_type="event", scope_id=a.pk)
+    add_totp(user)
+    clear_cache(user)
+    client.force_login(user)
+    html = client.get(reverse("events:bo_events")).content.decode()
+    assert "Salon event-a" in html and "Salon event-b" not in html
+    assert client.get(reverse("events:bo_registrations", kwargs={"pk": a.pk})).status_code == 200
+    assert client.get(reverse("events:bo_registrations", kwargs={"pk": b.pk})).status_code == 403
+    company = Company.objects.get(name="Confidential")
+    r = client.post(
+        reverse(
+            "events:bo_registration_action",
+            kwargs={"pk": b.pk, "company_pk": company.pk, "action": "validate"},
+        )
+    )
+    assert r.status_code == 403
+    # exports are scoped too
+    from civitas.core.exports.registry import get
+
+    rows = list(get("events.participants").queryset(user, {}))
+    assert rows == []
+    assert client.get(reverse("events:bo_event_new")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_backoffice_validation_and_scheduling(
+    client_for, event, django_capture_on_commit_callbacks
+):
+    from civitas.events.services import meetings as svc
+
+    c1 = make_company(event, "Alpha", validated=False)
+    c2 = make_company(event, "Beta")
+    principal = client_for("principal")
+    url = reverse(
+        "events:bo_registration_action",
+        kwargs={"pk": event.pk, "company_pk": c1.pk, "action": "validate"},
+    )
+    assert principal.post(url).status_code == 302
+    c1.refresh_from_db()
+    assert c1.status == "validated"
+    a, b = c1.representatives.get(), c2.representatives.get()
+    req = svc.send_request(a, b)
+    svc.accept_request(req, b)
+    svc.confirm_request(req, a)
+    sched = reverse("events:bo_scheduling", kwargs={"pk": event.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert principal.post(sched, {"action": "run"}).status_code == 302
+    m = Meeting.objects.get()
+    assert not m.published
+    run = event.schedule_runs.get()
+    assert run.status == "draft" and run.scheduled == 1 and run.requested == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert principal.post(sched, {"action": "publish"}).status_code == 302
+    m.refresh_from_db()
+    assert m.published and m.locked
+    from civitas.core.outbox.models import Message
+
+    assert Message.objects.filter(template_code="events.meeting_scheduled").count() == 2
+    csv = principal.get(
+        reverse("exports:export"),
+        {
+            "exporter": "events.meetings",
+            "format": "csv",
+            "event": str(event.pk),
+        },
+    )
+    body = b"".join(csv.streaming_content) if csv.streaming else csv.content
+    assert b"Alpha" in body and b"Beta" in body
