@@ -173,7 +173,8 @@ def lns(
     seeds: list[int] = []
     if not breaks:
         n_missing = sum(1 for m in prob.order if st.slot_of[m] < 0 and prob.domain[m])
-        max_iterations = min(max_iterations, 10 * n_missing)
+        max_iterations = min(max_iterations, 3 * n_missing)
+        size = min(size, 4)
     while spent < work_limit and it < max_iterations and not ctl.stop():
         it += 1
         if not seeds:
