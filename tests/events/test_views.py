@@ -165,15 +165,12 @@ def test_participant_flow_and_agenda(client, slots_event):
     url = reverse("events:area_request_new", kwargs={"slug": event.slug, "rep_pk": b.pk})
     assert client.post(url, {"message": "Bonjour", "slot": slot.pk}).status_code == 302
     req = MeetingRequest.objects.get()
-    act = lambda who, action: (
-        client.force_login(who.user),
-        client.post(
-            reverse(  # noqa: E731
-                "events:area_request_action",
-                kwargs={"slug": event.slug, "pk": req.pk, "action": action},
-            )
-        ),
-    )[1]
+
+    def act(who, action):
+        client.force_login(who.user)
+        kwargs = {"slug": event.slug, "pk": req.pk, "action": action}
+        return client.post(reverse("events:area_request_action", kwargs=kwargs))
+
     act(a, "accept")  # A may not accept their own request
     req.refresh_from_db()
     assert req.state == "pending"

@@ -37,7 +37,7 @@ def _expiry(event: Event):
 
 def _lock_request(req) -> MeetingRequest:
     return (
-        MeetingRequest.objects.select_for_update()
+        MeetingRequest.objects.select_for_update(of=("self",))
         .select_related("event", "sender__company", "recipient__company", "slot")
         .get(pk=req.pk)
     )
