@@ -191,7 +191,7 @@ def set_locked(meeting: Meeting, locked: bool, *, request=None) -> None:
 
 
 @transaction.atomic
-def publish(event: Event, *, request=None) -> int:
+def publish(event: Event, *, request=None, notify_people=True) -> int:
     """Publish the draft: each person is told the time, room and table of each meeting."""
     drafts = list(
         Meeting.objects.select_for_update()
@@ -203,7 +203,7 @@ def publish(event: Event, *, request=None) -> int:
     if not drafts:
         raise ServiceError(_("There is no draft meeting to publish."))
     Meeting.objects.filter(pk__in=[m.pk for m in drafts]).update(published=True, locked=True)
-    for m in drafts:
+    for m in drafts if notify_people else []:
         for rep in (m.request.sender, m.request.recipient):
             notify.tell(rep, "events.meeting_scheduled", other=m.request.other(rep), meeting=m)
     event.schedule_runs.filter(status=ScheduleRun.Status.DRAFT).update(
