@@ -24,6 +24,12 @@ class Command(BaseCommand):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_demo")
+        # Each business module may ship its own idempotent demo data command.
+        from django.core.management import get_commands
+
+        for module in settings.CIVITAS_MODULES:
+            if f"load_{module}_demo" in get_commands():
+                call_command(f"load_{module}_demo")
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "civitas.settings.dev"}
         procs = [
