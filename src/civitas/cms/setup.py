@@ -17,8 +17,11 @@ INTRO_EN = (
 
 def ensure_homepage() -> HomePage:
     from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Locale
 
+    # After a test flush the cached content type ids may be stale.
+    ContentType.objects.clear_cache()
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     home = HomePage.objects.first()
     if home is None:
