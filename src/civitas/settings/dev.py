@@ -16,3 +16,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Demo only: a backup key kept in var/ so the daily backup job works out of the box.
+# Production sets CIVITAS_BACKUP_KEY in the environment and keeps a copy off the server.
+CIVITAS_BACKUP_KEY = env.str("CIVITAS_BACKUP_KEY", default="")
+if not CIVITAS_BACKUP_KEY:
+    _key_file = VAR_DIR / "demo-backup.key"  # noqa: F405
+    if not _key_file.exists():
+        import base64
+        import secrets
+
+        _key_file.parent.mkdir(parents=True, exist_ok=True)
+        _key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        _key_file.chmod(0o600)
+    CIVITAS_BACKUP_KEY = _key_file.read_text().strip()

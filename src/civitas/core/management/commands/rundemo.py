@@ -31,7 +31,12 @@ class Command(BaseCommand):
             if f"load_{module}_demo" in get_commands():
                 call_command(f"load_{module}_demo")
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "civitas.settings.dev"}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "civitas.settings.dev",
+            "CIVITAS_PROBE_URL": f"http://{host}:{port}/accounts/login/",
+            "CIVITAS_SITE_URL": f"http://{host}:{port}",
+        }
         procs = [
             subprocess.Popen(
                 [
