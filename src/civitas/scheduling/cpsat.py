@@ -18,6 +18,8 @@ from ortools.sat.python import cp_model
 
 from .core import Problem, State
 
+DESCENT_STEP = 0.2  # share of the budget given to each "at most k breaks" step
+
 
 class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(self, ctl, phase):
@@ -31,9 +33,13 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             self.StopSearch()
 
 
-def _run(model, ctl, work_limit, seed, phase):
+def _run(model, ctl, work_limit, seed, phase, sat_search=False):
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
+    if sat_search:
+        # pure clause-learning search, no LP relaxation: much faster on the bounded-breaks
+        # feasibility models (the incremental-SAT approach of the B2BSP literature)
+        solver.parameters.linearization_level = 0
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = work_limit
     remaining = ctl.remaining()
@@ -238,21 +244,9 @@ def improve_with_cpsat(
     if not scheduled:
         return used
     if not breaks:
-        # A schedule without any break is the best possible: the model with "no break"
-        # as a constraint (no objective) is often solved quickly; try it first.
         if st.total_breaks() == 0 or ctl.stop():
             return used
-        model, x, _, breaks_terms = _build(prob, st, scheduled, with_breaks=True, fair=True)
-        model.add(sum(breaks_terms) <= 0)
-        solver, status = _run(model, ctl, work_limit / 4, seed, "no-break schedule")
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            new = list(st.slot_of)
-            for (m, s), v in x.items():
-                if solver.boolean_value(v):
-                    new[m] = s
-            st.load(new)
-            return True
-        return used
+        return _descend(prob, st, ctl, scheduled, work_limit, seed) or used
     current = st.total_breaks()
     if current == 0:
         return used
@@ -276,6 +270,35 @@ def improve_with_cpsat(
         if ctl.stop():
             return used
     return used
+
+
+def _descend(prob: Problem, st: State, ctl, scheduled: set[int], work_limit: float, seed: int):
+    """Smallest total of breaks, found bottom-up: "at most k breaks" for k = 0, 1, 2, ...
+
+    Each step is a satisfaction model (fairness included) with its own deterministic budget;
+    the first feasible k gives the schedule. A step that ends without an answer counts as
+    "not found" and the next k is tried. Returns True when ``st`` was replaced.
+    """
+    current = st.total_breaks()
+    budget = work_limit
+    step = max(0.25, work_limit * DESCENT_STEP)
+    k = 0
+    while k < current and budget > 0 and not ctl.stop():
+        model, x, _, breaks_terms = _build(prob, st, scheduled, with_breaks=True, fair=True)
+        model.add(sum(breaks_terms) <= k)
+        for (m, s), v in x.items():
+            model.add_hint(v, st.slot_of[m] == s)
+        solver, status = _run(model, ctl, min(step, budget), seed, f"at most {k} breaks", True)
+        budget -= max(solver.deterministic_time, 0.01)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            new = list(st.slot_of)
+            for (m, s), v in x.items():
+                if solver.boolean_value(v):
+                    new[m] = s
+            st.load(new)
+            return True
+        k += 1
+    return False
 
 
 def _better(prob: Problem, new: list[int], old: list[int]) -> bool:
