@@ -277,12 +277,14 @@ def _descend(prob: Problem, st: State, ctl, scheduled: set[int], work_limit: flo
 
     Each step is a satisfaction model (fairness included) with its own deterministic budget;
     the first feasible k gives the schedule. A step that ends without an answer counts as
-    "not found" and the next k is tried. Returns True when ``st`` was replaced.
+    "not found" and the next k is tried. Returns True when ``st`` was replaced; sets
+    ``ctl.breaks_optimal`` when every smaller k was proven infeasible.
     """
     current = st.total_breaks()
     budget = work_limit
     step = max(0.25, work_limit * DESCENT_STEP)
     k = 0
+    proven = True  # every k tried so far is proven infeasible
     while k < current and budget > 0 and not ctl.stop():
         model, x, _, breaks_terms = _build(prob, st, scheduled, with_breaks=True, fair=True)
         model.add(sum(breaks_terms) <= k)
@@ -290,14 +292,20 @@ def _descend(prob: Problem, st: State, ctl, scheduled: set[int], work_limit: flo
             model.add_hint(v, st.slot_of[m] == s)
         solver, status = _run(model, ctl, min(step, budget), seed, f"at most {k} breaks", True)
         budget -= max(solver.deterministic_time, 0.01)
+        ctl.progress(0.5, f"CP-SAT at most {k} breaks: {solver.status_name(status).lower()}")
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             new = list(st.slot_of)
             for (m, s), v in x.items():
                 if solver.boolean_value(v):
                     new[m] = s
             st.load(new)
+            ctl.breaks_optimal = proven
             return True
+        if status != cp_model.INFEASIBLE:
+            proven = False
         k += 1
+    if proven and k == current:
+        ctl.breaks_optimal = True  # the schedule we have is already optimal
     return False
 
 

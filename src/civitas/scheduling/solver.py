@@ -46,6 +46,7 @@ class _Control:
             self.cancel_fn = cancel
         self.time_limit_reached = False
         self.cancelled = False
+        self.breaks_optimal = False  # set by CP-SAT when the breaks are proven minimal
 
     def stop(self) -> bool:
         if self.cancel_fn is not None and self.cancel_fn():
@@ -119,7 +120,7 @@ def solve(
     small = n_vars <= CPSAT_MAX_VARS
     if lns_limit is None:
         lns_limit = work_limit
-    if lns_limit > 0 and not ctl.stop():
+    if lns_limit > 0 and not ctl.stop() and not ctl.breaks_optimal:
         from .lns import lns
 
         # on large instances the neighbourhood search only re-places unscheduled meetings
