@@ -152,7 +152,7 @@ def test_catalogue_privacy(client, event):
     other = make_company(event, "Other")
     client.force_login(other.representatives.get().user)
     html = client.get(detail).content.decode()
-    assert "secret@visible.example" in html and "Request a meeting" in html
+    assert "secret@visible.example" in html and "Demander un rendez-vous" in html
 
 
 @pytest.mark.django_db
