@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 from .core import Problem, State
 
 DESCENT_STEP = 0.2  # share of the budget given to each "at most k breaks" step
+DESCENT_UNKNOWN_STOP = 2  # give up the descent after this many steps without an answer
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
@@ -211,7 +212,7 @@ def improve_with_cpsat(
         model, x, _, _ = _build(prob, st, set(placeable), with_breaks=False, fair=False)
         for (m, s), v in x.items():
             model.add_hint(v, st.slot_of[m] == s)
-        solver, status = _run(model, ctl, work_limit / 4, seed, "place all")
+        solver, status = _run(model, ctl, work_limit / 4, seed, "place all", True)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             new = [-1] * prob.M
             for (m, s), v in x.items():
@@ -285,6 +286,7 @@ def _descend(prob: Problem, st: State, ctl, scheduled: set[int], work_limit: flo
     step = max(0.25, work_limit * DESCENT_STEP)
     k = 0
     proven = True  # every k tried so far is proven infeasible
+    unknown = 0
     while k < current and budget > 0 and not ctl.stop():
         model, x, _, breaks_terms = _build(prob, st, scheduled, with_breaks=True, fair=True)
         model.add(sum(breaks_terms) <= k)
@@ -303,6 +305,9 @@ def _descend(prob: Problem, st: State, ctl, scheduled: set[int], work_limit: flo
             return True
         if status != cp_model.INFEASIBLE:
             proven = False
+            unknown += 1
+            if unknown >= DESCENT_UNKNOWN_STOP:
+                break  # leave the rest of the time to the neighbourhood search
         k += 1
     if proven and k == current:
         ctl.breaks_optimal = True  # the schedule we have is already optimal
