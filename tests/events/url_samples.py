@@ -66,4 +66,10 @@ def url_samples():
         "events:bo_requests": {"pk": event.pk},
         "events:bo_agenda": {"pk": event.pk, "rep_pk": rep.pk},
         "events:bo_scheduling": {"pk": event.pk},
+        # API
+        "events:api_event": slug,
+        "events:api_catalogue": slug,
+        "events:api_companies": slug,
+        "events:api_contacts": slug,
+        "events:api_meetings": slug,
     }

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .api.urls import urlpatterns as api_urlpatterns
 from .backoffice import views as bo
 from .frontoffice import views as fo
 
@@ -56,3 +57,4 @@ urlpatterns = [
     ),
     path("backoffice/evenements/<int:pk>/planification/", bo.scheduling, name="bo_scheduling"),
 ]
+urlpatterns += api_urlpatterns
