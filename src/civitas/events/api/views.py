@@ -19,7 +19,7 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from civitas.core import journal, permissions
 
 from ..models import SCOPE_EVENT, Company, Event, Meeting, Offer, Representative
-from ..services import registration
+from ..services import catalogue
 from . import serializers as s
 
 CRM_PERMISSION = "events.view_registrations"
@@ -119,13 +119,8 @@ class CatalogueView(ListAPIView):
 
     def get_queryset(self):
         event = self.get_event()
-        qs = Company.objects.filter(event=event, status=Company.Status.VALIDATED)
-        # Same search as the front-office catalogue: the service's normalised text.
-        for word in registration.normalise(self.request.query_params.get("q", "")).split():
-            qs = qs.filter(search_text__contains=word)
-        sector = self.request.query_params.get("sector", "")
-        if sector.isdigit():
-            qs = qs.filter(sector_id=int(sector))
+        params = self.request.query_params
+        qs = catalogue.public_companies(event, params.get("q", ""), params.get("sector", ""))
         return qs.select_related("sector").prefetch_related(offers_prefetch()).order_by("name")
 
     def get_serializer_context(self):

@@ -15,6 +15,7 @@ from civitas.core.permissions import login_required, public
 
 from ..models import Company, Event, MeetingRequest, Offer, Representative
 from ..services import ServiceError, agenda, registration, suggestions
+from ..services import catalogue as catalogue_service
 from ..services import meetings as meeting_services
 from .forms import CompanyForm, OfferForm, OfferFormSet, RepresentativeFormSet, RequestForm
 
@@ -121,16 +122,9 @@ SORTS = {
 @public
 def catalogue(request, slug):
     event = _event(slug)
-    qs = Company.objects.filter(event=event, status=Company.Status.VALIDATED).select_related(
-        "sector"
-    )
     q = request.GET.get("q", "").strip()
-    if q:
-        for word in registration.normalise(q).split():
-            qs = qs.filter(search_text__contains=word)
     sector = request.GET.get("sector", "")
-    if sector.isdigit():
-        qs = qs.filter(sector_id=int(sector))
+    qs = catalogue_service.public_companies(event, q, sector).select_related("sector")
     sort = request.GET.get("sort", "name")
     qs = qs.order_by(*SORTS.get(sort, SORTS["name"]))
     qs = qs.prefetch_related(
