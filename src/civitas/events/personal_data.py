@@ -54,6 +54,8 @@ r.exempt(
 r.exempt("events.Site", _("A venue's postal address."))
 r.exempt(
     "events.MeetingRequest",
-    _("Links two representatives; their personal data lives in Representative (anonymised "
-      "on erasure)."),
+    _(
+        "Links two representatives; their personal data lives in Representative (anonymised "
+        "on erasure)."
+    ),
 )
