@@ -7,6 +7,8 @@ registrations, freed slots) never moves them. Unlocked draft meetings are replac
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -14,7 +16,16 @@ from django.utils.translation import gettext as _
 
 from civitas.core import jobs, journal
 
-from ..models import Event, Meeting, MeetingRequest, Representative, Room, ScheduleRun, Slot
+from ..models import (
+    Event,
+    Meeting,
+    MeetingRequest,
+    Representative,
+    Room,
+    ScheduleRun,
+    Session,
+    Slot,
+)
 from . import ServiceError, notify
 
 
@@ -126,11 +137,12 @@ def apply_result(run: ScheduleRun, result: dict, by_id: dict) -> ScheduleRun:
     run.requested = len(by_id)
     run.scheduled = len(result["assignments"])
     run.breaks = result["stats"].get("breaks", 0)
+    readable = _id_namer([u["reason"] for u in result["unscheduled"]])
     run.unscheduled = [
         {
             "request": by_id[u["meeting"]],
             "label": names.get(u["meeting"], u["meeting"]),
-            "reason": _reason(u["reason"]),
+            "reason": readable(u["reason"]),
         }
         for u in result["unscheduled"]
     ]
@@ -140,8 +152,30 @@ def apply_result(run: ScheduleRun, result: dict, by_id: dict) -> ScheduleRun:
     return run
 
 
-def _reason(text: str) -> str:
-    return text
+_INSTANCE_ID = re.compile(r"\b(se|p|s|r)(\d+)\b")
+
+
+def _id_namer(texts: list[str]):
+    """Replace the instance ids of build_instance (p<representative>, s<slot>, se<session>,
+    r<room>) in the scheduler's reasons with what organisers know: names, times, rooms."""
+    wanted: dict[str, set[int]] = {"p": set(), "s": set(), "se": set(), "r": set()}
+    for text in texts:
+        for prefix, pk in _INSTANCE_ID.findall(text):
+            wanted[prefix].add(int(pk))
+    labels: dict[str, str] = {}
+    for rep in Representative.objects.filter(pk__in=wanted["p"]).select_related("company"):
+        labels[f"p{rep.pk}"] = f"{rep.full_name} ({rep.company.name})"
+    for slot in Slot.objects.filter(pk__in=wanted["s"]):
+        labels[f"s{slot.pk}"] = timezone.localtime(slot.start).strftime("%d/%m %H:%M")
+    for session in Session.objects.filter(pk__in=wanted["se"]).select_related("day"):
+        labels[f"se{session.pk}"] = str(session)
+    for room in Room.objects.filter(pk__in=wanted["r"]):
+        labels[f"r{room.pk}"] = str(room)
+
+    def readable(text: str) -> str:
+        return _INSTANCE_ID.sub(lambda m: labels.get(m.group(0), m.group(0)), text)
+
+    return readable
 
 
 def run_now(run: ScheduleRun, progress_id=None, time_limit=60.0) -> ScheduleRun:
