@@ -30,3 +30,22 @@ def test_run_places_what_fits_and_explains_the_rest_by_name():
     assert "Populaire" in reason
     assert not re.search(r"\b(p|s|se|r)\d+\b", reason), reason
     assert event.meetings.filter(state="scheduled").count() == 3
+
+
+def test_a_slot_with_meetings_cannot_be_deleted_but_the_event_can():
+    from django.db.models import RestrictedError
+
+    from civitas.events.models import Event, Slot
+
+    event = make_event(slug="effacer", tables=5)
+    a = make_company(event, "Alpha").representatives.get()
+    b = make_company(event, "Beta").representatives.get()
+    MeetingRequest.objects.create(
+        event=event, sender=a, recipient=b, state=MeetingRequest.State.CONFIRMED
+    )
+    scheduling.run_now(ScheduleRun.objects.create(event=event), time_limit=5)
+    meeting = event.meetings.get()
+    with pytest.raises(RestrictedError):
+        Slot.objects.get(pk=meeting.slot_id).delete()
+    event.delete()
+    assert not Event.objects.filter(slug="effacer").exists()

@@ -68,11 +68,13 @@ class Meeting(EventChild):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meetings")
     request = models.ForeignKey(MeetingRequest, on_delete=models.CASCADE, related_name="meetings")
+    # RESTRICT: a slot or room holding meetings cannot be deleted on its own (no silent
+    # loss of meetings), but deleting the whole event removes its meetings with it.
     slot = models.ForeignKey(
-        Slot, verbose_name=_("slot"), on_delete=models.PROTECT, related_name="meetings"
+        Slot, verbose_name=_("slot"), on_delete=models.RESTRICT, related_name="meetings"
     )
     room = models.ForeignKey(
-        Room, verbose_name=_("room"), on_delete=models.PROTECT, related_name="meetings"
+        Room, verbose_name=_("room"), on_delete=models.RESTRICT, related_name="meetings"
     )
     table_number = models.PositiveIntegerField(_("table"))
     locked = models.BooleanField(_("locked"), default=False)
