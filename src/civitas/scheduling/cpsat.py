@@ -286,31 +286,32 @@ def _descend(prob: Problem, st: State, ctl, scheduled: set[int], work_limit: flo
     current = st.total_breaks()
     budget = work_limit
     step = max(0.25, work_limit * DESCENT_STEP)
-    # a short optimisation run first: its bound is where the descent starts (fixed meetings
-    # can force many breaks, e.g. in incremental mode), and small models are solved outright
-    model, x, _, breaks_terms = _build(prob, st, scheduled, with_breaks=True, fair=True)
-    model.minimize(sum(breaks_terms))
-    for (m, s), v in x.items():
-        model.add_hint(v, st.slot_of[m] == s)
-    solver, status = _run(model, ctl, min(budget, work_limit * DESCENT_BOUND), seed, "bound")
-    budget -= max(solver.deterministic_time, 0.01)
+    # with fixed meetings (incremental mode) many breaks can be forced: a short optimisation
+    # run first gives the bound where the descent starts, and often solves the model outright
     k = 0
     changed = False
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        k = max(0, int(math.ceil(solver.best_objective_bound - 1e-6)))
-        if solver.objective_value < current:
-            new = list(st.slot_of)
-            for (m, s), v in x.items():
-                if solver.boolean_value(v):
-                    new[m] = s
-            st.load(new)
-            current = st.total_breaks()
-            changed = True
-        if status == cp_model.OPTIMAL:
-            ctl.breaks_optimal = True
-            return changed
-    elif status == cp_model.INFEASIBLE:
-        return False
+    if prob.fixed:
+        model, x, _, breaks_terms = _build(prob, st, scheduled, with_breaks=True, fair=True)
+        model.minimize(sum(breaks_terms))
+        for (m, s), v in x.items():
+            model.add_hint(v, st.slot_of[m] == s)
+        solver, status = _run(model, ctl, min(budget, work_limit * DESCENT_BOUND), seed, "bound")
+        budget -= max(solver.deterministic_time, 0.01)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            k = max(0, int(math.ceil(solver.best_objective_bound - 1e-6)))
+            if solver.objective_value < current:
+                new = list(st.slot_of)
+                for (m, s), v in x.items():
+                    if solver.boolean_value(v):
+                        new[m] = s
+                st.load(new)
+                current = st.total_breaks()
+                changed = True
+            if status == cp_model.OPTIMAL:
+                ctl.breaks_optimal = True
+                return changed
+        elif status == cp_model.INFEASIBLE:
+            return False
     proven = True  # every k tried so far is proven infeasible (or below the bound)
     unknown = 0
     while k < current and budget > 0 and not ctl.stop():
