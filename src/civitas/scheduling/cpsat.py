@@ -7,7 +7,8 @@ Breaks: ``z[p, t]`` (p has a meeting at or before t in the group) and ``h[p, t]`
 p ends at t), ``h >= y[t] - y[t-1] + z[t-1] - 1``. Fairness: max - min breaks <= 2.
 
 Phase 1 (only when the heuristic left placeable meetings out) maximises the number placed,
-then earlier ranks. Phase 2 keeps that set and minimises breaks.
+then earlier ranks. Phase 2 keeps that set and minimises breaks; the solver uses the
+bottom-up descent ``_descend`` ("at most k breaks" for k = 0, 1, ..., pure SAT search).
 """
 
 from __future__ import annotations
