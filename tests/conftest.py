@@ -114,3 +114,20 @@ def client_for(client, users):
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+def set_password_through_reset_link(email, password):
+    """Follow the password-reset mail's link like the person would, with a test client."""
+    import re
+
+    from django.core import mail
+    from django.test import Client
+
+    client = Client()
+    client.post("/accounts/password/reset/", {"email": email})
+    message = [m for m in mail.outbox if email in m.to][-1]
+    path = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", message.body)[1]
+    response = client.get(path, follow=True)
+    form_path = response.redirect_chain[-1][0] if response.redirect_chain else path
+    done = client.post(form_path, {"password1": password, "password2": password})
+    assert done.status_code == 302, "the password could not be set through the reset link"

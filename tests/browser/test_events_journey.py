@@ -9,7 +9,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, screenshot
-from tests.conftest import PASSWORD, TOTP_SECRET, make_user, totp_code
+from tests.conftest import (
+    PASSWORD,
+    TOTP_SECRET,
+    make_user,
+    set_password_through_reset_link,
+    totp_code,
+)
 from tests.events.conftest import make_company, make_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,20 +69,9 @@ def log_in(page, email, password, next_url, totp=False):
 
 
 def give_password(email):
-    """Stands for the representative following the invitation link sent at registration.
-
-    The registration creates the account without a password and with an unverified address;
-    following the invitation link proves the address, but the application does not record
-    it (reported), so without `verified=True` the first login would stop at allauth's
-    "confirm your e-mail" page."""
-    from allauth.account.models import EmailAddress
-
-    from civitas.core.models import User
-
-    user = User.objects.get(email__iexact=email)
-    user.set_password(REP_PASSWORD)
-    user.save()
-    EmailAddress.objects.filter(user=user).update(verified=True)
+    """The representative follows the set-password link mailed at registration (the real
+    password-reset flow, which also proves the address)."""
+    set_password_through_reset_link(email, REP_PASSWORD)
 
 
 def test_registration_to_published_agenda_and_export(page, new_page, site):

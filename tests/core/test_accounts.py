@@ -280,3 +280,19 @@ def test_login_journal_is_for_the_principal_only(client_for):
     page = client_for("principal").get("/backoffice/connexions/", {"q": "192.0.2.3"})
     assert b"someone@example.org" in page.content
     assert Organisation.get()
+
+
+def test_first_password_through_the_mailed_link_proves_the_address(client, org):
+    """Accounts created for people (event registrations) start with an unverified address
+    and no password; following the mailed link must be enough to log in."""
+    from allauth.account.models import EmailAddress
+
+    from tests.conftest import set_password_through_reset_link
+
+    user = User.objects.create_user("invited@example.org", None)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    set_password_through_reset_link("invited@example.org", "Un-mot-de-passe-solide-9")
+    assert EmailAddress.objects.get(user=user).verified
+    response = login(client, "invited@example.org", "Un-mot-de-passe-solide-9")
+    assert response.status_code == 302
+    assert response["Location"] == "/espace/"

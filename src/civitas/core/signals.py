@@ -74,6 +74,12 @@ def on_password_changed(sender, request, user, **kwargs):
 @receiver(password_reset)
 def on_password_reset(sender, request, user, **kwargs):
     log_event(LoginEvent.Kind.PASSWORD_RESET, request, user)
+    # The reset link was opened from the account's mailbox: that proves the address. Accounts
+    # created for people (invitations, event registrations) set their first password this
+    # way, and must then be able to log in without a second confirmation round trip.
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
 
 
 @receiver(authenticator_used)
