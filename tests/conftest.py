@@ -58,6 +58,16 @@ def totp_code(secret=TOTP_SECRET):
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth's rate limits (and other counters) live in the cache: never let one test's
+    requests count against the next one's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def org(db):
     from civitas.core.models import Organisation

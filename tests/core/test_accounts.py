@@ -164,6 +164,11 @@ def test_password_policy_minimum_length_and_common_passwords(org):
         validate_password("Short-pw-11")  # 11 characters
     with pytest.raises(ValidationError):
         validate_password("password1234")  # common
+    # French habits: a frequent word, any case, followed by digits or symbols.
+    for french in ("azertyuiop123456", "Motdepasse2024!!", "Marseille13013!", "Soleil-20262026"):
+        with pytest.raises(ValidationError) as refused:
+            validate_password(french)
+        assert [e.code for e in refused.value.error_list] == ["password_too_common"]
     validate_password("Un-mot-de-passe-solide-9")
     org.password_min_length = 16
     org.save()
