@@ -268,6 +268,18 @@ def _load_table_ref(errors, where, ref, locations, location_index):
     return li, table
 
 
+def _new_id(errors, where, obj, index, kind) -> str | None:
+    """The object's id if it is a string not seen before; else record why and return None."""
+    oid = obj.get("id")
+    if not isinstance(oid, str):
+        errors.append(f'{where}: "id" must be a string')
+        return None
+    if oid in index:
+        errors.append(f'{where}: duplicate {kind} id "{oid}"')
+        return None
+    return oid
+
+
 def _load_participants(errors, raw, slot_index, locations, location_index):
     participants: list[Participant] = []
     index: dict[str, int] = {}
@@ -276,12 +288,8 @@ def _load_participants(errors, raw, slot_index, locations, location_index):
         where = _label("participants", i, obj)
         if not _check_keys(errors, where, obj, _PARTICIPANT_KEYS, _PARTICIPANT_REQUIRED):
             continue
-        pid = obj.get("id")
-        if not isinstance(pid, str):
-            errors.append(f'{where}: "id" must be a string')
-            continue
-        if pid in index:
-            errors.append(f'{where}: duplicate participant id "{pid}"')
+        pid = _new_id(errors, where, obj, index, "participant")
+        if pid is None:
             continue
         unavailable: set[int] = set()
         raw_un = obj.get("unavailable") or []
@@ -333,12 +341,8 @@ def _load_meetings(errors, raw, slot_index, session_index, location_index, parti
         where = _label("meetings", i, obj)
         if not _check_keys(errors, where, obj, _MEETING_KEYS, _MEETING_REQUIRED):
             continue
-        mid = obj.get("id")
-        if not isinstance(mid, str):
-            errors.append(f'{where}: "id" must be a string')
-            continue
-        if mid in index:
-            errors.append(f'{where}: duplicate meeting id "{mid}"')
+        mid = _new_id(errors, where, obj, index, "meeting")
+        if mid is None:
             continue
         ok = True
         parts: list[int] = []
