@@ -23,6 +23,7 @@ from .core import Problem, State
 DESCENT_STEP = 0.2  # share of the budget given to each "at most k breaks" step
 DESCENT_BOUND = 0.05  # share of the budget of the first (bounding) optimisation run
 DESCENT_UNKNOWN_STOP = 2  # give up the descent after this many steps without an answer
+SAT_CONFLICTS_PER_WORK = 100_000  # conflict budget of the SAT break descent per work unit
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
@@ -250,7 +251,10 @@ def improve_with_cpsat(
     if not breaks:
         if st.total_breaks() == 0 or ctl.stop():
             return used
-        return _descend(prob, st, ctl, scheduled, work_limit, seed) or used
+        from .satbreaks import descend
+
+        conflicts = int(SAT_CONFLICTS_PER_WORK * work_limit)
+        return descend(prob, st, ctl, scheduled, conflicts=conflicts) or used
     current = st.total_breaks()
     if current == 0:
         return used
