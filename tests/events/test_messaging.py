@@ -24,6 +24,27 @@ from .conftest import make_company, make_event
 NOTICE = "events.message_received"
 
 
+@pytest.fixture
+def client_for(client_for):
+    """The same clients, asking for English pages (the assertions read English texts)."""
+    from django.conf import settings
+
+    def make(role):
+        c = client_for(role)
+        c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return c
+
+    return make
+
+
+@pytest.fixture
+def client(client):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def _reps(event):
     a = make_company(event, "Alpha", reps=2)
     b = make_company(event, "Beta")
@@ -354,9 +375,12 @@ def test_organisers_are_told_and_their_answer_reaches_the_participant(client_for
     entry = JournalEntry.objects.get(action="events.message_to_participant")
     assert entry.object_id == str(conv.pk) and "Oui" not in str(entry.details)
     # the participant sees it, shown as the organisers
+    from django.conf import settings
     from django.test import Client
 
-    html = _login(Client(), a1).get(
+    participant = Client()
+    participant.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = _login(participant, a1).get(
         reverse("events:area_thread_organisers", kwargs={"slug": event.slug})
     )
     assert "Oui, bien sûr." in html.content.decode()

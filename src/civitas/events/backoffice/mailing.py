@@ -152,7 +152,6 @@ def mailing_list(request, pk):
 def mailing_new(request, pk):
     event = get_object_or_404(Event, pk=pk)
     form = MailingForm(request.POST or None, event=event, initial=_initial())
-    preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if "send" in request.POST:
@@ -173,10 +172,7 @@ def mailing_new(request, pk):
             else:
                 messages.success(request, _("The mailing is being sent."))
                 return redirect("events:bo_mailing", pk=event.pk, mailing_pk=mailings[0].pk)
-    if form.is_bound and not form.errors:
-        preview = _preview(event, form)
-    elif not form.is_bound:
-        preview = svc.preview(event, {"event": event.pk, "status": [Company.Status.VALIDATED]})
+    preview = _preview(event, request.POST if form.is_bound else None)
     return render(
         request,
         "events/mailing/new.html",
@@ -184,29 +180,27 @@ def mailing_new(request, pk):
     )
 
 
-def _preview(event, form):
-    data = getattr(form, "cleaned_data", {}) or {}
+def _preview(event, data):
+    """Count, first recipients and rendered text for the submitted (or default) filters;
+    computed even when the rest of the form has errors, so the organiser keeps seeing it."""
+    form = FilterForm(data, event=event) if data is not None else None
+    if form is not None and form.is_valid():
+        params = form.params()
+    else:
+        params = {"event": event.pk, "status": [Company.Status.VALIDATED]}
+    data = data or {}
+    subject, body = data.get("subject", ""), data.get("body", "")
     try:
-        return svc.preview(event, form.params(), data.get("subject", ""), data.get("body", ""))
+        return svc.preview(event, params, subject, body)
     except TemplateSyntaxError as exc:
-        return {"count": svc.count(event, form.params()), "first": [], "error": str(exc)}
+        return {"count": svc.count(event, params), "first": [], "error": str(exc)}
 
 
 @permission_required(PERM, obj_getter=_event_of)
 def mailing_preview(request, pk):
     """HTMX: live count, first recipients and rendered text while the form is filled in."""
     event = get_object_or_404(Event, pk=pk)
-    form = FilterForm(request.POST or request.GET or None, event=event)
-    if form.is_bound and form.is_valid():
-        params = form.params()
-    else:
-        params = {"event": event.pk, "status": [Company.Status.VALIDATED]}
-    source = request.POST or request.GET
-    subject, body = source.get("subject", ""), source.get("body", "")
-    try:
-        preview = svc.preview(event, params, subject, body)
-    except TemplateSyntaxError as exc:
-        preview = {"count": svc.count(event, params), "first": [], "error": str(exc)}
+    preview = _preview(event, request.POST or request.GET or None)
     return render(request, "events/mailing/_preview.html", {"event": event, "preview": preview})
 
 
