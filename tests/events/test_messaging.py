@@ -444,3 +444,45 @@ def test_erasure_deletes_the_persons_messages_only(event):
     assert list(ConversationMessage.objects.values_list("body", flat=True)) == ["De B"]
     assert not ConversationMember.objects.filter(representative=a1).exists()
     assert MeetingRequest.objects.filter(pk=req.pk).exists()
+
+
+# --- Concurrency (PostgreSQL) -------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_first_messages_share_one_conversation_and_one_notice_each():
+    import threading
+
+    from django.db import connection
+
+    event = make_event("simultane")
+    a1, _a2, b, _c = _reps(event)
+    req = _accepted(a1, b)
+    start = threading.Barrier(4)
+    errors = []
+
+    def post(rep, text):
+        try:
+            start.wait()
+            svc.post_to_meeting(req, rep, text)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=post, args=(rep, f"{rep.company.name} {i}"))
+        for i, rep in enumerate([a1, a1, b, b])
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    assert Conversation.objects.filter(request=req).count() == 1
+    assert ConversationMessage.objects.filter(conversation__request=req).count() == 4
+    assert ConversationMember.objects.filter(conversation__request=req).count() == 2
+    # a burst: whatever the interleaving, each party is told once
+    assert _notices(a1.email).count() == 1
+    assert _notices(b.email).count() == 1
