@@ -37,6 +37,7 @@ def url_samples():
     )
     req = MeetingRequest.objects.create(event=event, sender=rep, recipient=rep2)
     slug = {"slug": event.slug}
+    samples = _messaging_samples(event, rep, req)
     return {
         "events:calendar_feed": {"token": rep.calendar_token},
         "events:event_page": slug,
@@ -72,4 +73,35 @@ def url_samples():
         "events:api_companies": slug,
         "events:api_contacts": slug,
         "events:api_meetings": slug,
+        **samples,
+    }
+
+
+def _messaging_samples(event, rep, req):
+    from civitas.core.outbox.models import Mailing
+    from civitas.events.models import MeetingRequest
+    from civitas.events.services import messaging
+
+    req.state = MeetingRequest.State.ACCEPTED
+    req.save(update_fields=["state"])
+    messaging.post_to_meeting(req, rep, "Bonjour")
+    conv = messaging.post_to_organisers(rep, "Question").conversation
+    mailing = Mailing.objects.create(
+        subject="Infos",
+        body="Bonjour",
+        source="events.participants",
+        source_params={"event": event.pk},
+    )
+    slug = {"slug": event.slug}
+    return {
+        "events:area_messages": slug,
+        "events:area_thread_organisers": slug,
+        "events:area_thread_request": {**slug, "request_pk": req.pk},
+        "events:bo_messages": {"pk": event.pk},
+        "events:bo_conversation": {"pk": event.pk, "conv_pk": conv.pk},
+        "events:bo_conversation_participant": {"pk": event.pk, "rep_pk": rep.pk},
+        "events:bo_mailings": {"pk": event.pk},
+        "events:bo_mailing_new": {"pk": event.pk},
+        "events:bo_mailing_preview": {"pk": event.pk},
+        "events:bo_mailing": {"pk": event.pk, "mailing_pk": mailing.pk},
     }

@@ -24,6 +24,8 @@ class EventsConfig(AppConfig):
         reg("events.validate_registrations", _("Validate or reject registrations"), "events")
         reg("events.manage_meetings", _("Cancel and move meetings of an event"), "events")
         reg("events.run_scheduling", _("Run and publish the automatic scheduling"), "events")
+        reg("events.manage_messages", _("Read and answer participants' messages"), "events")
+        reg("events.send_mailings", _("Send mailings to an event's participants"), "events")
 
         def describe(pk):
             from .models import Event
@@ -43,3 +45,7 @@ class EventsConfig(AppConfig):
             _("Business events"), _("Events"), "events:bo_events", "events.view_registrations", 200
         )
         notify.register_templates()
+        from .services import mailing, messaging
+
+        messaging.register_templates()
+        mailing.register_source()

@@ -8,3 +8,10 @@ def expire_requests():
     from .services.meetings import expire_requests as run
 
     return f"{run()} request(s) expired"
+
+
+@periodic("events.purge_conversations", every=timedelta(days=1))
+def purge_conversations():
+    from .services.messaging import purge_old_conversations
+
+    return f"{purge_old_conversations()} conversation(s) of past events deleted"

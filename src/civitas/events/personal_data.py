@@ -59,3 +59,45 @@ r.exempt(
         "on erasure)."
     ),
 )
+
+
+# --- Private messages (events.models.messaging) ---------------------------------------------
+# Retention: the "messages" category rule of the register applies to created_at, and the
+# periodic job "events.purge_conversations" deletes every conversation of an event one year
+# (CIVITAS_EVENTS_MESSAGES_KEEP_DAYS) after its end, the spec's keeping period.
+
+
+def _message_filter(email, user):
+    """A participant's own messages. Organisers' answers are written on behalf of the
+    organisation: they stay in the participant's conversation; deleting the organiser's
+    account only clears `author_user` (SET_NULL)."""
+    q = Q(author__email__iexact=email) if email else Q(pk__in=[])
+    if user is not None:
+        q |= Q(author__user=user)
+    return q
+
+
+def _member_filter(email, user):
+    q = Q(representative__email__iexact=email) if email else Q(pk__in=[])
+    if user is not None:
+        q |= Q(representative__user=user)
+    return q
+
+
+r.register(
+    "events.ConversationMessage",
+    category="messages",
+    person_fields=["body", "author", "author_user", "created_at"],
+    subject_filter=_message_filter,
+    erase="delete",
+    retention_field="created_at",
+    rectify_fields=[],
+)
+r.register(
+    "events.ConversationMember",
+    category="connection",
+    person_fields=["representative", "read_at", "notified_at"],
+    subject_filter=_member_filter,
+    erase="delete",
+    rectify_fields=[],
+)

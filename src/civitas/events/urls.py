@@ -1,7 +1,10 @@
 from django.urls import path
 
 from .api.urls import urlpatterns as api_urlpatterns
+from .backoffice import mailing as bo_mailing
+from .backoffice import messaging as bo_msg
 from .backoffice import views as bo
+from .frontoffice import messaging as fo_msg
 from .frontoffice import views as fo
 
 app_name = "events"
@@ -56,5 +59,50 @@ urlpatterns = [
         name="bo_agenda",
     ),
     path("backoffice/evenements/<int:pk>/planification/", bo.scheduling, name="bo_scheduling"),
+]
+urlpatterns += [
+    # Messages (participant area)
+    path("espace/evenements/<slug:slug>/messages/", fo_msg.inbox, name="area_messages"),
+    path(
+        "espace/evenements/<slug:slug>/messages/organisateurs/",
+        fo_msg.thread_organisers,
+        name="area_thread_organisers",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/messages/demande/<int:request_pk>/",
+        fo_msg.thread_request,
+        name="area_thread_request",
+    ),
+    # Messages (back office)
+    path("backoffice/evenements/<int:pk>/messages/", bo_msg.inbox, name="bo_messages"),
+    path(
+        "backoffice/evenements/<int:pk>/messages/<int:conv_pk>/",
+        bo_msg.conversation,
+        name="bo_conversation",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/messages/participant/<int:rep_pk>/",
+        bo_msg.participant,
+        name="bo_conversation_participant",
+    ),
+    # Mailings (back office)
+    path(
+        "backoffice/evenements/<int:pk>/publipostage/", bo_mailing.mailing_list, name="bo_mailings"
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/publipostage/nouveau/",
+        bo_mailing.mailing_new,
+        name="bo_mailing_new",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/publipostage/apercu/",
+        bo_mailing.mailing_preview,
+        name="bo_mailing_preview",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/publipostage/<int:mailing_pk>/",
+        bo_mailing.mailing_detail,
+        name="bo_mailing",
+    ),
 ]
 urlpatterns += api_urlpatterns

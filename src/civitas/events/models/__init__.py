@@ -1,11 +1,15 @@
 from .event import SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
 from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
 from .meetings import Meeting, MeetingRequest, ScheduleRun
+from .messaging import Conversation, ConversationMember, ConversationMessage
 from .registration import Company, Offer, Representative
 
 __all__ = [
     "SCOPE_EVENT",
     "Company",
+    "Conversation",
+    "ConversationMember",
+    "ConversationMessage",
     "CooperationType",
     "Day",
     "Event",
