@@ -23,7 +23,7 @@ from .core import Problem, State
 DESCENT_STEP = 0.2  # share of the budget given to each "at most k breaks" step
 DESCENT_BOUND = 0.05  # share of the budget of the first (bounding) optimisation run
 DESCENT_UNKNOWN_STOP = 2  # give up the descent after this many steps without an answer
-SAT_CONFLICTS_PER_WORK = 100_000  # conflict budget of the SAT break descent per work unit
+SAT_CONFLICTS_PER_WORK = 30_000  # conflict budget of the SAT break descent per work unit
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):

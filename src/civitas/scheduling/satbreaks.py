@@ -23,6 +23,7 @@ interrupted at the wall-clock deadline or on cancellation.
 from __future__ import annotations
 
 import threading
+import time
 
 from pysat.card import CardEnc, EncType, ITotalizer
 from pysat.formula import IDPool
@@ -173,15 +174,24 @@ def build(prob: Problem, st: State, scheduled: set[int], fair_max: int | list[in
 class _Interrupter:
     """Interrupts the SAT call at the wall-clock deadline or on cancellation."""
 
-    def __init__(self, solver, ctl):
+    def __init__(self, solver, ctl, wall_share):
         self.solver = solver
         self.ctl = ctl
+        remaining = ctl.remaining()
+        self.until = (
+            time.perf_counter() + wall_share * remaining if remaining != float("inf") else None
+        )
+        self.expired = False
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
 
     def _watch(self):
         while not self.done.wait(0.05):
             if self.ctl.stop():
+                self.solver.interrupt()
+                return
+            if self.until is not None and time.perf_counter() >= self.until:
+                self.expired = True  # leave the rest of the time to the neighbourhood search
                 self.solver.interrupt()
                 return
 
@@ -194,10 +204,13 @@ class _Interrupter:
         self.thread.join()
 
 
-def descend(prob: Problem, st: State, ctl, scheduled: set[int], *, conflicts: int) -> bool:
+def descend(
+    prob: Problem, st: State, ctl, scheduled: set[int], *, conflicts: int, wall_share=0.5
+) -> bool:
     """Lower the total of breaks of ``st`` in place; True when ``st`` was replaced.
 
-    ``conflicts`` is the total conflict budget (deterministic effort). Sets
+    ``conflicts`` is the total conflict budget (deterministic effort); ``wall_share`` the
+    share of the remaining wall-clock time it may use (a safety net, like the time limit). Sets
     ``ctl.breaks_optimal`` when the final total is proven minimal for this fairness rule.
     """
     current = st.total_breaks()
@@ -223,7 +236,7 @@ def descend(prob: Problem, st: State, ctl, scheduled: set[int], *, conflicts: in
     proven = True
     left = conflicts
     try:
-        with _Interrupter(solver, ctl):
+        with _Interrupter(solver, ctl, wall_share):
             while lo < hi and left > 0 and not ctl.stop():
                 # bottom-up for the first few k (refutations there are cheap and teach the
                 # solver the most), then the skewed bisection
@@ -232,7 +245,8 @@ def descend(prob: Problem, st: State, ctl, scheduled: set[int], *, conflicts: in
                 before = solver.accum_stats().get("conflicts", 0)
                 answer = solver.solve_limited(assumptions=[-tot.rhs[k]], expect_interrupt=True)
                 left -= max(1, solver.accum_stats().get("conflicts", 0) - before)
-                ctl.progress(0.5, f"SAT at most {k} breaks: {answer}")
+                used = conflicts - left
+                ctl.progress(0.5, f"SAT at most {k} breaks: {answer} ({used} conflicts)")
                 if answer is True:
                     model = solver.get_model()
                     new = list(st.slot_of)
