@@ -13,7 +13,7 @@ class EventsConfig(AppConfig):
 
         from . import periodic_jobs  # noqa: F401 - registers the periodic jobs
         from .models import SCOPE_EVENT
-        from .services import notify
+        from .services import expert_messages, notify
 
         reg = permissions.register
         reg("events.create_event", _("Create business events"), "events")
@@ -43,3 +43,4 @@ class EventsConfig(AppConfig):
             _("Business events"), _("Events"), "events:bo_events", "events.view_registrations", 200
         )
         notify.register_templates()
+        expert_messages.register_templates()

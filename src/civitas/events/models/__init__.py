@@ -1,4 +1,5 @@
 from .event import SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
+from .experts import Expert, ExpertAbsence, ExpertiseField, ExpertMeeting
 from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
 from .meetings import Meeting, MeetingRequest, ScheduleRun
 from .registration import Company, Offer, Representative
@@ -9,6 +10,10 @@ __all__ = [
     "CooperationType",
     "Day",
     "Event",
+    "Expert",
+    "ExpertAbsence",
+    "ExpertMeeting",
+    "ExpertiseField",
     "KeyFigure",
     "Keyword",
     "Meeting",
