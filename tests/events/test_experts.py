@@ -197,10 +197,15 @@ def test_agendas_and_calendar_show_expert_meetings(event, client):
         sought_sectors=[],
     )
     assert expert.user == expert_user
+    b = rep_of(event, "Gamma")
+    svc.request_meeting(b, expert)
+    mail = emails_to(expert.email, "events.expert_meeting_for_expert").order_by("-pk").first()
+    assert f"/espace/evenements/{event.slug}/expert/agenda/" in mail.body_text
     client.force_login(expert_user)
     url = reverse("events:expert_agenda", kwargs={"slug": event.slug})
     html = client.get(url).content.decode()
     assert "P0 Alpha (Alpha)" in html and "Our project" in html
+    assert "P0 Gamma (Gamma)" in html
     client.force_login(b.user)  # a participant is not an expert
     assert client.get(url).status_code == 404
 

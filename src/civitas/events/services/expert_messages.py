@@ -21,6 +21,7 @@ _PLACEHOLDERS = {
     "where": _("Place"),
     "subject": _("Subject of the meeting"),
     "previous": _("The expert who was expected (moved meetings)"),
+    "agenda_url": _("Address of the expert's agenda (experts with a user account)"),
 }
 
 # code, label, French text, English text
@@ -43,9 +44,11 @@ _TEXTS = [
         "expert_meeting_for_expert",
         _("Expert meetings: new meeting (expert)"),
         "Nouveau rendez-vous avec {{ other }} : {{ when }}, {{ where }}."
-        "{% if subject %} Sujet : {{ subject }}.{% endif %}",
+        "{% if subject %} Sujet : {{ subject }}.{% endif %}"
+        "{% if agenda_url %} Votre agenda : {{ agenda_url }}{% endif %}",
         "New meeting with {{ other }}: {{ when }}, {{ where }}."
-        "{% if subject %} Subject: {{ subject }}.{% endif %}",
+        "{% if subject %} Subject: {{ subject }}.{% endif %}"
+        "{% if agenda_url %} Your agenda: {{ agenda_url }}{% endif %}",
     ),
     (
         "expert_not_retained",
@@ -171,6 +174,13 @@ def tell_rep(rep, code, *, meeting=None, expert=None, sms=True, cc_admins=False)
     )
 
 
+def _agenda_url(expert) -> str:
+    from django.urls import reverse
+
+    path = reverse("events:expert_agenda", kwargs={"slug": expert.event.slug})
+    return outbox.common_context()["site_url"].rstrip("/") + path
+
+
 def tell_expert(expert, code, *, meeting, sms=True):
     """To an expert: `other` is their interlocutor (person and company)."""
     rep = meeting.representative
@@ -178,6 +188,7 @@ def tell_expert(expert, code, *, meeting, sms=True):
         "other": f"{rep.full_name} ({rep.company.name})",
         "subject": str(meeting.topic) if meeting.topic_id else "",
         "previous": "",
+        "agenda_url": _agenda_url(expert) if expert.user_id else "",
         **meeting_context(meeting),
     }
     _send(
