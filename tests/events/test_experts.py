@@ -606,3 +606,68 @@ def test_locks_keep_the_quota(monkeypatch):
     assert sorted(results.values())[1] == "ok"
     assert "limit of 1 meetings" in sorted(results.values())[0]
     assert count == 1
+
+
+def _b2b_race(monkeypatch, locking):
+    """The same person, at the same moment: a B2B meeting is confirmed on a slot ("slots"
+    booking mode) while they ask an expert whose first free time is that slot."""
+    event = make_event(f"mixed-race-{locking}", mode="slots")
+    expert = make_expert(event, "Roux")
+    a, b = rep_of(event, "Alpha"), rep_of(event, "Beta")
+    slot = Slot.objects.get(session__day__event=event, start=at(9))
+    req = meeting_svc.send_request(a, b, slot=slot)
+    meeting_svc.accept_request(req, b)
+    for module in (svc, meeting_svc):
+        monkeypatch.setattr(module, "LOCKING", locking)
+        monkeypatch.setattr(module, "_after_checks", lambda: time.sleep(0.5))
+    start = threading.Barrier(2)
+    results = {}
+
+    def run(name, call):
+        try:
+            start.wait()
+            call()
+            results[name] = "ok"
+        except ServiceError as exc:
+            results[name] = str(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=("b2b", lambda: meeting_svc.confirm_request(req, a))),
+        threading.Thread(target=run, args=("expert", lambda: svc.request_meeting(a, expert))),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    b2b_starts = set(
+        a.sent_requests.filter(meetings__state="scheduled").values_list(
+            "meetings__slot__start", flat=True
+        )
+    )
+    expert_starts = set(
+        ExpertMeeting.objects.filter(representative=a, state=S.SCHEDULED).values_list(
+            "start", flat=True
+        )
+    )
+    return results, b2b_starts, expert_starts
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_b2b_and_expert_race_exists_without_locks(monkeypatch):
+    results, b2b_starts, expert_starts = _b2b_race(monkeypatch, locking=False)
+    assert results == {"b2b": "ok", "expert": "ok"}
+    assert b2b_starts == expert_starts == {at(9)}  # two meetings at once for Alpha
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_locks_prevent_a_b2b_and_an_expert_meeting_at_once(monkeypatch):
+    results, b2b_starts, expert_starts = _b2b_race(monkeypatch, locking=True)
+    assert not b2b_starts & expert_starts
+    if results["b2b"] == "ok":  # the expert request saw the B2B meeting: next free time
+        assert results["expert"] == "ok" and expert_starts == {at(9, 20)}
+    else:  # the expert meeting came first: the B2B confirmation is refused clearly
+        assert "expert meeting" in results["b2b"] and expert_starts == {at(9)}

@@ -230,6 +230,7 @@ class AbsenceForm(forms.Form):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["day"].queryset = event.days.all()
+        self.fields["day"].label_from_instance = lambda day: f"{day.date:%d/%m/%Y}"
 
 
 @permission_required("events.manage_meetings", obj_getter=_event_of)

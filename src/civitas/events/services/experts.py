@@ -440,8 +440,11 @@ def mark_absent(expert: Expert, day: Day | None = None, *, request=None, actor=N
         if expert.absent_days.filter(pk=day.pk).exists():
             raise ServiceError(_("This expert is already marked absent that day."))
         expert.absent_days.add(day)
-    meetings = ExpertMeeting.objects.filter(expert=expert, state=State.SCHEDULED).select_related(
-        "representative__company", "topic"
+    # Locked too: a participant cancelling at the same moment is not undone by the move.
+    meetings = (
+        ExpertMeeting.objects.filter(expert=expert, state=State.SCHEDULED)
+        .select_related("representative__company", "topic")
+        .select_for_update(of=("self",))
     )
     if day is not None:
         meetings = meetings.filter(session__day=day)
