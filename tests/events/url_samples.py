@@ -36,6 +36,16 @@ def url_samples():
         company=other, first_name="Bob", last_name="Other", email="bob@other.example"
     )
     req = MeetingRequest.objects.create(event=event, sender=rep, recipient=rep2)
+    from civitas.events.models import Expert, ExpertAbsence, ExpertiseField, ExpertMeeting
+
+    field = ExpertiseField.objects.create(event=event, label_fr="Export")
+    expert = Expert.objects.create(
+        event=event, first_name="Eve", last_name="Expert", email="eve@x.example", place="Desk 1"
+    )
+    expert.fields.add(field)
+    expert.sessions.add(session)
+    expert_meeting = ExpertMeeting.objects.create(event=event, expert=expert, representative=rep)
+    absence = ExpertAbsence.objects.create(event=event, expert=expert)
     slug = {"slug": event.slug}
     samples = _messaging_samples(event, rep, req)
     return {
@@ -67,6 +77,19 @@ def url_samples():
         "events:bo_requests": {"pk": event.pk},
         "events:bo_agenda": {"pk": event.pk, "rep_pk": rep.pk},
         "events:bo_scheduling": {"pk": event.pk},
+        "events:expert_detail": {**slug, "pk": expert.pk},
+        "events:area_experts": slug,
+        "events:area_expert_request": {**slug, "pk": expert.pk},
+        "events:area_expert_cancel": {**slug, "pk": expert_meeting.pk},
+        "events:expert_agenda": slug,
+        "events:bo_experts": {"pk": event.pk},
+        "events:bo_expert_new": {"pk": event.pk},
+        "events:bo_expert": {"pk": event.pk, "expert_pk": expert.pk},
+        "events:bo_expert_candidates": {"pk": event.pk, "expert_pk": expert.pk},
+        "events:bo_expert_absence": {"pk": event.pk, "expert_pk": expert.pk},
+        "events:bo_expert_agenda": {"pk": event.pk, "expert_pk": expert.pk},
+        "events:bo_expert_absence_report": {"pk": event.pk, "absence_pk": absence.pk},
+        "events:bo_expert_meeting_cancel": {"pk": event.pk, "meeting_pk": expert_meeting.pk},
         # API
         "events:api_event": slug,
         "events:api_catalogue": slug,

@@ -13,7 +13,7 @@ class EventsConfig(AppConfig):
 
         from . import periodic_jobs  # noqa: F401 - registers the periodic jobs
         from .models import SCOPE_EVENT
-        from .services import notify
+        from .services import expert_messages, notify
 
         reg = permissions.register
         reg("events.create_event", _("Create business events"), "events")
@@ -49,3 +49,4 @@ class EventsConfig(AppConfig):
 
         messaging.register_templates()
         mailing.register_source()
+        expert_messages.register_templates()

@@ -159,3 +159,49 @@ class MeetingExporter(Exporter):
             "b_company": r.company.name,
             "published": m.published,
         }
+
+
+@register
+class ExpertMeetingExporter(Exporter):
+    code = "events.expert_meetings"
+    label = _("Expert meetings")
+    permission = PERM
+    filter_params = ("event", "state")
+    columns = [
+        ("event", _("Event")),
+        ("expert", _("Expert")),
+        ("place", _("Place")),
+        ("start", _("Start")),
+        ("end", _("End")),
+        ("participant", _("Participant")),
+        ("company", _("Company")),
+        ("subject", _("Subject")),
+        ("state", _("State")),
+        ("moved_from", _("Moved from")),
+        ("sent_at", _("Sent at")),
+    ]
+
+    def queryset(self, user, params):
+        from .models import ExpertMeeting
+
+        qs = ExpertMeeting.objects.filter(**_events_filter(user, params, "event_id"))
+        if params.get("state") in ExpertMeeting.State.values:
+            qs = qs.filter(state=params["state"])
+        return qs.select_related(
+            "event", "expert", "moved_from", "representative__company", "topic"
+        ).order_by("event_id", "expert__last_name", "start", "created_at")
+
+    def row(self, m):
+        return {
+            "event": m.event.name,
+            "expert": m.expert.full_name,
+            "place": m.expert.place,
+            "start": timezone.localtime(m.start) if m.start else None,
+            "end": timezone.localtime(m.end) if m.end else None,
+            "participant": m.representative.full_name,
+            "company": m.representative.company.name,
+            "subject": str(m.topic or ""),
+            "state": m.get_state_display(),
+            "moved_from": m.moved_from.full_name if m.moved_from else "",
+            "sent_at": m.created_at,
+        }

@@ -84,6 +84,13 @@ def _member_filter(email, user):
     return q
 
 
+def _expert_filter(email, user):
+    q = Q(email__iexact=email) if email else Q(pk__in=[])
+    if user is not None:
+        q |= Q(user=user)
+    return q
+
+
 r.register(
     "events.ConversationMessage",
     category="messages",
@@ -101,3 +108,40 @@ r.register(
     erase="delete",
     rectify_fields=[],
 )
+r.register(
+    "events.Expert",
+    category="identity",
+    person_fields=[
+        "first_name",
+        "last_name",
+        "job_title",
+        "organisation",
+        "email",
+        "phone",
+        "bio",
+        "photo",
+        "user",
+    ],
+    subject_filter=_expert_filter,
+    erase="anonymise",
+    anonymise={
+        "first_name": "Anonyme",
+        "last_name": "",
+        "job_title": "",
+        "organisation": "",
+        "email": lambda obj, subject: f"anonyme-expert-{obj.pk}@invalid.invalid",
+        "phone": "",
+        "bio": "",
+        "photo": "",
+        "user": None,
+    },
+    rectify_fields=["first_name", "last_name", "job_title", "organisation", "email", "phone"],
+)
+r.exempt(
+    "events.ExpertMeeting",
+    _(
+        "Links a representative and an expert; their personal data lives in Representative "
+        "and Expert (anonymised on erasure)."
+    ),
+)
+r.register_user_links("events.ExpertAbsence", category="content")

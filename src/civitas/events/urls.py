@@ -1,9 +1,11 @@
 from django.urls import path
 
 from .api.urls import urlpatterns as api_urlpatterns
+from .backoffice import experts as bo_experts
 from .backoffice import mailing as bo_mailing
 from .backoffice import messaging as bo_msg
 from .backoffice import views as bo
+from .frontoffice import experts as fo_experts
 from .frontoffice import messaging as fo_msg
 from .frontoffice import views as fo
 
@@ -103,6 +105,64 @@ urlpatterns += [
         "backoffice/evenements/<int:pk>/publipostage/<int:mailing_pk>/",
         bo_mailing.mailing_detail,
         name="bo_mailing",
+    ),
+    # Expert meetings
+    path(
+        "evenements/<slug:slug>/experts/<int:pk>/",
+        fo_experts.expert_detail,
+        name="expert_detail",
+    ),
+    path("espace/evenements/<slug:slug>/experts/", fo_experts.area_experts, name="area_experts"),
+    path(
+        "espace/evenements/<slug:slug>/experts/<int:pk>/demander/",
+        fo_experts.area_expert_request,
+        name="area_expert_request",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/experts/rendez-vous/<int:pk>/annuler/",
+        fo_experts.area_expert_cancel,
+        name="area_expert_cancel",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/expert/agenda/",
+        fo_experts.expert_agenda,
+        name="expert_agenda",
+    ),
+    path("backoffice/evenements/<int:pk>/experts/", bo_experts.expert_list, name="bo_experts"),
+    path(
+        "backoffice/evenements/<int:pk>/experts/nouveau/",
+        bo_experts.expert_create,
+        name="bo_expert_new",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/<int:expert_pk>/",
+        bo_experts.expert_edit,
+        name="bo_expert",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/<int:expert_pk>/candidats/",
+        bo_experts.expert_candidates,
+        name="bo_expert_candidates",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/<int:expert_pk>/absence/",
+        bo_experts.expert_absence,
+        name="bo_expert_absence",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/<int:expert_pk>/agenda/",
+        bo_experts.expert_agenda,
+        name="bo_expert_agenda",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/absences/<int:absence_pk>/",
+        bo_experts.expert_absence_report,
+        name="bo_expert_absence_report",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/rendez-vous/<int:meeting_pk>/annuler/",
+        bo_experts.expert_meeting_cancel,
+        name="bo_expert_meeting_cancel",
     ),
 ]
 urlpatterns += api_urlpatterns

@@ -5,6 +5,7 @@ from ..models import (
     CooperationType,
     Day,
     Event,
+    ExpertiseField,
     KeyFigure,
     Keyword,
     Room,
@@ -131,4 +132,8 @@ ITEM_FORMS = {
     "keyword": (_("Keyword"), _simple(Keyword, ["label_fr", "label_en"])),
     "key_figure": (_("Key figure"), _simple(KeyFigure, ["label_fr", "label_en"])),
     "cooperation_type": (_("Cooperation type"), _simple(CooperationType, ["label_fr", "label_en"])),
+    "expertise_field": (
+        _("Field of expertise"),
+        _simple(ExpertiseField, ["label_fr", "label_en"]),
+    ),
 }

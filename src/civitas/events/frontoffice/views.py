@@ -16,6 +16,7 @@ from civitas.core.permissions import login_required, public
 from ..models import Company, Event, MeetingRequest, Offer, Representative
 from ..services import ServiceError, agenda, registration, suggestions
 from ..services import catalogue as catalogue_service
+from ..services import experts as experts_service
 from ..services import meetings as meeting_services
 from .forms import CompanyForm, OfferForm, OfferFormSet, RepresentativeFormSet, RequestForm
 
@@ -142,6 +143,8 @@ def catalogue(request, slug):
             "sector": sector,
             "sectors": event.sectors.all(),
             "sorts": _sort_labels(),
+            # Experts are listed too (003 §4.1.2), on the first page, with the same search.
+            "experts": experts_service.public_experts(event, q, sector) if page.number == 1 else [],
         },
     )
 

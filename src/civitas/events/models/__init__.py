@@ -1,4 +1,5 @@
 from .event import SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
+from .experts import Expert, ExpertAbsence, ExpertiseField, ExpertMeeting
 from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
 from .meetings import Meeting, MeetingRequest, ScheduleRun
 from .messaging import Conversation, ConversationMember, ConversationMessage
@@ -13,6 +14,10 @@ __all__ = [
     "CooperationType",
     "Day",
     "Event",
+    "Expert",
+    "ExpertAbsence",
+    "ExpertMeeting",
+    "ExpertiseField",
     "KeyFigure",
     "Keyword",
     "Meeting",

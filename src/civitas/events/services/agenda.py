@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Meeting
+from . import experts
 
 
 def meetings_of(rep, *, published_only=True):
@@ -33,6 +34,11 @@ def by_day(rep, *, published_only=True):
     for m in meetings_of(rep, published_only=published_only):
         other = m.request.other(rep)
         days.setdefault(timezone.localtime(m.slot.start).date(), []).append((m, other))
+    # Expert meetings (m.is_expert_meeting, other = the expert) are always published.
+    for em in experts.meetings_of_representative(rep):
+        days.setdefault(timezone.localtime(em.start).date(), []).append((em, em.expert))
+    for items in days.values():
+        items.sort(key=lambda pair: getattr(pair[0], "start", None) or pair[0].slot.start)
     return sorted(days.items())
 
 
@@ -74,6 +80,17 @@ def icalendar(rep, domain="civitas") -> str:
             f"DTEND:{m.slot.end.astimezone(now.tzinfo):{fmt}}",
             f"SUMMARY:{_esc(f'{other.full_name} ({other.company.name})')}",
             f"LOCATION:{_esc(f'{m.room} – table {m.table_number}')}",
+            "END:VEVENT",
+        ]
+    for em in experts.meetings_of_representative(rep):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:expert-meeting-{em.pk}@{domain}",
+            f"DTSTAMP:{now:{fmt}}",
+            f"DTSTART:{em.start.astimezone(now.tzinfo):{fmt}}",
+            f"DTEND:{em.end.astimezone(now.tzinfo):{fmt}}",
+            f"SUMMARY:{_esc(f'Expert – {em.expert.full_name}')}",
+            f"LOCATION:{_esc(em.expert.place)}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")

@@ -23,6 +23,7 @@ from civitas.core import journal
 
 from ..models import Company, Event, Meeting, MeetingRequest, Representative, Room, Slot
 from . import ServiceError, notify
+from .experts import expert_meeting_during
 
 State = MeetingRequest.State
 
@@ -52,6 +53,12 @@ def _check_slot_free(rep_ids, slot, exclude_request=None) -> None:
     if busy.exists():
         raise ServiceError(
             _("One of the two people already has a meeting at %(slot)s.") % {"slot": slot}
+        )
+    clash = expert_meeting_during(rep_ids, slot.start, slot.end)
+    if clash:
+        raise ServiceError(
+            _("%(name)s has an expert meeting at %(slot)s.")
+            % {"name": clash.representative.full_name, "slot": slot}
         )
     absent = Representative.objects.filter(pk__in=rep_ids, absent_sessions=slot.session_id).first()
     if absent:

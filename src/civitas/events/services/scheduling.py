@@ -26,7 +26,7 @@ from ..models import (
     Session,
     Slot,
 )
-from . import ServiceError, notify
+from . import ServiceError, experts, notify
 
 
 def confirmed_unplaced(event):
@@ -57,9 +57,13 @@ def build_instance(event: Event) -> tuple[dict, dict]:
     for s in slots:
         session_slots.setdefault(s.session_id, []).append(f"s{s.pk}")
     participants = []
+    with_experts = experts.busy_b2b_slots(event, rep_ids)  # expert meetings make them busy
     for rep in Representative.objects.filter(pk__in=rep_ids).prefetch_related("absent_sessions"):
         unavailable = [
             sid for sess in rep.absent_sessions.all() for sid in session_slots.get(sess.pk, [])
+        ]
+        unavailable += [
+            f"s{pk}" for pk in sorted(with_experts.get(rep.pk, ())) if f"s{pk}" not in unavailable
         ]
         participants.append(
             {"id": f"p{rep.pk}", "unavailable": unavailable, "max_meetings": None, "table": None}

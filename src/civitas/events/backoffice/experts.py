@@ -1,0 +1,300 @@
+"""Back office of expert meetings; every view is scoped to one event."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from civitas.core.permissions import has_perm, permission_required
+
+from ..models import Event, Expert, ExpertAbsence, ExpertMeeting, Session
+from ..services import ServiceError
+from ..services import experts as svc
+
+
+def _event_of(request, pk, **kwargs):
+    return get_object_or_404(Event, pk=pk)
+
+
+def _expert(event, expert_pk) -> Expert:
+    return get_object_or_404(Expert, pk=expert_pk, event=event)
+
+
+class ExpertForm(forms.ModelForm):
+    class Meta:
+        model = Expert
+        fields = [
+            "first_name",
+            "last_name",
+            "job_title",
+            "organisation",
+            "email",
+            "phone",
+            "fields",
+            "bio",
+            "photo",
+            "sought_sectors",
+            "sought_countries",
+            "sought_profile",
+            "sessions",
+            "place",
+            "slot_minutes",
+            "quota",
+            "mode",
+            "is_public",
+        ]
+        widgets = {
+            "fields": forms.CheckboxSelectMultiple,
+            "sessions": forms.CheckboxSelectMultiple,
+            "sought_sectors": forms.CheckboxSelectMultiple,
+            "mode": forms.RadioSelect,
+        }
+        help_texts = {
+            "email": gettext_lazy(
+                "If a user account has this address, the expert sees their agenda in it."
+            ),
+            "phone": gettext_lazy("For SMS about their meetings, e.g. +33612345678."),
+        }
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fields"].queryset = event.expertise_fields.all()
+        self.fields["sought_sectors"].queryset = event.sectors.all()
+        self.fields["sessions"].queryset = Session.objects.filter(day__event=event).select_related(
+            "day"
+        )
+        if not event.expertise_fields.exists():
+            self.fields["fields"].help_text = _(
+                "Add the event's fields of expertise first (event page, Add: field of expertise)."
+            )
+
+    def clean_sought_countries(self):
+        codes = [c.strip().upper() for c in self.cleaned_data["sought_countries"].split(",")]
+        codes = [c for c in codes if c]
+        bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
+        if bad:
+            raise ValidationError(
+                _("Use two-letter country codes separated by commas (not: %(bad)s).")
+                % {"bad": ", ".join(bad)}
+            )
+        return ", ".join(codes)
+
+
+@permission_required("events.view_registrations", obj_getter=_event_of)
+def expert_list(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    experts = (
+        Expert.objects.filter(event=event)
+        .prefetch_related("fields")
+        .annotate(
+            n_scheduled=Count("meetings", filter=Q(meetings__state="scheduled")),
+            n_candidates=Count("meetings", filter=Q(meetings__state="candidate")),
+        )
+    )
+    request.GET = request.GET.copy()
+    request.GET["event"] = str(event.pk)
+    return render(
+        request,
+        "events/experts/bo_list.html",
+        {
+            "event": event,
+            "experts": experts,
+            "absences": ExpertAbsence.objects.filter(event=event).select_related("expert", "day"),
+            "can_manage": has_perm(request.user, "events.manage_event", event),
+            "can_meetings": has_perm(request.user, "events.manage_meetings", event),
+        },
+    )
+
+
+def _edit(request, event, expert):
+    form = ExpertForm(request.POST or None, request.FILES or None, instance=expert, event=event)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        obj.event = event
+        try:
+            svc.save_expert(
+                obj,
+                fields=form.cleaned_data["fields"],
+                sessions=form.cleaned_data["sessions"],
+                sought_sectors=form.cleaned_data["sought_sectors"],
+                request=request,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("events:bo_experts", pk=event.pk)
+    title = _("Expert %(name)s") % {"name": expert.full_name} if expert.pk else _("New expert")
+    return render(
+        request,
+        "events/backoffice/form.html",
+        {"form": form, "title": title, "event": event, "multipart": True},
+    )
+
+
+@permission_required("events.manage_event", obj_getter=_event_of)
+def expert_create(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    return _edit(request, event, Expert(event=event))
+
+
+@permission_required("events.manage_event", obj_getter=_event_of)
+def expert_edit(request, pk, expert_pk):
+    event = get_object_or_404(Event, pk=pk)
+    return _edit(request, event, _expert(event, expert_pk))
+
+
+class CandidatesForm(forms.Form):
+    chosen = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Candidates retained"),
+        queryset=ExpertMeeting.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=gettext_lazy(
+            "In order of arrival. Ticked: the automatic pre-assignment (order of arrival, "
+            "within the places left, only candidates who can be placed). Those not ticked "
+            "are told they are not retained."
+        ),
+    )
+
+    def __init__(self, *args, expert, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["chosen"]
+        field.queryset = svc.candidates(expert)
+        field.label_from_instance = self.label
+
+    @staticmethod
+    def label(em):
+        rep = em.representative
+        text = f"{rep.full_name} ({rep.company.name}, {rep.company.country})"
+        text += f" – {timezone.localtime(em.created_at):%d/%m %H:%M}"
+        if em.topic_id:
+            text += f" – {em.topic}"
+        if em.message:
+            text += f" – « {em.message[:200]} »"
+        return text
+
+
+@permission_required("events.manage_meetings", obj_getter=_event_of)
+def expert_candidates(request, pk, expert_pk):
+    event = get_object_or_404(Event, pk=pk)
+    expert = _expert(event, expert_pk)
+    if request.method == "POST":
+        form = CandidatesForm(request.POST, expert=expert)
+        if form.is_valid():
+            try:
+                result = svc.assign_candidates(
+                    expert, [c.pk for c in form.cleaned_data["chosen"]], request=request
+                )
+            except ServiceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("%(c)s meetings placed, %(n)s candidates not retained; all are told.")
+                    % {"c": len(result["chosen"]), "n": len(result["not_retained"])},
+                )
+                return redirect("events:bo_expert_agenda", pk=pk, expert_pk=expert.pk)
+    else:
+        form = CandidatesForm(initial={"chosen": svc.proposal(expert)}, expert=expert)
+    return render(
+        request,
+        "events/experts/bo_candidates.html",
+        {
+            "event": event,
+            "expert": expert,
+            "form": form,
+            "n_candidates": form.fields["chosen"].queryset.count(),
+            "scheduled": svc.scheduled_count(expert),
+            "places_left": svc.places_left(expert),
+            "n_times": len(svc.expert_times(expert)),
+        },
+    )
+
+
+class AbsenceForm(forms.Form):
+    day = forms.ModelChoiceField(
+        label=gettext_lazy("Absent on"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("The whole event"),
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].queryset = event.days.all()
+        self.fields["day"].label_from_instance = lambda day: f"{day.date:%d/%m/%Y}"
+
+
+@permission_required("events.manage_meetings", obj_getter=_event_of)
+def expert_absence(request, pk, expert_pk):
+    event = get_object_or_404(Event, pk=pk)
+    expert = _expert(event, expert_pk)
+    form = AbsenceForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            absence = svc.mark_absent(expert, form.cleaned_data["day"], request=request)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("events:bo_expert_absence_report", pk=pk, absence_pk=absence.pk)
+    return render(
+        request,
+        "events/experts/bo_absence.html",
+        {
+            "event": event,
+            "expert": expert,
+            "form": form,
+            "n_meetings": svc.scheduled_count(expert),
+        },
+    )
+
+
+@permission_required("events.view_registrations", obj_getter=_event_of)
+def expert_absence_report(request, pk, absence_pk):
+    event = get_object_or_404(Event, pk=pk)
+    absence = get_object_or_404(
+        ExpertAbsence.objects.select_related("expert", "day"), pk=absence_pk, event=event
+    )
+    return render(
+        request,
+        "events/experts/bo_absence_report.html",
+        {"event": event, "absence": absence, "report": svc.absence_report(absence)},
+    )
+
+
+@permission_required("events.view_registrations", obj_getter=_event_of)
+def expert_agenda(request, pk, expert_pk):
+    event = get_object_or_404(Event, pk=pk)
+    expert = _expert(event, expert_pk)
+    return render(
+        request,
+        "events/experts/bo_agenda.html",
+        {
+            "event": event,
+            "expert": expert,
+            "days": svc.agenda_of_expert(expert),
+            "can_cancel": has_perm(request.user, "events.manage_meetings", event),
+        },
+    )
+
+
+@permission_required("events.manage_meetings", obj_getter=_event_of)
+@require_POST
+def expert_meeting_cancel(request, pk, meeting_pk):
+    event = get_object_or_404(Event, pk=pk)
+    em = get_object_or_404(ExpertMeeting, pk=meeting_pk, event=event)
+    try:
+        svc.cancel_meeting(em, None, _("Cancelled by the organisers."), request=request)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Cancelled: the participant and the expert are told."))
+    return redirect("events:bo_expert_agenda", pk=pk, expert_pk=em.expert_id)
