@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0003_meeting_restrict'),
+        ('events', '0004_messaging'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
