@@ -36,6 +36,7 @@ def url_samples():
         company=other, first_name="Bob", last_name="Other", email="bob@other.example"
     )
     req = MeetingRequest.objects.create(event=event, sender=rep, recipient=rep2)
+    meetops = _meetops_samples(event, rep, rep2)
     slug = {"slug": event.slug}
     return {
         "events:calendar_feed": {"token": rep.calendar_token},
@@ -72,4 +73,39 @@ def url_samples():
         "events:api_companies": slug,
         "events:api_contacts": slug,
         "events:api_meetings": slug,
+        **meetops,
+    }
+
+
+def _meetops_samples(event, rep, rep2):
+    """Meeting operations: a confirmed request placed at the first slot, another unplaced."""
+    from civitas.events.models import Company, Meeting, MeetingRequest, Representative, Slot
+
+    third = Company.objects.create(
+        event=event, name="Third SA", status=Company.Status.VALIDATED, country="FR"
+    )
+    rep3 = Representative.objects.create(
+        company=third, first_name="Cy", last_name="Third", email="cy@third.example"
+    )
+    confirmed = MeetingRequest.State.CONFIRMED
+    placed = MeetingRequest.objects.create(
+        event=event, sender=rep2, recipient=rep3, state=confirmed
+    )
+    unplaced = MeetingRequest.objects.create(
+        event=event, sender=rep, recipient=rep3, state=confirmed
+    )
+    slot = Slot.objects.filter(session__day__event=event).order_by("start").first()
+    meeting = Meeting.objects.create(
+        event=event,
+        request=placed,
+        slot=slot,
+        room=event.sites.get().rooms.get(),
+        table_number=1,
+        published=True,
+    )
+    pk = {"pk": event.pk}
+    return {
+        "events:bo_meeting_place": {**pk, "req_pk": unplaced.pk},
+        "events:bo_meeting_move": {**pk, "meeting_pk": meeting.pk},
+        "events:bo_meeting_cancel": {**pk, "meeting_pk": meeting.pk},
     }

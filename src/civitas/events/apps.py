@@ -43,3 +43,6 @@ class EventsConfig(AppConfig):
             _("Business events"), _("Events"), "events:bo_events", "events.view_registrations", 200
         )
         notify.register_templates()
+        from .services import meeting_messages
+
+        meeting_messages.register_templates()

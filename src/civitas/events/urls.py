@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .api.urls import urlpatterns as api_urlpatterns
+from .backoffice import manual as bo_manual
 from .backoffice import views as bo
 from .frontoffice import views as fo
 
@@ -56,5 +57,21 @@ urlpatterns = [
         name="bo_agenda",
     ),
     path("backoffice/evenements/<int:pk>/planification/", bo.scheduling, name="bo_scheduling"),
+    # Meeting operations (manual changes)
+    path(
+        "backoffice/evenements/<int:pk>/demandes/<int:req_pk>/placer/",
+        bo_manual.meeting_place,
+        name="bo_meeting_place",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/rendez-vous/<int:meeting_pk>/deplacer/",
+        bo_manual.meeting_move,
+        name="bo_meeting_move",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/rendez-vous/<int:meeting_pk>/annuler/",
+        bo_manual.meeting_cancel,
+        name="bo_meeting_cancel",
+    ),
 ]
 urlpatterns += api_urlpatterns
