@@ -108,4 +108,8 @@ def _meetops_samples(event, rep, rep2):
         "events:bo_meeting_place": {**pk, "req_pk": unplaced.pk},
         "events:bo_meeting_move": {**pk, "meeting_pk": meeting.pk},
         "events:bo_meeting_cancel": {**pk, "meeting_pk": meeting.pk},
+        "events:agenda_pdf_link": {"token": rep2.calendar_token},
+        "events:area_agenda_pdf": {"slug": event.slug},
+        "events:bo_agenda_pdf": {**pk, "rep_pk": rep2.pk},
+        "events:bo_agendas": pk,
     }

@@ -1,8 +1,10 @@
 from django.urls import path
 
 from .api.urls import urlpatterns as api_urlpatterns
+from .backoffice import agendas as bo_agendas
 from .backoffice import manual as bo_manual
 from .backoffice import views as bo
+from .frontoffice import agendas as fo_agendas
 from .frontoffice import views as fo
 
 app_name = "events"
@@ -73,5 +75,18 @@ urlpatterns = [
         bo_manual.meeting_cancel,
         name="bo_meeting_cancel",
     ),
+    # Agendas as PDF
+    path("evenements/agenda/<str:token>.pdf", fo_agendas.agenda_pdf_link, name="agenda_pdf_link"),
+    path(
+        "espace/evenements/<slug:slug>/agenda.pdf",
+        fo_agendas.area_agenda_pdf,
+        name="area_agenda_pdf",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/agenda/<int:rep_pk>/pdf/",
+        bo_agendas.agenda_pdf_view,
+        name="bo_agenda_pdf",
+    ),
+    path("backoffice/evenements/<int:pk>/agendas/", bo_agendas.agendas, name="bo_agendas"),
 ]
 urlpatterns += api_urlpatterns
