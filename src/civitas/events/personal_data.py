@@ -59,3 +59,10 @@ r.exempt(
         "on erasure)."
     ),
 )
+r.exempt(
+    "events.SlotWaitlistEntry",
+    _(
+        "Links a meeting request to a slot; the personal data lives in Representative "
+        "(anonymised on erasure)."
+    ),
+)

@@ -274,8 +274,8 @@ def scheduling(request, pk):
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "run":
-                run = scheduling_service_start(request, event)
+            if action in ("run", "incremental"):
+                run = scheduling_service_start(request, event, action == "incremental")
                 messages.success(request, _("Scheduling started."))
                 return redirect(f"{request.path}?run={run.pk}")
             if action == "publish":
@@ -308,5 +308,5 @@ def scheduling(request, pk):
     )
 
 
-def scheduling_service_start(request, event):
-    return scheduling_svc.start(event, user=request.user, request=request)
+def scheduling_service_start(request, event, incremental=False):
+    return scheduling_svc.start(event, user=request.user, request=request, incremental=incremental)
