@@ -112,4 +112,7 @@ def _meetops_samples(event, rep, rep2):
         "events:area_agenda_pdf": {"slug": event.slug},
         "events:bo_agenda_pdf": {**pk, "rep_pk": rep2.pk},
         "events:bo_agendas": pk,
+        "events:area_waitlist": {"slug": event.slug},
+        "events:area_waitlist_join": {"slug": event.slug, "pk": unplaced.pk},
+        "events:area_waitlist_leave": {"slug": event.slug, "pk": 1},
     }

@@ -8,3 +8,10 @@ def expire_requests():
     from .services.meetings import expire_requests as run
 
     return f"{run()} request(s) expired"
+
+
+@periodic("events.expire_waitlist", every=timedelta(minutes=5))
+def expire_waitlist():
+    from .services.waitlist import expire
+
+    return f"{expire()} waiting list entr(y/ies) expired"

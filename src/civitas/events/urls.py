@@ -6,6 +6,7 @@ from .backoffice import manual as bo_manual
 from .backoffice import views as bo
 from .frontoffice import agendas as fo_agendas
 from .frontoffice import views as fo
+from .frontoffice import waitlist as fo_waitlist
 
 app_name = "events"
 urlpatterns = [
@@ -88,5 +89,21 @@ urlpatterns = [
         name="bo_agenda_pdf",
     ),
     path("backoffice/evenements/<int:pk>/agendas/", bo_agendas.agendas, name="bo_agendas"),
+    # Waiting lists per slot (direct booking mode)
+    path(
+        "espace/evenements/<slug:slug>/liste-attente/",
+        fo_waitlist.area_waitlist,
+        name="area_waitlist",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/liste-attente/rejoindre/<int:pk>/",
+        fo_waitlist.area_waitlist_join,
+        name="area_waitlist_join",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/liste-attente/<int:pk>/quitter/",
+        fo_waitlist.area_waitlist_leave,
+        name="area_waitlist_leave",
+    ),
 ]
 urlpatterns += api_urlpatterns

@@ -305,4 +305,7 @@ def cancel_meeting(
 
 
 def _slot_freed(slot) -> None:
-    """A meeting left `slot` (hook for the waiting list, see services/waitlist.py)."""
+    """A meeting left `slot`: the waiting list of that slot may take the place."""
+    from . import waitlist
+
+    waitlist.promote(slot)
