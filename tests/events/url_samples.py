@@ -115,4 +115,5 @@ def _meetops_samples(event, rep, rep2):
         "events:area_waitlist": {"slug": event.slug},
         "events:area_waitlist_join": {"slug": event.slug, "pk": unplaced.pk},
         "events:area_waitlist_leave": {"slug": event.slug, "pk": 1},
+        "events:area_availability": {"slug": event.slug},
     }

@@ -5,6 +5,7 @@ from .backoffice import agendas as bo_agendas
 from .backoffice import manual as bo_manual
 from .backoffice import views as bo
 from .frontoffice import agendas as fo_agendas
+from .frontoffice import availability as fo_availability
 from .frontoffice import views as fo
 from .frontoffice import waitlist as fo_waitlist
 
@@ -104,6 +105,11 @@ urlpatterns = [
         "espace/evenements/<slug:slug>/liste-attente/<int:pk>/quitter/",
         fo_waitlist.area_waitlist_leave,
         name="area_waitlist_leave",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/disponibilites/",
+        fo_availability.area_availability,
+        name="area_availability",
     ),
 ]
 urlpatterns += api_urlpatterns
