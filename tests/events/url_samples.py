@@ -46,6 +46,7 @@ def url_samples():
     expert.sessions.add(session)
     expert_meeting = ExpertMeeting.objects.create(event=event, expert=expert, representative=rep)
     absence = ExpertAbsence.objects.create(event=event, expert=expert)
+    meetops = _meetops_samples(event, rep, rep2)
     slug = {"slug": event.slug}
     samples = _messaging_samples(event, rep, req)
     return {
@@ -97,6 +98,7 @@ def url_samples():
         "events:api_contacts": slug,
         "events:api_meetings": slug,
         **samples,
+        **meetops,
     }
 
 
@@ -127,4 +129,46 @@ def _messaging_samples(event, rep, req):
         "events:bo_mailing_new": {"pk": event.pk},
         "events:bo_mailing_preview": {"pk": event.pk},
         "events:bo_mailing": {"pk": event.pk, "mailing_pk": mailing.pk},
+    }
+
+
+def _meetops_samples(event, rep, rep2):
+    """Meeting operations: a confirmed request placed at the first slot, another unplaced."""
+    from civitas.events.models import Company, Meeting, MeetingRequest, Representative, Slot
+
+    third = Company.objects.create(
+        event=event, name="Third SA", status=Company.Status.VALIDATED, country="FR"
+    )
+    rep3 = Representative.objects.create(
+        company=third, first_name="Cy", last_name="Third", email="cy@third.example"
+    )
+    confirmed = MeetingRequest.State.CONFIRMED
+    placed = MeetingRequest.objects.create(
+        event=event, sender=rep2, recipient=rep3, state=confirmed
+    )
+    unplaced = MeetingRequest.objects.create(
+        event=event, sender=rep, recipient=rep3, state=confirmed
+    )
+    slot = Slot.objects.filter(session__day__event=event).order_by("start").first()
+    meeting = Meeting.objects.create(
+        event=event,
+        request=placed,
+        slot=slot,
+        room=event.sites.get().rooms.get(),
+        table_number=1,
+        published=True,
+    )
+    pk = {"pk": event.pk}
+    return {
+        "events:bo_meeting_place": {**pk, "req_pk": unplaced.pk},
+        "events:bo_meeting_move": {**pk, "meeting_pk": meeting.pk},
+        "events:bo_meeting_cancel": {**pk, "meeting_pk": meeting.pk},
+        "events:agenda_pdf_link": {"token": rep2.calendar_token},
+        "events:area_agenda_pdf": {"slug": event.slug},
+        "events:bo_agenda_pdf": {**pk, "rep_pk": rep2.pk},
+        "events:bo_agendas": pk,
+        "events:area_waitlist": {"slug": event.slug},
+        "events:area_waitlist_join": {"slug": event.slug, "pk": unplaced.pk},
+        "events:area_waitlist_leave": {"slug": event.slug, "pk": 1},
+        "events:area_availability": {"slug": event.slug},
     }

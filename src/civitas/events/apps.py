@@ -50,3 +50,6 @@ class EventsConfig(AppConfig):
         messaging.register_templates()
         mailing.register_source()
         expert_messages.register_templates()
+        from .services import meeting_messages
+
+        meeting_messages.register_templates()

@@ -15,3 +15,10 @@ def purge_conversations():
     from .services.messaging import purge_old_conversations
 
     return f"{purge_old_conversations()} conversation(s) of past events deleted"
+
+
+@periodic("events.expire_waitlist", every=timedelta(minutes=5))
+def expire_waitlist():
+    from .services.waitlist import expire
+
+    return f"{expire()} waiting list entr(y/ies) expired"

@@ -145,3 +145,10 @@ r.exempt(
     ),
 )
 r.register_user_links("events.ExpertAbsence", category="content")
+r.exempt(
+    "events.SlotWaitlistEntry",
+    _(
+        "Links a meeting request to a slot; the personal data lives in Representative "
+        "(anonymised on erasure)."
+    ),
+)

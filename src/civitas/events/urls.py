@@ -1,13 +1,18 @@
 from django.urls import path
 
 from .api.urls import urlpatterns as api_urlpatterns
+from .backoffice import agendas as bo_agendas
 from .backoffice import experts as bo_experts
 from .backoffice import mailing as bo_mailing
+from .backoffice import manual as bo_manual
 from .backoffice import messaging as bo_msg
 from .backoffice import views as bo
+from .frontoffice import agendas as fo_agendas
+from .frontoffice import availability as fo_availability
 from .frontoffice import experts as fo_experts
 from .frontoffice import messaging as fo_msg
 from .frontoffice import views as fo
+from .frontoffice import waitlist as fo_waitlist
 
 app_name = "events"
 urlpatterns = [
@@ -61,6 +66,56 @@ urlpatterns = [
         name="bo_agenda",
     ),
     path("backoffice/evenements/<int:pk>/planification/", bo.scheduling, name="bo_scheduling"),
+    # Meeting operations (manual changes)
+    path(
+        "backoffice/evenements/<int:pk>/demandes/<int:req_pk>/placer/",
+        bo_manual.meeting_place,
+        name="bo_meeting_place",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/rendez-vous/<int:meeting_pk>/deplacer/",
+        bo_manual.meeting_move,
+        name="bo_meeting_move",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/rendez-vous/<int:meeting_pk>/annuler/",
+        bo_manual.meeting_cancel,
+        name="bo_meeting_cancel",
+    ),
+    # Agendas as PDF
+    path("evenements/agenda/<str:token>.pdf", fo_agendas.agenda_pdf_link, name="agenda_pdf_link"),
+    path(
+        "espace/evenements/<slug:slug>/agenda.pdf",
+        fo_agendas.area_agenda_pdf,
+        name="area_agenda_pdf",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/agenda/<int:rep_pk>/pdf/",
+        bo_agendas.agenda_pdf_view,
+        name="bo_agenda_pdf",
+    ),
+    path("backoffice/evenements/<int:pk>/agendas/", bo_agendas.agendas, name="bo_agendas"),
+    # Waiting lists per slot (direct booking mode)
+    path(
+        "espace/evenements/<slug:slug>/liste-attente/",
+        fo_waitlist.area_waitlist,
+        name="area_waitlist",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/liste-attente/rejoindre/<int:pk>/",
+        fo_waitlist.area_waitlist_join,
+        name="area_waitlist_join",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/liste-attente/<int:pk>/quitter/",
+        fo_waitlist.area_waitlist_leave,
+        name="area_waitlist_leave",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/disponibilites/",
+        fo_availability.area_availability,
+        name="area_availability",
+    ),
 ]
 urlpatterns += [
     # Messages (participant area)

@@ -212,9 +212,11 @@ def registration_action(request, pk, company_pk, action):
 @permission_required("events.view_registrations", obj_getter=_event_of)
 def requests_list(request, pk):
     event = get_object_or_404(Event, pk=pk)
-    qs = event.meeting_requests.select_related(
-        "sender__company", "recipient__company", "slot"
-    ).order_by("created_at")
+    qs = (
+        event.meeting_requests.select_related("sender__company", "recipient__company", "slot")
+        .prefetch_related(_live_meetings())
+        .order_by("created_at")
+    )
     state = request.GET.get("state", "")
     if state in MeetingRequest.State.values:
         qs = qs.filter(state=state)
@@ -230,7 +232,20 @@ def requests_list(request, pk):
             "state": state,
             "counts": counts,
             "states": [(v, label, counts.get(v, 0)) for v, label in MeetingRequest.State.choices],
+            "can_manage": has_perm(request.user, "events.manage_meetings", event),
         },
+    )
+
+
+def _live_meetings():
+    from django.db.models import Prefetch
+
+    return Prefetch(
+        "meetings",
+        queryset=Meeting.objects.filter(state=Meeting.State.SCHEDULED).select_related(
+            "slot", "room__site"
+        ),
+        to_attr="live_meetings",
     )
 
 
@@ -245,6 +260,10 @@ def participant_agenda(request, pk, rep_pk):
             "event": event,
             "rep": rep,
             "days": agenda.by_day(rep, published_only=False),
+            "can_manage": has_perm(request.user, "events.manage_meetings", event),
+            "unplaced": scheduling_svc.confirmed_unplaced(event)
+            .filter(Q(sender=rep) | Q(recipient=rep))
+            .select_related("sender__company", "recipient__company"),
         },
     )
 
@@ -255,8 +274,8 @@ def scheduling(request, pk):
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "run":
-                run = scheduling_service_start(request, event)
+            if action in ("run", "incremental"):
+                run = scheduling_service_start(request, event, action == "incremental")
                 messages.success(request, _("Scheduling started."))
                 return redirect(f"{request.path}?run={run.pk}")
             if action == "publish":
@@ -289,5 +308,5 @@ def scheduling(request, pk):
     )
 
 
-def scheduling_service_start(request, event):
-    return scheduling_svc.start(event, user=request.user, request=request)
+def scheduling_service_start(request, event, incremental=False):
+    return scheduling_svc.start(event, user=request.user, request=request, incremental=incremental)

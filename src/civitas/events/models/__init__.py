@@ -4,6 +4,7 @@ from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
 from .meetings import Meeting, MeetingRequest, ScheduleRun
 from .messaging import Conversation, ConversationMember, ConversationMessage
 from .registration import Company, Offer, Representative
+from .waitlist import SlotWaitlistEntry
 
 __all__ = [
     "SCOPE_EVENT",
@@ -31,4 +32,5 @@ __all__ = [
     "Session",
     "Site",
     "Slot",
+    "SlotWaitlistEntry",
 ]

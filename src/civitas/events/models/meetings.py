@@ -120,6 +120,7 @@ class ScheduleRun(EventChild):
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     job_id = models.CharField(max_length=64, blank=True)
+    incremental = models.BooleanField(_("incremental (no scheduled meeting moves)"), default=False)
     requested = models.PositiveIntegerField(_("meetings to place"), default=0)
     scheduled = models.PositiveIntegerField(_("meetings placed"), default=0)
     breaks = models.PositiveIntegerField(_("breaks"), default=0)

@@ -228,6 +228,10 @@ def cancel_request(
         notify.tell(rep, "events.meeting_cancelled", other=by or req.other(rep), meeting=meeting)
     if by is None:
         journal.record("events.meeting_cancelled", request=request, actor=actor, obj=req)
+    if meeting is not None:  # the freed place goes to the slot's waiting list
+        from .waitlist import promote
+
+        promote(meeting.slot)
     return req
 
 

@@ -3,6 +3,9 @@ civitas.scheduling in a background task, keep the draft, lock, publish.
 
 Locked and published meetings are passed to the solver as fixed: a new run (late
 registrations, freed slots) never moves them. Unlocked draft meetings are replaced.
+
+The incremental fill ("place new meetings without moving any") fixes every scheduled
+meeting, drafts included, and only adds meetings for the confirmed requests without one.
 """
 
 from __future__ import annotations
@@ -36,16 +39,19 @@ def confirmed_unplaced(event):
     )
 
 
-def build_instance(event: Event) -> tuple[dict, dict]:
-    """(instance dict, request id by meeting id)."""
+def build_instance(event: Event, *, fix_all: bool = False) -> tuple[dict, dict]:
+    """(instance dict, request id by meeting id). fix_all: every scheduled meeting is fixed
+    (incremental fill), not only the locked and published ones."""
     slots = list(Slot.objects.filter(session__day__event=event).order_by("start"))
     rooms = list(Room.objects.filter(site__event=event).order_by("pk"))
+    scheduled = Meeting.objects.filter(event=event, state=Meeting.State.SCHEDULED)
     fixed = {
         m.request_id: m
-        for m in Meeting.objects.filter(event=event, state=Meeting.State.SCHEDULED).filter(
-            locked=True
+        for m in (
+            scheduled
+            if fix_all
+            else scheduled.filter(locked=True) | scheduled.filter(published=True)
         )
-        | Meeting.objects.filter(event=event, state=Meeting.State.SCHEDULED, published=True)
     }
     reqs = list(
         event.meeting_requests.filter(state=MeetingRequest.State.CONFIRMED).order_by(
@@ -108,10 +114,11 @@ def build_instance(event: Event) -> tuple[dict, dict]:
 @transaction.atomic
 def apply_result(run: ScheduleRun, result: dict, by_id: dict) -> ScheduleRun:
     event = run.event
-    keep = Meeting.objects.filter(event=event, state=Meeting.State.SCHEDULED).filter(
-        locked=False, published=False
-    )
-    keep.delete()  # unlocked draft meetings are replaced by the new draft
+    if not run.incremental:
+        keep = Meeting.objects.filter(event=event, state=Meeting.State.SCHEDULED).filter(
+            locked=False, published=False
+        )
+        keep.delete()  # unlocked draft meetings are replaced by the new draft
     existing = set(
         Meeting.objects.filter(event=event, state=Meeting.State.SCHEDULED).values_list(
             "request_id", flat=True
@@ -140,6 +147,9 @@ def apply_result(run: ScheduleRun, result: dict, by_id: dict) -> ScheduleRun:
     }
     run.requested = len(by_id)
     run.scheduled = len(result["assignments"])
+    if run.incremental:  # count what this run had to place, not the fixed meetings
+        run.requested = len(by_id) - len(existing)
+        run.scheduled = len(new)
     run.breaks = result["stats"].get("breaks", 0)
     readable = _id_namer([u["reason"] for u in result["unscheduled"]])
     run.unscheduled = [
@@ -185,7 +195,7 @@ def _id_namer(texts: list[str]):
 def run_now(run: ScheduleRun, progress_id=None, time_limit=60.0) -> ScheduleRun:
     from civitas import scheduling as scheduler
 
-    instance, by_id = build_instance(run.event)
+    instance, by_id = build_instance(run.event, fix_all=run.incremental)
     if not instance["slots"] or not instance["locations"]:
         raise ServiceError(_("Set up days, sessions and rooms before scheduling."))
     if not instance["meetings"]:
@@ -200,14 +210,25 @@ def run_now(run: ScheduleRun, progress_id=None, time_limit=60.0) -> ScheduleRun:
     return apply_result(run, result, by_id)
 
 
-def start(event: Event, *, user=None, request=None) -> ScheduleRun:
+def start(event: Event, *, user=None, request=None, incremental=False) -> ScheduleRun:
+    """Start a run in the background. incremental: place the confirmed requests without a
+    meeting, all scheduled meetings fixed (late registrations, freed slots)."""
     from ..tasks import schedule_event
 
     if event.schedule_runs.filter(status=ScheduleRun.Status.RUNNING).exists():
         raise ServiceError(_("A scheduling run is already in progress."))
+    if incremental and not confirmed_unplaced(event).exists():
+        raise ServiceError(_("Every confirmed request already has a meeting."))
     job = jobs.create("events.scheduling", _("Scheduling of %(e)s") % {"e": event}, owner=user)
-    run = ScheduleRun.objects.create(event=event, started_by=user, job_id=str(job.pk))
-    journal.record("events.scheduling_started", request=request, obj=event)
+    run = ScheduleRun.objects.create(
+        event=event, started_by=user, job_id=str(job.pk), incremental=incremental
+    )
+    journal.record(
+        "events.scheduling_started",
+        request=request,
+        obj=event,
+        details={"incremental": True} if incremental else None,
+    )
     transaction.on_commit(lambda: schedule_event.enqueue(run.pk, str(job.pk)))
     return run
 

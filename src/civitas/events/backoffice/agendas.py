@@ -1,0 +1,65 @@
+"""Back office: a participant's agenda as PDF, and "re-issue agendas" (zip of all PDF
+agendas, mail to each person with the link to their own PDF) as background jobs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from civitas.core import journal
+from civitas.core.documents.pdf import pdf_response
+from civitas.core.models import JobProgress
+from civitas.core.permissions import permission_required
+
+from ..models import Event, Representative
+from ..services import agenda_pdf
+
+
+def _event_of(request, pk, **kwargs):
+    return get_object_or_404(Event, pk=pk)
+
+
+@permission_required("events.view_registrations", obj_getter=_event_of)
+def agenda_pdf_view(request, pk, rep_pk):
+    event = get_object_or_404(Event, pk=pk)
+    rep = get_object_or_404(
+        Representative.objects.select_related("company__event"), pk=rep_pk, company__event=event
+    )
+    journal.record("events.agenda_pdf", request=request, obj=rep)
+    return pdf_response(agenda_pdf.render(rep), agenda_pdf.file_name(rep))
+
+
+@permission_required("events.manage_meetings", obj_getter=_event_of)
+def agendas(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    if request.method == "POST":
+        what = request.POST.get("action")
+        if what not in ("zip", "mail"):
+            messages.error(request, _("Unknown action."))
+            return redirect("events:bo_agendas", pk=pk)
+        job = agenda_pdf.start(event, what, user=request.user, request=request)
+        messages.success(
+            request,
+            _("The agendas are being produced.")
+            if what == "zip"
+            else _("The messages are being prepared."),
+        )
+        return redirect(f"{request.path}?job={job.pk}")
+    job = None
+    job_id = request.GET.get("job", "")
+    if job_id:
+        try:
+            job = JobProgress.objects.filter(pk=job_id, owner=request.user).first()
+        except ValidationError:  # not a job id
+            job = None
+    return render(
+        request,
+        "events/agenda_pdf/reissue.html",
+        {
+            "event": event,
+            "job": job,
+            "people": agenda_pdf.people_with_meetings(event).count(),
+        },
+    )

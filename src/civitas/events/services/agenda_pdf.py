@@ -1,0 +1,108 @@
+"""Agendas as PDF (WeasyPrint through civitas.core.documents): one person's agenda, all the
+agendas of an event as a zip (background task with a progress bar), and the mail that
+gives each person the link to their own PDF (through the outbox)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from civitas.core import jobs, journal
+from civitas.core.documents import pdf
+from civitas.core.outbox import services as outbox
+
+from ..models import Company, Meeting, Representative
+from . import agenda, notify
+
+
+def render(rep: Representative) -> bytes:
+    """The published meetings of `rep`, day by day: time, other party, room, table."""
+    event = rep.company.event
+    days = agenda.by_day(rep, published_only=True)
+    return pdf.render_pdf(
+        "events/agenda_pdf/agenda.html",
+        {
+            "event": event,
+            "rep": rep,
+            "days": days,
+            "count": sum(len(items) for _day, items in days),
+            "title": _("Agenda of %(name)s") % {"name": rep.full_name},
+            "printed_at": timezone.localtime(),
+        },
+    )
+
+
+def file_name(rep: Representative) -> str:
+    name = slugify(f"{rep.last_name}-{rep.first_name}") or "agenda"
+    return f"agenda-{name}-{rep.pk}.pdf"
+
+
+def people_with_meetings(event):
+    """Representatives of the event's validated companies with at least one published
+    meeting, by name."""
+    theirs = Meeting.objects.filter(
+        state=Meeting.State.SCHEDULED, published=True, event=event
+    ).filter(Q(request__sender=OuterRef("pk")) | Q(request__recipient=OuterRef("pk")))
+    return (
+        Representative.objects.filter(
+            company__event=event, company__status=Company.Status.VALIDATED
+        )
+        .filter(Exists(theirs))
+        .select_related("company__event", "user")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def build_zip(event, progress=None) -> tuple[bytes, int]:
+    people = list(people_with_meetings(event))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, rep in enumerate(people, start=1):
+            archive.writestr(file_name(rep), render(rep))
+            if progress:
+                progress(done, len(people))
+    return buffer.getvalue(), len(people)
+
+
+def link(rep: Representative) -> str:
+    """The personal download link mailed to `rep` (the same secret as their calendar feed)."""
+    return outbox.common_context()["site_url"].rstrip("/") + reverse(
+        "events:agenda_pdf_link", kwargs={"token": rep.calendar_token}
+    )
+
+
+def mail_links(event, progress=None) -> int:
+    people = list(people_with_meetings(event))
+    for done, rep in enumerate(people, start=1):
+        notify.tell(rep, "events.agenda_reissued", sms=False, extra={"agenda_url": link(rep)})
+        if progress:
+            progress(done, len(people))
+    return len(people)
+
+
+def start(event, what: str, *, user=None, request=None):
+    """Start the background job `what` ("zip" or "mail"); returns its JobProgress."""
+    from ..agenda_tasks import build_agendas_zip, mail_agenda_links
+
+    if what == "zip":
+        job = jobs.create(
+            "events.agendas_zip", _("Agendas of %(e)s (zip of PDFs)") % {"e": event}, owner=user
+        )
+        task = build_agendas_zip
+    elif what == "mail":
+        job = jobs.create(
+            "events.agendas_mail", _("Agenda links mailed for %(e)s") % {"e": event}, owner=user
+        )
+        task = mail_agenda_links
+    else:
+        raise ValueError(what)
+    journal.record(f"events.agendas_{what}", request=request, actor=user, obj=event)
+    transaction.on_commit(lambda: task.enqueue(event.pk, str(job.pk)))
+    return job
