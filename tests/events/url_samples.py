@@ -36,6 +36,9 @@ def url_samples():
         company=other, first_name="Bob", last_name="Other", email="bob@other.example"
     )
     req = MeetingRequest.objects.create(event=event, sender=rep, recipient=rep2)
+    from civitas.events.models import ExtraField
+
+    extra = ExtraField.objects.create(event=event, key="turnover", label_fr="CA", kind="number")
     slug = {"slug": event.slug}
     return {
         "events:calendar_feed": {"token": rep.calendar_token},
@@ -66,6 +69,17 @@ def url_samples():
         "events:bo_requests": {"pk": event.pk},
         "events:bo_agenda": {"pk": event.pk, "rep_pk": rep.pk},
         "events:bo_scheduling": {"pk": event.pk},
+        "events:register_sector_fields": slug,
+        "events:area_representative": {**slug, "rep_pk": rep.pk},
+        "events:area_convocation": slug,
+        "events:area_convocation_pdf": slug,
+        "events:bo_regform": {"pk": event.pk},
+        "events:bo_regform_field_new": {"pk": event.pk},
+        "events:bo_regform_field": {"pk": event.pk, "field_pk": extra.pk},
+        "events:bo_regform_field_delete": {"pk": event.pk, "field_pk": extra.pk},
+        "events:bo_registration": {"pk": event.pk, "company_pk": company.pk},
+        "events:bo_checkin": {"pk": event.pk, "token": rep.checkin_token},
+        "events:bo_convocation_pdf": {"pk": event.pk, "rep_pk": rep.pk},
         # API
         "events:api_event": slug,
         "events:api_catalogue": slug,

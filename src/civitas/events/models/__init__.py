@@ -1,6 +1,7 @@
 from .event import SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
 from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
 from .meetings import Meeting, MeetingRequest, ScheduleRun
+from .regform import ExtraField, RegistrationFormSettings
 from .registration import Company, Offer, Representative
 
 __all__ = [
@@ -9,12 +10,14 @@ __all__ = [
     "CooperationType",
     "Day",
     "Event",
+    "ExtraField",
     "KeyFigure",
     "Keyword",
     "Meeting",
     "MeetingRequest",
     "NaceSection",
     "Offer",
+    "RegistrationFormSettings",
     "Representative",
     "Room",
     "ScheduleRun",
