@@ -228,8 +228,10 @@ def test_sector_fragment_keeps_what_was_typed(client, event, sectors):
     assert 'value="Bio depuis 2001"' in html
     assert "x_machines" not in html
     assert "error" not in html  # nothing is validated in the fragment
-    none = client.post(url, {"company-sector": str(sectors["industry"].pk)}).content.decode()
-    assert "x_machines" in none and "x_organic" not in none
+    other = client.post(url, {"company-sector": str(sectors["industry"].pk)}).content.decode()
+    assert "x_machines" in other and "x_organic" not in other
+    # No sector chosen: with JS, no sector question is shown.
+    assert "x_" not in client.post(url, {"company-sector": ""}).content.decode()
 
 
 # --- Back office ----------------------------------------------------------------------------

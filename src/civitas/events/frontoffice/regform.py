@@ -83,6 +83,9 @@ class ConfigurableFormMixin:
         fields = [bf for bf in self.visible_fields() if bf.name not in names]
         return _Part(self, fields, with_errors=True)
 
+    # Set by the HTMX fragment view: only the questions of the sector chosen (none if none).
+    strict_sector = False
+
     @property
     def sector_part(self):
         """Sector-specific fields for the chosen sector; all of them (each saying which
@@ -91,7 +94,7 @@ class ConfigurableFormMixin:
         shown = [
             self[regform.field_name(e)]
             for e in self._conditional()
-            if sector is None or regform.applies(e, sector)
+            if (sector is None and not self.strict_sector) or regform.applies(e, sector)
         ]
         return _Part(self, shown, with_errors=False)
 

@@ -25,6 +25,7 @@ def sector_fields(request, slug):
     data = request.POST if request.method == "POST" else request.GET
     form = CompanyForm(data, event=event, prefix="company")
     form._errors = ErrorDict()  # render the fields, do not validate them
+    form.strict_sector = True
     return render(request, "events/regform/_sector_fields_inner.html", {"form": form})
 
 
