@@ -505,3 +505,21 @@ def test_dates_and_numbers_round_trip(event):
         "turnover": 7,
     }
     assert regform.to_json(None, dt.date(2001, 2, 3)) == "2001-02-03"
+
+
+def test_api_publishes_only_the_public_answers(client, users, event):
+    add_field(event, "founded", "date", public=True)
+    add_field(event, "turnover", "number")
+    add_field(event, "diet", "text", target="representative")
+    company = make_company(event, "Alpha")
+    Company.objects.filter(pk=company.pk).update(extra={"founded": "1890-04-02", "turnover": 5})
+    Representative.objects.filter(company=company).update(extra={"diet": "Aucun"})
+    r = client.get(reverse("events:api_catalogue", kwargs={"slug": event.slug}))
+    (item,) = r.json()["results"]
+    assert item["extra_fields"] == {"founded": "1890-04-02"}
+    # The CRM endpoints (organisers) get every answer.
+    client.force_login(users["principal"])
+    r = client.get(reverse("events:api_companies", kwargs={"slug": event.slug}))
+    assert r.json()["results"][0]["extra"] == {"founded": "1890-04-02", "turnover": 5}
+    r = client.get(reverse("events:api_contacts", kwargs={"slug": event.slug}))
+    assert r.json()["results"][0]["extra"] == {"diet": "Aucun"}
