@@ -523,3 +523,33 @@ def test_api_publishes_only_the_public_answers(client, users, event):
     assert r.json()["results"][0]["extra"] == {"founded": "1890-04-02", "turnover": 5}
     r = client.get(reverse("events:api_contacts", kwargs={"slug": event.slug}))
     assert r.json()["results"][0]["extra"] == {"diet": "Aucun"}
+
+
+def test_event_form_keeps_and_removes_the_public_extra_field(client_for, event):
+    from civitas.events.backoffice.forms import EventForm
+
+    public = add_field(event, "founded", "date", public=True)
+    event = Event.objects.get(pk=event.pk)
+    form = EventForm(instance=event)
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value in (None, "") or name in ("banner", "logo"):
+            continue
+        if isinstance(value, list | tuple):
+            data[name] = list(value)
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = (
+                field.widget.format_value(value) if hasattr(field.widget, "format_value") else value
+            )
+    url = reverse("events:bo_event_edit", kwargs={"pk": event.pk})
+    c = client_for("principal")
+    r = c.post(url, data)
+    assert r.status_code == 302, r.context["form"].errors
+    assert public.public_code in Event.objects.get(pk=event.pk).public_fields
+    data["public_fields"] = [p for p in data["public_fields"] if p != public.public_code]
+    assert c.post(url, data).status_code == 302
+    assert public.public_code not in Event.objects.get(pk=event.pk).public_fields
