@@ -47,6 +47,9 @@ def url_samples():
     expert_meeting = ExpertMeeting.objects.create(event=event, expert=expert, representative=rep)
     absence = ExpertAbsence.objects.create(event=event, expert=expert)
     meetops = _meetops_samples(event, rep, rep2)
+    from civitas.events.models import ExtraField
+
+    extra = ExtraField.objects.create(event=event, key="turnover", label_fr="CA", kind="number")
     slug = {"slug": event.slug}
     samples = _messaging_samples(event, rep, req)
     return {
@@ -91,6 +94,17 @@ def url_samples():
         "events:bo_expert_agenda": {"pk": event.pk, "expert_pk": expert.pk},
         "events:bo_expert_absence_report": {"pk": event.pk, "absence_pk": absence.pk},
         "events:bo_expert_meeting_cancel": {"pk": event.pk, "meeting_pk": expert_meeting.pk},
+        "events:register_sector_fields": slug,
+        "events:area_representative": {**slug, "rep_pk": rep.pk},
+        "events:area_convocation": slug,
+        "events:area_convocation_pdf": slug,
+        "events:bo_regform": {"pk": event.pk},
+        "events:bo_regform_field_new": {"pk": event.pk},
+        "events:bo_regform_field": {"pk": event.pk, "field_pk": extra.pk},
+        "events:bo_regform_field_delete": {"pk": event.pk, "field_pk": extra.pk},
+        "events:bo_registration": {"pk": event.pk, "company_pk": company.pk},
+        "events:bo_checkin": {"pk": event.pk, "token": rep.checkin_token},
+        "events:bo_convocation_pdf": {"pk": event.pk, "rep_pk": rep.pk},
         # API
         "events:api_event": slug,
         "events:api_catalogue": slug,

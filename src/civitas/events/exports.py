@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from civitas.core.exports.registry import Exporter, register
 from civitas.core.permissions import scope_ids
 
-from .models import SCOPE_EVENT, Company, Meeting, MeetingRequest, Representative
+from .models import SCOPE_EVENT, Company, ExtraField, Meeting, MeetingRequest, Representative
+from .services import regform
 
 PERM = "events.view_registrations"
 
@@ -45,6 +46,7 @@ class ParticipantExporter(Exporter):
     ]
 
     def queryset(self, user, params):
+        self._add_extra_columns(_events_filter(user, params, "event_id"))
         qs = Representative.objects.filter(**_events_filter(user, params)).select_related(
             "company__event", "company__sector"
         )
@@ -69,7 +71,35 @@ class ParticipantExporter(Exporter):
             "email": r.email,
             "phone": r.phone,
             "registered_at": c.created_at,
+            **self._extra_values(c, r),
         }
+
+    # Extra registration fields: one column per (target, key) of the events exported.
+
+    _extra = ()
+
+    def _add_extra_columns(self, event_filter):
+        fields = ExtraField.objects.filter(**event_filter).order_by("target", "position", "pk")
+        seen, self._extra = {}, []
+        for f in fields:
+            code = f"x.{f.target}.{f.key}"
+            if code not in seen:
+                seen[code] = f
+                target = _("company") if f.target == regform.COMPANY else _("representative")
+                self._extra.append((code, f"{f.label} ({target})"))
+        self._fields = {}
+        for f in fields:
+            self._fields[(f.event_id, f.target, f.key)] = f
+        self.columns = [*type(self).columns, *self._extra]
+
+    def _extra_values(self, company, rep):
+        out = {}
+        for code, _label in self._extra:
+            _x, target, key = code.split(".", 2)
+            values = company.extra if target == regform.COMPANY else rep.extra
+            f = self._fields.get((company.event_id, target, key))
+            out[code] = regform.display(f, (values or {}).get(key)) if f else ""
+        return out
 
 
 @register

@@ -24,7 +24,7 @@ def _company_filter(email, user):
 r.register(
     "events.Representative",
     category="identity",
-    person_fields=["first_name", "last_name", "job_title", "email", "phone", "user"],
+    person_fields=["first_name", "last_name", "job_title", "email", "phone", "user", "extra"],
     subject_filter=_representative_filter,
     erase="anonymise",
     anonymise={
@@ -40,7 +40,7 @@ r.register(
 r.register(
     "events.Company",
     category="identity",
-    person_fields=["name", "email", "phone", "address", "postcode", "city"],
+    person_fields=["name", "email", "phone", "address", "postcode", "city", "extra"],
     subject_filter=_company_filter,
     erase="anonymise",
     anonymise={"email": "", "phone": ""},

@@ -6,11 +6,13 @@ from .backoffice import experts as bo_experts
 from .backoffice import mailing as bo_mailing
 from .backoffice import manual as bo_manual
 from .backoffice import messaging as bo_msg
+from .backoffice import regform as bo_form
 from .backoffice import views as bo
 from .frontoffice import agendas as fo_agendas
 from .frontoffice import availability as fo_availability
 from .frontoffice import experts as fo_experts
 from .frontoffice import messaging as fo_msg
+from .frontoffice import regform_views as fo_form
 from .frontoffice import views as fo
 from .frontoffice import waitlist as fo_waitlist
 
@@ -218,6 +220,60 @@ urlpatterns += [
         "backoffice/evenements/<int:pk>/experts/rendez-vous/<int:meeting_pk>/annuler/",
         bo_experts.expert_meeting_cancel,
         name="bo_expert_meeting_cancel",
+    ),
+]
+# Configurable registration form, convocation and check-in lookup
+urlpatterns += [
+    path(
+        "evenements/<slug:slug>/inscription/champs-secteur/",
+        fo_form.sector_fields,
+        name="register_sector_fields",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/representants/<int:rep_pk>/",
+        fo_form.area_representative,
+        name="area_representative",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/convocation/",
+        fo_form.area_convocation,
+        name="area_convocation",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/convocation.pdf",
+        fo_form.area_convocation_pdf,
+        name="area_convocation_pdf",
+    ),
+    path("backoffice/evenements/<int:pk>/formulaire/", bo_form.form_settings, name="bo_regform"),
+    path(
+        "backoffice/evenements/<int:pk>/formulaire/champs/nouveau/",
+        bo_form.field_edit,
+        name="bo_regform_field_new",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/formulaire/champs/<int:field_pk>/",
+        bo_form.field_edit,
+        name="bo_regform_field",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/formulaire/champs/<int:field_pk>/supprimer/",
+        bo_form.field_delete,
+        name="bo_regform_field_delete",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/inscriptions/<int:company_pk>/",
+        bo_form.registration_detail,
+        name="bo_registration",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/checkin/<str:token>/",
+        bo_form.checkin_lookup,
+        name="bo_checkin",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/convocations/<int:rep_pk>.pdf",
+        bo_form.convocation_pdf,
+        name="bo_convocation_pdf",
     ),
 ]
 urlpatterns += api_urlpatterns

@@ -10,6 +10,7 @@ Every value can be set in the settings module (same name) or as an environment v
   CIVITAS_OUTBOX_STALE_MINUTES    a message "sending" for longer is retried (default 15)
   CIVITAS_OUTBOX_ADMIN_CC         comma-separated addresses put in copy with cc_admins=True
                                   (default: the principal administrators)
+  CIVITAS_OUTBOX_MAX_ATTACHMENTS_BYTES  total size of one e-mail's attachments (default 10 MB)
   CIVITAS_MAILING_RATE            mailing messages per minute (default 120)
   CIVITAS_SITE_URL                public address used in links (unsubscribe)
   CIVITAS_SMS_PROVIDER            "file" (writes var/sms.log) or "http"
@@ -46,6 +47,10 @@ def retry_base() -> int:
 
 def retry_max() -> int:
     return _get("CIVITAS_OUTBOX_RETRY_MAX", "int", 6 * 3600)
+
+
+def max_attachments_bytes() -> int:
+    return _get("CIVITAS_OUTBOX_MAX_ATTACHMENTS_BYTES", "int", 10 * 1024 * 1024)
 
 
 def batch_size() -> int:

@@ -167,3 +167,31 @@ class Mailing(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class Attachment(models.Model):
+    """A file sent with an e-mail (a PDF convocation, a scheduled export...).
+
+    The bytes live in the database with their message: they are written in the same
+    transaction (a rolled-back registration leaves no orphan file), any web or worker
+    process can send them without shared storage, and they go when the message goes
+    (retention purge, erasure).
+    """
+
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(
+        _("content type"), max_length=100, default="application/octet-stream"
+    )
+    content = models.BinaryField(_("content"))
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["message_id", "pk"]
+
+    def __str__(self):
+        return self.filename

@@ -36,6 +36,23 @@ r.register(
     retention_field="created_at",
     rectify_fields=[],
 )
+
+
+def _attachment_filter(email, user):
+    q = Q(pk__in=[])
+    for address in _addresses(email, user):
+        q |= Q(message__to__iexact=address) | Q(message__cc__icontains=address)
+    return q
+
+
+r.register(
+    "outbox.Attachment",
+    category="messages",
+    person_fields=["filename", "content"],
+    subject_filter=_attachment_filter,
+    erase="delete",
+    rectify_fields=[],
+)
 r.register(
     "outbox.OptOut",
     category="messages",

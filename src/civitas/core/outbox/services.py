@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import conf, recipients, templates
-from .models import Mailing, Message, MessageTemplate, OptOut
+from .models import Attachment, Mailing, Message, MessageTemplate, OptOut
 
 logger = logging.getLogger(__name__)
 
@@ -77,13 +77,17 @@ def queue_email(
     template_code="",
     language="fr",
     related=None,
+    attachments=None,
 ) -> Message:
     """Record an e-mail (state queued) and send it in the background after commit.
 
     `to` is an address (or a user: its e-mail is used). A non-essential message to someone
     who opted out of `category` is kept in state "skipped" and not sent; non-essential
-    messages carry an unsubscribe link.
+    messages carry an unsubscribe link. `attachments` is a list of
+    (file name, bytes, content type), stored with the message and sent with it; ValueError
+    if they exceed CIVITAS_OUTBOX_MAX_ATTACHMENTS_BYTES.
     """
+    files = _clean_attachments(attachments)
     address = (getattr(to, "email", to) or "").strip()
     related_type, related_id = _related(related)
     msg = Message(
@@ -114,10 +118,31 @@ def queue_email(
             msg.next_attempt_at = None
         else:
             _add_unsubscribe_footer(msg)
-    msg.save()
+    with transaction.atomic():
+        msg.save()
+        Attachment.objects.bulk_create(
+            Attachment(message=msg, filename=n, content=c, content_type=t, size=len(c))
+            for n, c, t in files
+        )
     if msg.state == State.QUEUED:
         schedule_send(msg.pk)
     return msg
+
+
+def _clean_attachments(attachments) -> list[tuple[str, bytes, str]]:
+    files = []
+    for name, content, content_type in attachments or ():
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        name = re.sub(r"[\r\n\t/\\\x00]", "_", str(name)).strip() or "attachment"
+        files.append((name[:200], bytes(content), content_type or "application/octet-stream"))
+    total = sum(len(c) for _n, c, _t in files)
+    if total > conf.max_attachments_bytes():
+        raise ValueError(
+            _("Attachments too large: %(size)s bytes (at most %(max)s).")
+            % {"size": total, "max": conf.max_attachments_bytes()}
+        )
+    return files
 
 
 def queue_sms(to_phone, text, *, essential=True, related=None, category="") -> Message:
@@ -208,8 +233,11 @@ def queue_templated(
     channel="email",
     essential=True,
     cc_admins=False,
+    attachments=None,
 ) -> Message:
-    """Render the administrator-edited template (or the registered default) and queue it."""
+    """Render the administrator-edited template (or the registered default) and queue it.
+
+    `attachments` (e-mail only): [(file name, bytes, content type)], see queue_email."""
     language = language or getattr(to, "language", None) or _default_language()
     if language not in templates.LANGUAGES:
         language = _default_language()
@@ -237,6 +265,7 @@ def queue_templated(
         category=category,
         template_code=template_code,
         language=language,
+        attachments=attachments,
     )
 
 
@@ -366,6 +395,8 @@ def build_email(msg: Message, connection=None) -> mail.EmailMultiAlternatives:
     )
     if msg.body_html:
         email.attach_alternative(msg.body_html, "text/html")
+    for attachment in msg.attachments.all():
+        email.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     return email
 
 
@@ -490,6 +521,16 @@ def resend(message: Message, *, request=None) -> Message:
             copy.created_at = timezone.now()
             copy.next_attempt_at = timezone.now()
             copy.save()
+            Attachment.objects.bulk_create(
+                Attachment(
+                    message=copy,
+                    filename=a.filename,
+                    content=a.content,
+                    content_type=a.content_type,
+                    size=a.size,
+                )
+                for a in message.attachments.all()
+            )
             target = copy
         else:
             Message.objects.filter(pk=message.pk).update(

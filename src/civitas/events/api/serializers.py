@@ -90,10 +90,21 @@ class PublicCompanySerializer(serializers.ModelSerializer):
 
     sector = serializers.SerializerMethodField(required=False)
     offers = PublicOfferSerializer(many=True, read_only=True, required=False)
+    extra_fields = serializers.SerializerMethodField(required=False)
 
     class Meta:
         model = Company
-        fields = ["id", "name", "country", "description", "website", "city", "sector", "offers"]
+        fields = [
+            "id",
+            "name",
+            "country",
+            "description",
+            "website",
+            "city",
+            "sector",
+            "offers",
+            "extra_fields",
+        ]
         extra_kwargs = {f: {"required": False} for f in ("description", "website", "city")}
 
     @extend_schema_field(SectorField(allow_null=True, required=False))
@@ -106,7 +117,22 @@ class PublicCompanySerializer(serializers.ModelSerializer):
         for field in self.OPTIONAL:
             if not event.shows(field):
                 data.pop(field, None)
+        if not data.get("extra_fields"):
+            data.pop("extra_fields", None)
         return data
+
+    @extend_schema_field(
+        serializers.DictField(
+            required=False,
+            help_text="Answers to the extra registration fields the event made public, "
+            "by field key (text, number, boolean, ISO date or list of choices).",
+        )
+    )
+    def get_extra_fields(self, company):
+        from ..services import regform
+
+        rows = regform.public_rows(self.context["event"], company)
+        return {f.key: company.extra[f.key] for f, _v in rows}
 
 
 class CrmCompanySerializer(serializers.ModelSerializer):
@@ -135,6 +161,7 @@ class CrmCompanySerializer(serializers.ModelSerializer):
             "validated_at",
             "representatives",
             "offers",
+            "extra",
         ]
 
     @extend_schema_field(SectorField(allow_null=True))
@@ -161,6 +188,7 @@ class ContactSerializer(serializers.ModelSerializer):
             "email",
             "phone",
             "absent_sessions",
+            "extra",
         ]
 
 

@@ -69,6 +69,16 @@ class EventForm(forms.ModelForm):
             "secondary_colour": forms.TextInput(attrs={"type": "color"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The event's extra company fields can be published too (services/regform.py).
+        from ..services.regform import public_choices
+
+        self.fields["public_fields"].choices = [
+            *Event.PUBLIC_FIELD_CHOICES,
+            *public_choices(self.instance),
+        ]
+
     def clean(self):
         data = super().clean()
         if (

@@ -3,10 +3,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Company, Offer, Representative, Session
-from ..services import checks
+from ..services import checks, regform
+from .regform import ConfigurableFormMixin
 
 
-class CompanyForm(forms.ModelForm):
+class CompanyForm(ConfigurableFormMixin, forms.ModelForm):
     class Meta:
         model = Company
         fields = [
@@ -33,6 +34,7 @@ class CompanyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = event.sectors.all()
         self.fields["country"].widget.attrs.update({"autocomplete": "country", "size": 3})
+        self.configure(event)
 
     def clean_country(self):
         value = (self.cleaned_data.get("country") or "").strip().upper()
@@ -67,7 +69,9 @@ class CompanyForm(forms.ModelForm):
         return data
 
 
-class RepresentativeForm(forms.ModelForm):
+class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
+    regform_target = regform.REPRESENTATIVE
+
     class Meta:
         model = Representative
         fields = ["first_name", "last_name", "job_title", "email", "phone", "absent_sessions"]
@@ -82,6 +86,7 @@ class RepresentativeForm(forms.ModelForm):
         self.fields["absent_sessions"].queryset = Session.objects.filter(day__event=event)
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.configure(event)
 
 
 class OfferForm(forms.ModelForm):

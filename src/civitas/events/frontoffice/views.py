@@ -244,7 +244,7 @@ def area_company(request, slug):
         return redirect("events:area_home", slug=slug)
     return render(
         request,
-        "events/area/form.html",
+        "events/regform/area_company.html",
         {
             "event": event,
             "form": form,

@@ -3,6 +3,7 @@ from .experts import Expert, ExpertAbsence, ExpertiseField, ExpertMeeting
 from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
 from .meetings import Meeting, MeetingRequest, ScheduleRun
 from .messaging import Conversation, ConversationMember, ConversationMessage
+from .regform import ExtraField, RegistrationFormSettings
 from .registration import Company, Offer, Representative
 from .waitlist import SlotWaitlistEntry
 
@@ -19,12 +20,14 @@ __all__ = [
     "ExpertAbsence",
     "ExpertMeeting",
     "ExpertiseField",
+    "ExtraField",
     "KeyFigure",
     "Keyword",
     "Meeting",
     "MeetingRequest",
     "NaceSection",
     "Offer",
+    "RegistrationFormSettings",
     "Representative",
     "Room",
     "ScheduleRun",

@@ -40,6 +40,8 @@ class Company(EventChild):
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
     # Lower-case, accent-free text of the profile and its offers, for the catalogue search.
     search_text = models.TextField(editable=False, blank=True)
+    # Answers to the event's extra registration fields: {key: value} (models/regform.py).
+    extra = models.JSONField(_("extra fields"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("company")
@@ -79,6 +81,9 @@ class Representative(EventChild):
         related_name="absent_representatives",
     )
     calendar_token = models.CharField(max_length=64, default=_token, unique=True, editable=False)
+    # Printed in the QR code of the convocation (distinct from the calendar feed's secret).
+    checkin_token = models.CharField(max_length=64, default=_token, unique=True, editable=False)
+    extra = models.JSONField(_("extra fields"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("representative")

@@ -26,6 +26,8 @@ def register_templates():
             "company": _("Company"),
             "password_url": _("Link to choose a password"),
             "area_url": _("Area"),
+            "login": _("Login (e-mail address)"),
+            "programme": _("Programme (days, sessions, venue)"),
         },
         default_subject={
             "fr": "Inscription reçue : {{ event }}",
@@ -34,12 +36,18 @@ def register_templates():
         default_body={
             "fr": "Bonjour {{ name }},\n\nNous avons bien reçu l'inscription de {{ company }} "
             "à {{ event }}. Elle sera validée par les organisateurs.\n\n"
-            "Votre identifiant est votre adresse e-mail. Choisissez votre mot de passe : "
-            "{{ password_url }}\n\nVotre espace : {{ area_url }}\n\n{{ organisation }}",
+            "Votre identifiant : {{ login }}\n{% if password_url %}Choisissez votre mot de "
+            "passe : {{ password_url }}{% else %}Votre mot de passe est celui de votre compte "
+            "existant.{% endif %}\n\nVotre espace : {{ area_url }}\n\n{{ programme }}\n\n"
+            "Votre convocation, avec le QR code à présenter à l'entrée, est jointe à ce "
+            "message ; elle est aussi dans votre espace.\n\n{{ organisation }}",
             "en": "Hello {{ name }},\n\nWe have received the registration of {{ company }} "
             "for {{ event }}. The organisers will validate it.\n\n"
-            "Your login is your e-mail address. Choose your password: {{ password_url }}\n\n"
-            "Your area: {{ area_url }}\n\n{{ organisation }}",
+            "Your login: {{ login }}\n{% if password_url %}Choose your password: "
+            "{{ password_url }}{% else %}Your password is the one of your existing account."
+            "{% endif %}\n\nYour area: {{ area_url }}\n\n{{ programme }}\n\n"
+            "Your convocation, with the QR code to show at the entrance, is attached; it is "
+            "also in your area.\n\n{{ organisation }}",
         },
     )
     templates.register(
@@ -167,8 +175,12 @@ def meeting_context(meeting) -> dict:
     }
 
 
-def tell(rep, code, *, other=None, meeting=None, sms=True, cc_admins=False, extra=None):
-    """E-mail (and SMS if the person has a mobile number) to one representative."""
+def tell(
+    rep, code, *, other=None, meeting=None, sms=True, cc_admins=False, extra=None, attachments=None
+):
+    """E-mail (and SMS if the person has a mobile number) to one representative.
+
+    `attachments` go with the e-mail: [(file name, bytes, content type)]."""
     event = rep.company.event
     ctx = {
         "event": event.name,
@@ -187,6 +199,7 @@ def tell(rep, code, *, other=None, meeting=None, sms=True, cc_admins=False, extr
         scope_type=SCOPE_EVENT,
         scope_id=event.pk,
         cc_admins=cc_admins,
+        attachments=attachments,
     )
     if sms and rep.phone:
         outbox.queue_templated(

@@ -13,7 +13,7 @@ from civitas.core import journal
 from civitas.core.models import User
 
 from ..models import Company, Offer, Representative
-from . import ServiceError, notify
+from . import ServiceError, convocation, notify, regform
 
 
 def normalise(text: str) -> str:
@@ -84,6 +84,9 @@ def register_company(event, company: Company, representatives, offers, *, reques
             _("%(emails)s is already registered for this event.")
             % {"emails": ", ".join(t.email for t in taken)}
         )
+    regform.check_values(event, regform.COMPANY, company, company.sector_id)
+    for rep in representatives:
+        regform.check_values(event, regform.REPRESENTATIVE, rep, company.sector_id)
     company.event = event
     company.status = Company.Status.REGISTERED
     company.save()
@@ -106,7 +109,17 @@ def register_company(event, company: Company, representatives, offers, *, reques
         extra = {"company": company.name, "area_url": area, "password_url": ""}
         if rep.user_id in created_accounts:
             extra["password_url"] = password_url(rep.user)
-        notify.tell(rep, "events.registration_received", sms=False, cc_admins=(i == 0), extra=extra)
+        # Login, programme and the PDF convocation with the check-in QR code.
+        more, attachments = convocation.confirmation_parts(rep)
+        extra.update(more)
+        notify.tell(
+            rep,
+            "events.registration_received",
+            sms=False,
+            cc_admins=(i == 0),
+            extra=extra,
+            attachments=attachments,
+        )
     journal.record("events.company_registered", request=request, obj=company)
     return company
 
@@ -145,9 +158,25 @@ def update_company(company: Company, *, by: Representative, request=None) -> Com
     """Save a company edited by one of its representatives."""
     if by.company_id != company.pk:
         raise ServiceError(_("Only the company's representatives may edit it."))
+    regform.check_values(company.event, regform.COMPANY, company, company.sector_id)
     company.save()
     refresh_search_text(company)
     return company
+
+
+@transaction.atomic
+def update_representative(
+    rep: Representative, *, by: Representative, absent_sessions=None, request=None
+) -> Representative:
+    """Save a representative edited by themselves or a colleague of the same company."""
+    if by.company_id != rep.company_id:
+        raise ServiceError(_("Only the company's representatives may edit it."))
+    company = rep.company
+    regform.check_values(company.event, regform.REPRESENTATIVE, rep, company.sector_id)
+    rep.save()
+    if absent_sessions is not None:
+        rep.absent_sessions.set(absent_sessions)
+    return rep
 
 
 @transaction.atomic
