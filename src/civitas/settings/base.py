@@ -312,5 +312,8 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO; keep its warnings only
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
