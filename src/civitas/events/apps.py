@@ -24,6 +24,12 @@ class EventsConfig(AppConfig):
         reg("events.validate_registrations", _("Validate or reject registrations"), "events")
         reg("events.manage_meetings", _("Cancel and move meetings of an event"), "events")
         reg("events.run_scheduling", _("Run and publish the automatic scheduling"), "events")
+        reg(
+            "events.api_write",
+            _("Create and update companies and contacts through the API (CRM)"),
+            "events",
+        )
+        reg("events.manage_webhooks", _("Manage an event's webhooks (CRM notifications)"), "events")
 
         def describe(pk):
             from .models import Event
@@ -43,3 +49,6 @@ class EventsConfig(AppConfig):
             _("Business events"), _("Events"), "events:bo_events", "events.view_registrations", 200
         )
         notify.register_templates()
+        from .services import sync
+
+        sync.connect()

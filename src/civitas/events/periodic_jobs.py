@@ -8,3 +8,10 @@ def expire_requests():
     from .services.meetings import expire_requests as run
 
     return f"{run()} request(s) expired"
+
+
+@periodic("events.webhooks_due", every=timedelta(minutes=1))
+def webhooks_due():
+    from .services.webhooks import due
+
+    return due()

@@ -2,6 +2,7 @@ from .event import SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
 from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
 from .meetings import Meeting, MeetingRequest, ScheduleRun
 from .registration import Company, Offer, Representative
+from .sync import DeletedRecord, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "SCOPE_EVENT",
@@ -22,4 +23,7 @@ __all__ = [
     "Session",
     "Site",
     "Slot",
+    "DeletedRecord",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -13,7 +13,7 @@ from civitas.core import journal
 from civitas.core.models import User
 
 from ..models import Company, Offer, Representative
-from . import ServiceError, notify
+from . import ServiceError, notify, webhooks
 
 
 def normalise(text: str) -> str:
@@ -108,6 +108,7 @@ def register_company(event, company: Company, representatives, offers, *, reques
             extra["password_url"] = password_url(rep.user)
         notify.tell(rep, "events.registration_received", sms=False, cc_admins=(i == 0), extra=extra)
     journal.record("events.company_registered", request=request, obj=company)
+    webhooks.company_changed(company, webhooks.Topic.COMPANY_REGISTERED)
     return company
 
 
@@ -128,6 +129,7 @@ def validate_registration(company: Company, *, actor=None, request=None) -> Comp
             extra={"company": company.name, "area_url": area},
         )
     journal.record("events.company_validated", request=request, actor=actor, obj=company)
+    webhooks.company_changed(company, webhooks.Topic.COMPANY_VALIDATED)
     return company
 
 
@@ -137,6 +139,7 @@ def reject_registration(company: Company, *, actor=None, request=None) -> Compan
     company.status = Company.Status.REJECTED
     company.save(update_fields=["status"])
     journal.record("events.company_rejected", request=request, actor=actor, obj=company)
+    webhooks.company_changed(company, webhooks.Topic.COMPANY_REJECTED)
     return company
 
 
