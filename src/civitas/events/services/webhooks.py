@@ -162,8 +162,9 @@ def emit(event: Event, topic: str, items: list[dict]) -> list[int]:
     return ids
 
 
-def company_changed(company: Company, topic: str) -> None:
-    emit(company.event, topic, [company_data(company)])
+def company_changed(company: Company, topic: str, *, source="site") -> None:
+    """source: "site" (registration form, back office) or "api" (written by the CRM)."""
+    emit(company.event, topic, [{**company_data(company), "source": source}])
 
 
 def _full(meetings):
