@@ -36,6 +36,18 @@ def url_samples():
         company=other, first_name="Bob", last_name="Other", email="bob@other.example"
     )
     req = MeetingRequest.objects.create(event=event, sender=rep, recipient=rep2)
+    from civitas.events.models import Meeting, Slot, WebhookSubscription
+
+    meeting = Meeting.objects.create(
+        event=event,
+        request=req,
+        slot=Slot.objects.filter(session=session).first(),
+        room=Room.objects.get(site=site),
+        table_number=1,
+    )
+    hook = WebhookSubscription.objects.create(
+        event=event, name="CRM", url="https://crm.example/hook", topics=["meeting.scheduled"]
+    )
     slug = {"slug": event.slug}
     return {
         "events:calendar_feed": {"token": rep.calendar_token},
@@ -72,4 +84,14 @@ def url_samples():
         "events:api_companies": slug,
         "events:api_contacts": slug,
         "events:api_meetings": slug,
+        "events:api_company": {**slug, "pk": company.pk},
+        "events:api_contact": {**slug, "pk": rep.pk},
+        "events:api_meeting": {**slug, "pk": meeting.pk},
+        "events:api_requests": slug,
+        "events:api_attendance": slug,
+        "events:api_deletions": slug,
+        "events:bo_webhooks": {"pk": event.pk},
+        "events:bo_webhook_new": {"pk": event.pk},
+        "events:bo_webhook": {"pk": event.pk, "hook_pk": hook.pk},
+        "events:bo_webhook_action": {"pk": event.pk, "hook_pk": hook.pk, "action": "ping"},
     }

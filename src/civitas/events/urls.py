@@ -2,6 +2,7 @@ from django.urls import path
 
 from .api.urls import urlpatterns as api_urlpatterns
 from .backoffice import views as bo
+from .backoffice import webhooks as bo_webhooks
 from .frontoffice import views as fo
 
 app_name = "events"
@@ -56,5 +57,23 @@ urlpatterns = [
         name="bo_agenda",
     ),
     path("backoffice/evenements/<int:pk>/planification/", bo.scheduling, name="bo_scheduling"),
+]
+urlpatterns += [
+    path("backoffice/evenements/<int:pk>/webhooks/", bo_webhooks.webhook_list, name="bo_webhooks"),
+    path(
+        "backoffice/evenements/<int:pk>/webhooks/nouveau/",
+        bo_webhooks.webhook_new,
+        name="bo_webhook_new",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/webhooks/<int:hook_pk>/",
+        bo_webhooks.webhook_detail,
+        name="bo_webhook",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/webhooks/<int:hook_pk>/<str:action>/",
+        bo_webhooks.webhook_action,
+        name="bo_webhook_action",
+    ),
 ]
 urlpatterns += api_urlpatterns

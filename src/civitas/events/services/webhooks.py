@@ -353,3 +353,37 @@ def retry_now(delivery: WebhookDelivery, *, request=None) -> WebhookDelivery:
         transaction.on_commit(lambda: enqueue([delivery.pk]), robust=True)
     delivery.refresh_from_db()
     return delivery
+
+
+# --- Subscriptions (back office) -----------------------------------------------------------
+
+
+@transaction.atomic
+def save_subscription(sub: WebhookSubscription, *, changed=(), request=None):
+    created = sub.pk is None
+    if created and request is not None and request.user.is_authenticated:
+        sub.created_by = request.user
+    sub.save()
+    journal.record(
+        "events.webhook_created" if created else "events.webhook_changed",
+        request=request,
+        obj=sub,
+        details={"fields": list(changed), "topics": sub.topics, "active": sub.is_active},
+    )
+    return sub
+
+
+@transaction.atomic
+def rotate_secret(sub: WebhookSubscription, *, request=None) -> WebhookSubscription:
+    from ..models.sync import _secret
+
+    sub.secret = _secret()
+    sub.save(update_fields=["secret", "updated_at"])
+    journal.record("events.webhook_secret_rotated", request=request, obj=sub)
+    return sub
+
+
+@transaction.atomic
+def delete_subscription(sub: WebhookSubscription, *, request=None) -> None:
+    journal.record("events.webhook_deleted", request=request, obj=sub, details={"url": sub.url})
+    sub.delete()
