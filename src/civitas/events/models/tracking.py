@@ -2,12 +2,14 @@
 
 `Tracked` models carry `updated_at` and keep it right whatever path changes a row:
 `save()` sets it (auto_now), also when called with `update_fields`, and a queryset
-`.update()` (or `bulk_update()`) sets it too unless told otherwise.
+`.update()` (or `bulk_update()`) sets it too unless told otherwise, including through
+the base manager that Django and core services (GDPR anonymisation) use.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.signals import class_prepared
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +34,11 @@ class Tracked(models.Model):
         if update_fields is not None and "updated_at" not in update_fields:
             update_fields = [*update_fields, "updated_at"]
         return super().save(*args, update_fields=update_fields, **kwargs)
+
+
+def _tracked_base_manager(sender, **kwargs):
+    if issubclass(sender, Tracked) and not sender._meta.abstract:
+        sender._meta.base_manager_name = "objects"
+
+
+class_prepared.connect(_tracked_base_manager, dispatch_uid="events.tracked_base_manager")
