@@ -325,6 +325,24 @@ def test_generate_large_event_small_run():
     assert f"{placed} placed" in text and "fill rate" in text
     # Searchable like a registered company
     assert event.companies.filter(search_text__contains="entreprise generee").count() == 20
+    # Accounts for simulated users: verified e-mail, the given password, linked.
+    call_command(
+        "generate_large_event",
+        "--participants=10",
+        "--meetings=5",
+        "--slug=avec-comptes",
+        "--accounts=3",
+        "--password=Bench-password-2027",
+        stdout=io.StringIO(),
+    )
+    linked = Representative.objects.filter(company__event__slug="avec-comptes", user__isnull=False)
+    assert linked.count() == 3
+    assert len({r.company_id for r in linked}) == 3  # one per company first
+    user = linked.first().user
+    assert user.check_password("Bench-password-2027") and user.email == linked.first().email
+    assert user.emailaddress_set.get().verified
+    with pytest.raises(CommandError, match="password"):
+        call_command("generate_large_event", "--slug=x", "--accounts=2", "--participants=10")
     # Refused without --replace, then regenerated with it.
     with pytest.raises(CommandError, match="already exists"):
         call_command("generate_large_event", "--participants=40", "--slug=petit-salon")
