@@ -248,17 +248,26 @@ def test_updated_since_filters_and_rejects_bad_dates(two_events, users):
     a = two_events["a"]
     client = token_client(users["principal"])
     past = timezone.now() - dt.timedelta(days=2)
-    Company.objects.filter(event=a).update(created_at=past, validated_at=None)
+    Company.objects.filter(event=a).update(updated_at=past)
+    Representative.objects.filter(company__event=a).update(updated_at=past)
+    Meeting.objects.filter(event=a).update(updated_at=past)
+    # A queryset update moves updated_at forward by itself.
     Company.objects.filter(name="Beta Logistique").update(validated_at=timezone.now())
-    Meeting.objects.filter(event=a).update(created_at=past)
+    contact = Representative.objects.get(company__name="Acmé Robotique", first_name="P1")
+    contact.phone = "+33699999999"
+    contact.save(update_fields=["phone"])  # updated_at is added to update_fields
     since = (timezone.now() - dt.timedelta(days=1)).isoformat()
     r = client.get(url("api_companies", "event-a"), {"updated_since": since})
     assert [c["name"] for c in r.json()["results"]] == ["Beta Logistique"]
     r = client.get(url("api_contacts", "event-a"), {"updated_since": since})
-    assert {c["company_name"] for c in r.json()["results"]} == {"Beta Logistique"}
-    assert client.get(url("api_meetings", "event-a"), {"updated_since": since}).json()["count"] == 0
+    assert [c["id"] for c in r.json()["results"]] == [contact.pk]
+    r = client.get(url("api_meetings", "event-a"), {"updated_since": since})
+    assert r.json()["results"] == [] and r.json()["next_cursor"] is None
     old = (past - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")  # naive: local time
-    assert client.get(url("api_meetings", "event-a"), {"updated_since": old}).json()["count"] == 1
+    assert (
+        len(client.get(url("api_meetings", "event-a"), {"updated_since": old}).json()["results"])
+        == 1
+    )
     for bad in ("yesterday", "2027-13-45T00:00:00", "2027-02-30"):
         r = client.get(url("api_companies", "event-a"), {"updated_since": bad})
         assert r.status_code == 400, bad
@@ -316,6 +325,24 @@ def test_generate_large_event_small_run():
     assert f"{placed} placed" in text and "fill rate" in text
     # Searchable like a registered company
     assert event.companies.filter(search_text__contains="entreprise generee").count() == 20
+    # Accounts for simulated users: verified e-mail, the given password, linked.
+    call_command(
+        "generate_large_event",
+        "--participants=10",
+        "--meetings=5",
+        "--slug=avec-comptes",
+        "--accounts=3",
+        "--password=Bench-password-2027",
+        stdout=io.StringIO(),
+    )
+    linked = Representative.objects.filter(company__event__slug="avec-comptes", user__isnull=False)
+    assert linked.count() == 3
+    assert len({r.company_id for r in linked}) == 3  # one per company first
+    user = linked.first().user
+    assert user.check_password("Bench-password-2027") and user.email == linked.first().email
+    assert user.emailaddress_set.get().verified
+    with pytest.raises(CommandError, match="password"):
+        call_command("generate_large_event", "--slug=x", "--accounts=2", "--participants=10")
     # Refused without --replace, then regenerated with it.
     with pytest.raises(CommandError, match="already exists"):
         call_command("generate_large_event", "--participants=40", "--slug=petit-salon")

@@ -269,3 +269,26 @@ def test_secondary_admin_acts_only_within_their_event(client):
     own = _confirmed(mine, c, d)
     own_url = reverse("events:bo_meeting_place", kwargs={"pk": mine.pk, "req_pk": own.pk})
     assert client.post(own_url, {"slot": _slots(mine)[0].pk}).status_code == 302
+
+
+def test_manual_place_move_cancel_queue_crm_webhooks():
+    from civitas.events.models import WebhookDelivery, WebhookSubscription
+
+    event = make_event("hooks", tables=3)
+    a, b = _reps(event, "Alpha", "Beta")
+    WebhookSubscription.objects.create(
+        event=event,
+        name="CRM",
+        url="https://crm.example/hook",
+        topics=["meeting.scheduled", "meeting.moved", "meeting.cancelled"],
+    )
+    s1, s2, _ = _slots(event)
+    room = Room.objects.get(site__event=event)
+    meeting = manual.place_request(_confirmed(event, a, b), s1, room=room, table=1)
+    manual.move_meeting(meeting, s2, room=room, table=2)
+    manual.cancel_meeting(meeting, "Room closed")
+    topics = list(WebhookDelivery.objects.order_by("pk").values_list("topic", flat=True))
+    assert topics == ["meeting.scheduled", "meeting.moved", "meeting.cancelled"]
+    moved = WebhookDelivery.objects.get(topic="meeting.moved").payload["data"]
+    assert moved["id"] == meeting.pk and moved["table"] == 2
+    assert moved["previous"]["table"] == 1 and moved["previous"]["start"] != moved["start"]

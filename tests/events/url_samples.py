@@ -50,6 +50,18 @@ def url_samples():
     from civitas.events.models import ExtraField
 
     extra = ExtraField.objects.create(event=event, key="turnover", label_fr="CA", kind="number")
+    from civitas.events.models import Meeting, Slot, WebhookSubscription
+
+    meeting = Meeting.objects.create(
+        event=event,
+        request=req,
+        slot=Slot.objects.filter(session=session).order_by("start")[1],
+        room=Room.objects.get(site=site),
+        table_number=1,
+    )
+    hook = WebhookSubscription.objects.create(
+        event=event, name="CRM", url="https://crm.example/hook", topics=["meeting.scheduled"]
+    )
     slug = {"slug": event.slug}
     samples = _messaging_samples(event, rep, req)
     return {
@@ -111,6 +123,16 @@ def url_samples():
         "events:api_companies": slug,
         "events:api_contacts": slug,
         "events:api_meetings": slug,
+        "events:api_company": {**slug, "pk": company.pk},
+        "events:api_contact": {**slug, "pk": rep.pk},
+        "events:api_meeting": {**slug, "pk": meeting.pk},
+        "events:api_requests": slug,
+        "events:api_attendance": slug,
+        "events:api_deletions": slug,
+        "events:bo_webhooks": {"pk": event.pk},
+        "events:bo_webhook_new": {"pk": event.pk},
+        "events:bo_webhook": {"pk": event.pk, "hook_pk": hook.pk},
+        "events:bo_webhook_action": {"pk": event.pk, "hook_pk": hook.pk, "action": "ping"},
         **samples,
         **meetops,
     }

@@ -26,6 +26,12 @@ class EventsConfig(AppConfig):
         reg("events.run_scheduling", _("Run and publish the automatic scheduling"), "events")
         reg("events.manage_messages", _("Read and answer participants' messages"), "events")
         reg("events.send_mailings", _("Send mailings to an event's participants"), "events")
+        reg(
+            "events.api_write",
+            _("Create and update companies and contacts through the API (CRM)"),
+            "events",
+        )
+        reg("events.manage_webhooks", _("Manage an event's webhooks (CRM notifications)"), "events")
 
         def describe(pk):
             from .models import Event
@@ -53,3 +59,6 @@ class EventsConfig(AppConfig):
         from .services import meeting_messages
 
         meeting_messages.register_templates()
+        from .services import sync
+
+        sync.connect()

@@ -22,3 +22,10 @@ def expire_waitlist():
     from .services.waitlist import expire
 
     return f"{expire()} waiting list entr(y/ies) expired"
+
+
+@periodic("events.webhooks_due", every=timedelta(minutes=1))
+def webhooks_due():
+    from .services.webhooks import due
+
+    return due()

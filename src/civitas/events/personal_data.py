@@ -152,3 +152,9 @@ r.exempt(
         "(anonymised on erasure)."
     ),
 )
+r.register_user_links("events.WebhookSubscription", category="content")
+r.exempt(
+    "events.WebhookDelivery",
+    _("Notification payloads hold ids, states and times only, never a person's data."),
+)
+r.exempt("events.DeletedRecord", _("A type and an id of a deleted record, nothing else."))

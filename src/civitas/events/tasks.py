@@ -25,3 +25,11 @@ def schedule_event(run_id: int, progress_id: str):
         jobs.fail(progress_id, f"{type(exc).__name__}: {exc}")
         raise
     jobs.finish(progress_id, message=f"{run.scheduled}/{run.requested}")
+
+
+@task()
+def deliver_webhooks(ids: list[int]) -> dict:
+    """POST these webhook deliveries (see services/webhooks.py)."""
+    from .services.webhooks import deliver
+
+    return deliver(ids)

@@ -8,6 +8,7 @@ from .backoffice import manual as bo_manual
 from .backoffice import messaging as bo_msg
 from .backoffice import regform as bo_form
 from .backoffice import views as bo
+from .backoffice import webhooks as bo_webhooks
 from .frontoffice import agendas as fo_agendas
 from .frontoffice import availability as fo_availability
 from .frontoffice import experts as fo_experts
@@ -274,6 +275,24 @@ urlpatterns += [
         "backoffice/evenements/<int:pk>/convocations/<int:rep_pk>.pdf",
         bo_form.convocation_pdf,
         name="bo_convocation_pdf",
+    ),
+]
+urlpatterns += [
+    path("backoffice/evenements/<int:pk>/webhooks/", bo_webhooks.webhook_list, name="bo_webhooks"),
+    path(
+        "backoffice/evenements/<int:pk>/webhooks/nouveau/",
+        bo_webhooks.webhook_new,
+        name="bo_webhook_new",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/webhooks/<int:hook_pk>/",
+        bo_webhooks.webhook_detail,
+        name="bo_webhook",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/webhooks/<int:hook_pk>/<str:action>/",
+        bo_webhooks.webhook_action,
+        name="bo_webhook_action",
     ),
 ]
 urlpatterns += api_urlpatterns

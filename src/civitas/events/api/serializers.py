@@ -6,7 +6,15 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Company, Event, Meeting, Offer, Representative
+from ..models import (
+    Company,
+    DeletedRecord,
+    Event,
+    Meeting,
+    MeetingRequest,
+    Offer,
+    Representative,
+)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -72,6 +80,7 @@ class PublicOfferSerializer(serializers.ModelSerializer):
 
 
 class SectorField(serializers.Serializer):
+    id = serializers.IntegerField()
     code = serializers.CharField()
     label = serializers.CharField()
 
@@ -79,7 +88,11 @@ class SectorField(serializers.Serializer):
 def _sector(company):
     if company.sector is None:
         return None
-    return {"code": company.sector.code, "label": str(company.sector.label)}
+    return {
+        "id": company.sector_id,
+        "code": company.sector.code,
+        "label": str(company.sector.label),
+    }
 
 
 class PublicCompanySerializer(serializers.ModelSerializer):
@@ -159,6 +172,7 @@ class CrmCompanySerializer(serializers.ModelSerializer):
             "description",
             "created_at",
             "validated_at",
+            "updated_at",
             "representatives",
             "offers",
             "extra",
@@ -189,6 +203,7 @@ class ContactSerializer(serializers.ModelSerializer):
             "phone",
             "absent_sessions",
             "extra",
+            "updated_at",
         ]
 
 
@@ -226,4 +241,124 @@ class MeetingSerializer(serializers.ModelSerializer):
             "locked",
             "published",
             "created_at",
+            "updated_at",
         ]
+
+
+# --- CRM writes (documentation of the request bodies; the registration forms validate) ---
+
+
+class CompanyWriteSerializer(serializers.Serializer):
+    """Fields a CRM may write on a company (POST: all required ones; PATCH: any subset)."""
+
+    name = serializers.CharField(max_length=200)
+    country = serializers.CharField(max_length=2, help_text="ISO 3166 two-letter code (FR, DE...).")
+    siret = serializers.CharField(
+        max_length=14, required=False, allow_blank=True, help_text="Required when country is FR."
+    )
+    vat_number = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Required for EU companies outside France.",
+    )
+    address = serializers.CharField(required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    website = serializers.URLField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    sector = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Id of one of the event's sectors."
+    )
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class ContactWriteSerializer(serializers.Serializer):
+    """Fields a CRM may write on a contact; `company` only when creating."""
+
+    company = serializers.IntegerField(help_text="Id of a company of this event (creation only).")
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    job_title = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    email = serializers.EmailField()
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    absent_sessions = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Ids of the event's sessions this person does not attend.",
+    )
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    """400: one list of reasons per field (`non_field_errors` for the whole record)."""
+
+    field_name = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+# --- CRM reads for the sync ------------------------------------------------------------
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    requester = PartySerializer(source="sender")
+    recipient = PartySerializer()
+
+    class Meta:
+        model = MeetingRequest
+        fields = [
+            "id",
+            "requester",
+            "recipient",
+            "state",
+            "slot",
+            "created_at",
+            "answered_at",
+            "confirmed_at",
+            "expires_at",
+            "updated_at",
+        ]
+
+
+class SessionAttendanceSerializer(serializers.Serializer):
+    session = serializers.IntegerField()
+    name = serializers.CharField()
+    date = serializers.DateField()
+    attends = serializers.BooleanField()
+    meetings = serializers.IntegerField(help_text="Scheduled meetings in this session.")
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    """A contact's presence plan: the sessions they attend and their meetings in each."""
+
+    contact = serializers.IntegerField(source="pk")
+    company = serializers.IntegerField(source="company_id")
+    sessions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Representative
+        fields = ["contact", "company", "sessions", "updated_at"]
+
+    @extend_schema_field(SessionAttendanceSerializer(many=True))
+    def get_sessions(self, rep):
+        absent = {s.pk for s in rep.absent_sessions.all()}
+        counts = self.context["meeting_counts"].get(rep.pk, {})
+        return [
+            {
+                "session": s.pk,
+                "name": s.name,
+                "date": s.day.date,
+                "attends": s.pk not in absent,
+                "meetings": counts.get(s.pk, 0),
+            }
+            for s in self.context["sessions"]
+        ]
+
+
+class DeletedRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeletedRecord
+        fields = ["kind", "object_id", "deleted_at"]

@@ -28,4 +28,34 @@ urlpatterns = [
         views.CrmMeetingListView.as_view(),
         name="api_meetings",
     ),
+    path(
+        "api/v1/events/<slug:slug>/companies/<int:pk>/",
+        views.CrmCompanyDetailView.as_view(),
+        name="api_company",
+    ),
+    path(
+        "api/v1/events/<slug:slug>/contacts/<int:pk>/",
+        views.CrmContactDetailView.as_view(),
+        name="api_contact",
+    ),
+    path(
+        "api/v1/events/<slug:slug>/meetings/<int:pk>/",
+        views.CrmMeetingDetailView.as_view(),
+        name="api_meeting",
+    ),
+    path(
+        "api/v1/events/<slug:slug>/requests/",
+        views.CrmRequestListView.as_view(),
+        name="api_requests",
+    ),
+    path(
+        "api/v1/events/<slug:slug>/attendance/",
+        views.CrmAttendanceView.as_view(),
+        name="api_attendance",
+    ),
+    path(
+        "api/v1/events/<slug:slug>/deletions/",
+        views.CrmDeletionListView.as_view(),
+        name="api_deletions",
+    ),
 ]

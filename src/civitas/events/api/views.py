@@ -1,26 +1,47 @@
-"""Events API (read-only): public events and catalogue; CRM interface scoped per event.
+"""Events API: public events and catalogue; CRM interface scoped per event (read, write
+companies and contacts, incremental sync).
 
 Access: every view declares `civitas_permission` (checked by DenyUndeclared on any scope);
 CRM views then check the permission on the event itself, so a secondary administrator with
 a role on event A gets 404 on event B, and the CRM event list only holds their events.
+Writes also need events.api_write on the event (403 with the reason otherwise).
 """
 
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound, ParseError
-from rest_framework.generics import ListAPIView, RetrieveAPIView
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
 
 from civitas.core import journal, permissions
 
-from ..models import SCOPE_EVENT, Company, Event, Meeting, Offer, Representative
-from ..services import catalogue
+from ..frontoffice.forms import CompanyForm, RepresentativeForm
+from ..models import (
+    SCOPE_EVENT,
+    Company,
+    DeletedRecord,
+    Event,
+    Meeting,
+    MeetingRequest,
+    Offer,
+    Representative,
+    Session,
+)
+from ..services import ServiceError, catalogue, crm
 from . import serializers as s
+from .sync import SyncPagination
 
 CRM_PERMISSION = "events.view_registrations"
 
@@ -28,8 +49,9 @@ UPDATED_SINCE = OpenApiParameter(
     "updated_since",
     OpenApiTypes.DATETIME,
     description=(
-        "ISO 8601 date-time (e.g. 2027-03-01T08:00:00+01:00). The models carry no "
-        "modification date: this keeps records created (companies: or validated) since then."
+        "ISO 8601 date-time (e.g. 2027-03-01T08:00:00+01:00): only the records changed at or "
+        "after it, in (updated_at, id) order, paged with `cursor` (see next_cursor). A "
+        "date-time without offset is read in the server's time zone."
     ),
 )
 
@@ -52,27 +74,6 @@ def offers_prefetch():
             "keywords", "key_figures"
         ),
     )
-
-
-def parse_since(request):
-    raw = request.query_params.get("updated_since")
-    if raw is None or raw == "":
-        return None
-    try:
-        value = parse_datetime(raw.strip().replace(" ", "+"))
-    except ValueError:
-        value = None
-    if value is None:
-        raise ParseError(
-            _(
-                "updated_since must be an ISO 8601 date-time such as 2027-03-01T08:00:00+01:00, "
-                "not %(value)r."
-            )
-            % {"value": raw}
-        )
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
 
 
 # --- Public ------------------------------------------------------------------------
@@ -129,6 +130,17 @@ class CatalogueView(ListAPIView):
 
 # --- CRM -----------------------------------------------------------------------------
 
+WRITE_PERMISSION = "events.api_write"
+
+FIELD_ERRORS = {
+    400: OpenApiResponse(
+        s.FieldErrorsSerializer,
+        description="Invalid fields: {field: [reasons]} (non_field_errors for the record).",
+    ),
+    403: OpenApiResponse(s.ApiErrorSerializer, description="No write permission on this event."),
+    404: OpenApiResponse(s.ApiErrorSerializer, description="Unknown or out-of-scope record."),
+}
+
 
 @extend_schema(tags=["crm"], summary="Events whose registrations you may read")
 class CrmEventListView(ListAPIView):
@@ -142,8 +154,13 @@ class CrmEventListView(ListAPIView):
 
 
 class CrmMixin:
+    """Event-scoped CRM view: reading needs events.view_registrations on the event (else
+    404, nothing revealed); writing also needs events.api_write on it (else 403)."""
+
     civitas_permission = CRM_PERMISSION
     journal_action = ""
+    pagination_class = SyncPagination
+    sync_field = "updated_at"
 
     def get_event(self) -> Event:
         if not hasattr(self, "_event"):
@@ -154,51 +171,358 @@ class CrmMixin:
                     _("No event with the short name %(slug)s among the events you manage.")
                     % {"slug": self.kwargs["slug"]}
                 )
+            if self.request.method not in SAFE_METHODS and not permissions.has_perm(
+                self.request.user, WRITE_PERMISSION, event
+            ):
+                raise PermissionDenied(
+                    _(
+                        "You may read this event's registrations but not change them: that "
+                        "needs the permission %(perm)s on the event."
+                    )
+                    % {"perm": WRITE_PERMISSION}
+                )
             self._event = event
         return self._event
 
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
+    def journal_read(self, request, **details):
         journal.record(
             self.journal_action,
             request=request,
             obj=self.get_event(),
-            details={"page": request.query_params.get("page", "1"), "api": True},
+            details={"api": True, **details},
+        )
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        self.journal_read(
+            request,
+            page=request.query_params.get("page", "1"),
+            updated_since=request.query_params.get("updated_since", ""),
         )
         return response
 
 
-@extend_schema(tags=["crm"], summary="Registered companies of an event", parameters=[UPDATED_SINCE])
+# --- Writing: the registration forms validate, services save and journal ---------------
+
+COMPANY_FIELDS = [
+    "name",
+    "country",
+    "siret",
+    "vat_number",
+    "address",
+    "postcode",
+    "city",
+    "website",
+    "email",
+    "phone",
+    "sector",
+    "description",
+]
+COMPANY_READ_ONLY = {
+    "id",
+    "status",
+    "created_at",
+    "validated_at",
+    "updated_at",
+    "representatives",
+    "offers",
+}
+CONTACT_FIELDS = ["first_name", "last_name", "job_title", "email", "phone", "absent_sessions"]
+CONTACT_READ_ONLY = {"id", "company_name", "company_status", "updated_at"}
+ID_FIELDS = {"sector", "company"}
+LIST_FIELDS = {"absent_sessions"}
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def body_fields(request, allowed, read_only) -> dict:
+    """The writable fields sent, type-checked; read-only ones (as a GET returns them) are
+    ignored so a CRM may send back what it read; unknown ones are refused."""
+    data = request.data
+    if hasattr(data, "getlist"):  # form-encoded body
+        data = {k: data.getlist(k) if k in LIST_FIELDS else data.get(k) for k in data}
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": [_("Send one JSON object.")]})
+    errors = {
+        k: [_("Unknown field.")] for k in sorted(data) if k not in allowed and k not in read_only
+    }
+    values = {}
+    for key in allowed:
+        if key not in data:
+            continue
+        value = data[key]
+        if key in LIST_FIELDS:
+            if isinstance(value, list) and all(
+                _is_id(v) or (isinstance(v, str) and v.isdigit()) for v in value
+            ):
+                values[key] = [int(v) for v in value]
+            else:
+                errors[key] = [_("A list of ids is expected.")]
+        elif key in ID_FIELDS:
+            if value is None or value == "" or _is_id(value):
+                values[key] = value if value != "" else None
+            elif isinstance(value, str) and value.isdigit():
+                values[key] = int(value)
+            else:
+                errors[key] = [_("An id (integer) is expected.")]
+        elif isinstance(value, dict | list):
+            errors[key] = [_("A single value is expected.")]
+        else:
+            values[key] = "" if value is None else value
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def form_errors(form) -> ValidationError:
+    return ValidationError(
+        {
+            ("non_field_errors" if f == "__all__" else f): [str(m) for m in messages]
+            for f, messages in form.errors.items()
+        }
+    )
+
+
+def current_values(instance, fields) -> dict:
+    values = {}
+    for name in fields:
+        if name == "sector":
+            values[name] = instance.sector_id
+        elif name == "absent_sessions":
+            values[name] = [x.pk for x in instance.absent_sessions.all()]
+        else:
+            values[name] = getattr(instance, name)
+    return values
+
+
+def service_call(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except crm.FieldError as exc:
+        raise ValidationError({exc.field: [str(exc)]}) from exc
+    except ServiceError as exc:
+        raise ValidationError({"non_field_errors": [str(exc)]}) from exc
+
+
+def companies_of(event):
+    return (
+        Company.objects.filter(event=event)
+        .select_related("sector")
+        .prefetch_related("representatives", offers_prefetch())
+    )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=["crm"], summary="Registered companies of an event", parameters=[UPDATED_SINCE]
+    ),
+    post=extend_schema(
+        tags=["crm"],
+        summary="Create a company (status: registered)",
+        request=s.CompanyWriteSerializer,
+        responses={201: s.CrmCompanySerializer, **FIELD_ERRORS},
+    ),
+)
 class CrmCompanyListView(CrmMixin, ListAPIView):
     serializer_class = s.CrmCompanySerializer
     journal_action = "events.api_companies_read"
 
     def get_queryset(self):
-        qs = Company.objects.filter(event=self.get_event())
-        since = parse_since(self.request)
-        if since:
-            qs = qs.filter(Q(created_at__gte=since) | Q(validated_at__gte=since))
-        return (
-            qs.select_related("sector")
-            .prefetch_related("representatives", offers_prefetch())
-            .order_by("pk")
+        return companies_of(self.get_event()).order_by("pk")
+
+    def post(self, request, *args, **kwargs):
+        event = self.get_event()
+        values = body_fields(request, COMPANY_FIELDS, COMPANY_READ_ONLY)
+        form = CompanyForm(values, event=event)
+        if not form.is_valid():
+            raise form_errors(form)
+        company = service_call(crm.create_company, event, form.save(commit=False), request=request)
+        company = companies_of(event).get(pk=company.pk)
+        location = reverse("events:api_company", kwargs={"slug": event.slug, "pk": company.pk})
+        return Response(
+            s.CrmCompanySerializer(company).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": request.build_absolute_uri(location)},
         )
 
 
-@extend_schema(
-    tags=["crm"], summary="Contacts (representatives) of an event", parameters=[UPDATED_SINCE]
+@extend_schema_view(
+    get=extend_schema(tags=["crm"], summary="One company of an event"),
+    put=extend_schema(
+        tags=["crm"],
+        summary="Replace a company's fields",
+        request=s.CompanyWriteSerializer,
+        responses={200: s.CrmCompanySerializer, **FIELD_ERRORS},
+    ),
+    patch=extend_schema(
+        tags=["crm"],
+        summary="Change some fields of a company",
+        request=s.CompanyWriteSerializer(partial=True),
+        responses={200: s.CrmCompanySerializer, **FIELD_ERRORS},
+    ),
+)
+class CrmCompanyDetailView(CrmMixin, GenericAPIView):
+    serializer_class = s.CrmCompanySerializer
+    journal_action = "events.api_companies_read"
+
+    def get_object(self):
+        event = self.get_event()
+        company = companies_of(event).filter(pk=self.kwargs["pk"]).first()
+        if company is None:
+            raise NotFound(_("No company #%(pk)s in this event.") % {"pk": self.kwargs["pk"]})
+        return company
+
+    def get(self, request, *args, **kwargs):
+        company = self.get_object()
+        self.journal_read(request, id=company.pk)
+        return Response(s.CrmCompanySerializer(company).data)
+
+    def _write(self, request, partial):
+        company = self.get_object()
+        values = body_fields(request, COMPANY_FIELDS, COMPANY_READ_ONLY)
+        data = {**current_values(company, COMPANY_FIELDS), **values} if partial else values
+        form = CompanyForm(data, instance=company, event=self.get_event())
+        if not form.is_valid():
+            raise form_errors(form)
+        service_call(
+            crm.update_company, form.save(commit=False), form.changed_data, request=request
+        )
+        return Response(s.CrmCompanySerializer(self.get_object()).data)
+
+    def put(self, request, *args, **kwargs):
+        return self._write(request, partial=False)
+
+    def patch(self, request, *args, **kwargs):
+        return self._write(request, partial=True)
+
+
+def contacts_of(event):
+    return (
+        Representative.objects.filter(company__event=event)
+        .select_related("company")
+        .prefetch_related("absent_sessions")
+    )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=["crm"], summary="Contacts (representatives) of an event", parameters=[UPDATED_SINCE]
+    ),
+    post=extend_schema(
+        tags=["crm"],
+        summary="Add a contact to a company",
+        request=s.ContactWriteSerializer,
+        responses={201: s.ContactSerializer, **FIELD_ERRORS},
+    ),
 )
 class CrmContactListView(CrmMixin, ListAPIView):
     serializer_class = s.ContactSerializer
     journal_action = "events.api_contacts_read"
 
     def get_queryset(self):
-        qs = Representative.objects.filter(company__event=self.get_event())
-        since = parse_since(self.request)
-        if since:
-            # Representatives carry no date: those of companies created or validated since.
-            qs = qs.filter(Q(company__created_at__gte=since) | Q(company__validated_at__gte=since))
-        return qs.select_related("company").prefetch_related("absent_sessions").order_by("pk")
+        return contacts_of(self.get_event()).order_by("pk")
+
+    def post(self, request, *args, **kwargs):
+        event = self.get_event()
+        values = body_fields(request, [*CONTACT_FIELDS, "company"], CONTACT_READ_ONLY)
+        company_id = values.pop("company", None)
+        company = Company.objects.filter(event=event, pk=company_id).first() if company_id else None
+        form = RepresentativeForm(values, event=event)
+        errors = {} if form.is_valid() else dict(form_errors(form).detail)
+        if company is None:
+            errors["company"] = [
+                _("No company #%(pk)s in this event.") % {"pk": company_id}
+                if company_id
+                else _("This field is required.")
+            ]
+        if errors:
+            raise ValidationError(errors)
+        rep = service_call(
+            crm.create_contact,
+            company,
+            form.save(commit=False),
+            form.cleaned_data["absent_sessions"],
+            request=request,
+        )
+        rep = contacts_of(event).get(pk=rep.pk)
+        location = reverse("events:api_contact", kwargs={"slug": event.slug, "pk": rep.pk})
+        return Response(
+            s.ContactSerializer(rep).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": request.build_absolute_uri(location)},
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(tags=["crm"], summary="One contact of an event"),
+    put=extend_schema(
+        tags=["crm"],
+        summary="Replace a contact's fields",
+        request=s.ContactWriteSerializer,
+        responses={200: s.ContactSerializer, **FIELD_ERRORS},
+    ),
+    patch=extend_schema(
+        tags=["crm"],
+        summary="Change some fields of a contact",
+        request=s.ContactWriteSerializer(partial=True),
+        responses={200: s.ContactSerializer, **FIELD_ERRORS},
+    ),
+)
+class CrmContactDetailView(CrmMixin, GenericAPIView):
+    serializer_class = s.ContactSerializer
+    journal_action = "events.api_contacts_read"
+
+    def get_object(self):
+        rep = contacts_of(self.get_event()).filter(pk=self.kwargs["pk"]).first()
+        if rep is None:
+            raise NotFound(_("No contact #%(pk)s in this event.") % {"pk": self.kwargs["pk"]})
+        return rep
+
+    def get(self, request, *args, **kwargs):
+        rep = self.get_object()
+        self.journal_read(request, id=rep.pk)
+        return Response(s.ContactSerializer(rep).data)
+
+    def _write(self, request, partial):
+        rep = self.get_object()
+        values = body_fields(request, [*CONTACT_FIELDS, "company"], CONTACT_READ_ONLY)
+        company_id = values.pop("company", rep.company_id)
+        if company_id != rep.company_id:
+            raise ValidationError(
+                {"company": [_("A contact cannot move to another company; create a new one.")]}
+            )
+        data = {**current_values(rep, CONTACT_FIELDS), **values} if partial else values
+        form = RepresentativeForm(data, instance=rep, event=self.get_event())
+        if not form.is_valid():
+            raise form_errors(form)
+        service_call(
+            crm.update_contact,
+            form.save(commit=False),
+            form.changed_data,
+            form.cleaned_data["absent_sessions"],
+            request=request,
+        )
+        return Response(s.ContactSerializer(self.get_object()).data)
+
+    def put(self, request, *args, **kwargs):
+        return self._write(request, partial=False)
+
+    def patch(self, request, *args, **kwargs):
+        return self._write(request, partial=True)
+
+
+# --- Reading meetings, requests, attendance, deletions -------------------------------------
+
+
+def meetings_of(event):
+    return Meeting.objects.filter(event=event).select_related(
+        "slot__session",
+        "room__site",
+        "request__sender__company",
+        "request__recipient__company",
+    )
 
 
 @extend_schema(
@@ -207,17 +531,98 @@ class CrmContactListView(CrmMixin, ListAPIView):
     parameters=[UPDATED_SINCE],
 )
 class CrmMeetingListView(CrmMixin, ListAPIView):
+    """Cancelled and moved meetings stay listed with state "cancelled" (a move cancels the
+    meeting and creates a new one); draft meetings replaced by a new scheduling run are
+    deleted and appear in /deletions/."""
+
     serializer_class = s.MeetingSerializer
     journal_action = "events.api_meetings_read"
 
     def get_queryset(self):
-        qs = Meeting.objects.filter(event=self.get_event())
-        since = parse_since(self.request)
-        if since:
-            qs = qs.filter(created_at__gte=since)
-        return qs.select_related(
-            "slot__session",
-            "room__site",
-            "request__sender__company",
-            "request__recipient__company",
-        ).order_by("slot__start", "room_id", "table_number", "pk")
+        return meetings_of(self.get_event()).order_by(
+            "slot__start", "room_id", "table_number", "pk"
+        )
+
+
+@extend_schema(tags=["crm"], summary="One meeting of an event")
+class CrmMeetingDetailView(CrmMixin, RetrieveAPIView):
+    serializer_class = s.MeetingSerializer
+    journal_action = "events.api_meetings_read"
+
+    def get_object(self):
+        meeting = meetings_of(self.get_event()).filter(pk=self.kwargs["pk"]).first()
+        if meeting is None:
+            raise NotFound(_("No meeting #%(pk)s in this event.") % {"pk": self.kwargs["pk"]})
+        return meeting
+
+
+@extend_schema(
+    tags=["crm"], summary="Meeting requests of an event (all states)", parameters=[UPDATED_SINCE]
+)
+class CrmRequestListView(CrmMixin, ListAPIView):
+    serializer_class = s.RequestSerializer
+    journal_action = "events.api_requests_read"
+
+    def get_queryset(self):
+        return (
+            MeetingRequest.objects.filter(event=self.get_event())
+            .select_related("sender__company", "recipient__company")
+            .order_by("pk")
+        )
+
+
+@extend_schema(
+    tags=["crm"],
+    summary="Attendance plan of each contact: sessions attended, meetings per session",
+    parameters=[UPDATED_SINCE],
+)
+class CrmAttendanceView(CrmMixin, ListAPIView):
+    serializer_class = s.AttendanceSerializer
+    journal_action = "events.api_attendance_read"
+
+    def get_queryset(self):
+        return (
+            Representative.objects.filter(company__event=self.get_event())
+            .prefetch_related("absent_sessions")
+            .order_by("pk")
+        )
+
+    def get_serializer(self, *args, **kwargs):
+        if args and kwargs.get("many"):
+            reps = list(args[0])
+            ids = [r.pk for r in reps]
+            counts: dict[int, dict[int, int]] = {}
+            rows = (
+                Meeting.objects.filter(event=self.get_event(), state=Meeting.State.SCHEDULED)
+                .filter(Q(request__sender_id__in=ids) | Q(request__recipient_id__in=ids))
+                .values_list("request__sender_id", "request__recipient_id", "slot__session_id")
+            )
+            for sender, recipient, session in rows:
+                for rep in (sender, recipient):
+                    per = counts.setdefault(rep, {})
+                    per[session] = per.get(session, 0) + 1
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "meeting_counts": counts,
+                "sessions": list(
+                    Session.objects.filter(day__event=self.get_event())
+                    .select_related("day")
+                    .order_by("day__date", "start_time")
+                ),
+            }
+            args = (reps, *args[1:])
+        return super().get_serializer(*args, **kwargs)
+
+
+@extend_schema(
+    tags=["crm"],
+    summary="Records deleted from an event (tombstones), for the incremental sync",
+    parameters=[UPDATED_SINCE],
+)
+class CrmDeletionListView(CrmMixin, ListAPIView):
+    serializer_class = s.DeletedRecordSerializer
+    journal_action = "events.api_deletions_read"
+    sync_field = "deleted_at"
+
+    def get_queryset(self):
+        return DeletedRecord.objects.filter(event_id=self.get_event().pk).order_by("pk")

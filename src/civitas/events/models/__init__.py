@@ -5,6 +5,7 @@ from .meetings import Meeting, MeetingRequest, ScheduleRun
 from .messaging import Conversation, ConversationMember, ConversationMessage
 from .regform import ExtraField, RegistrationFormSettings
 from .registration import Company, Offer, Representative
+from .sync import DeletedRecord, WebhookDelivery, WebhookSubscription
 from .waitlist import SlotWaitlistEntry
 
 __all__ = [
@@ -36,4 +37,7 @@ __all__ = [
     "Site",
     "Slot",
     "SlotWaitlistEntry",
+    "DeletedRecord",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .event import Event, EventChild, Room, Slot
 from .registration import Representative
+from .tracking import Tracked
 
 
-class MeetingRequest(EventChild):
+class MeetingRequest(Tracked, EventChild):
     """A asks B; B accepts or declines; A confirms. Never accepted by default."""
 
     class State(models.TextChoices):
@@ -61,7 +62,7 @@ class MeetingRequest(EventChild):
         return self.recipient if representative.pk == self.sender_id else self.sender
 
 
-class Meeting(EventChild):
+class Meeting(Tracked, EventChild):
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         CANCELLED = "cancelled", _("Cancelled")

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .event import Event, EventChild, Session
 from .lists import CooperationType, KeyFigure, Keyword, Sector
+from .tracking import Tracked
 
 
-class Company(EventChild):
+class Company(Tracked, EventChild):
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Registered")
         VALIDATED = "validated", _("Validated")
@@ -57,7 +58,7 @@ def _token():
     return secrets.token_urlsafe(24)
 
 
-class Representative(EventChild):
+class Representative(Tracked, EventChild):
     """A person present on the day; each has an agenda."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="representatives")
@@ -105,7 +106,7 @@ def _attachment_to(instance, filename):
     return f"events/{instance.company.event_id}/offers/{filename}"
 
 
-class Offer(EventChild):
+class Offer(Tracked, EventChild):
     class Kind(models.TextChoices):
         OFFER = "offer", _("Offer")
         REQUEST = "request", _("Request")

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from civitas.core import journal
 
 from ..models import Meeting, MeetingRequest, Representative, Room, Slot
-from . import ServiceError, notify
+from . import ServiceError, notify, webhooks
 from . import meetings as meeting_services
 
 State = MeetingRequest.State
@@ -173,6 +173,7 @@ def place_request(
     if publish:
         for rep in (req.sender, req.recipient):
             notify.tell(rep, "events.meeting_scheduled", other=req.other(rep), meeting=meeting)
+        webhooks.meetings_scheduled(event, [meeting])
     journal.record(
         "events.meeting_placed",
         request=request,
@@ -229,9 +230,13 @@ def move_meeting(
         "table": meeting.table_number,
     }
     old_slot = meeting.slot
+    previous = Meeting(
+        pk=meeting.pk, slot=meeting.slot, room=meeting.room, table_number=meeting.table_number
+    )
     meeting.slot, meeting.room, meeting.table_number, meeting.locked = slot, room, table, True
     meeting.save(update_fields=["slot", "room", "table_number", "locked"])
     if meeting.published:
+        webhooks.meeting_moved(meeting, previous)
         for rep in (req.sender, req.recipient):
             notify.tell(rep, "events.meeting_moved", other=req.other(rep), meeting=meeting)
     journal.record(
@@ -274,6 +279,8 @@ def cancel_meeting(
         raise ServiceError(_("This meeting is already cancelled."))
     meeting.state = Meeting.State.CANCELLED
     meeting.save(update_fields=["state"])
+    if meeting.published:
+        webhooks.meeting_cancelled(meeting)
     if close_request:
         req.state = State.CANCELLED
         req.cancelled_by = None

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from civitas.core import journal
 
 from ..models import Company, Event, Meeting, MeetingRequest, Representative, Room, Slot
-from . import ServiceError, notify
+from . import ServiceError, notify, webhooks
 from .experts import expert_meeting_during
 
 State = MeetingRequest.State
@@ -96,10 +96,11 @@ def place_meeting(req: MeetingRequest, slot: Slot, *, locked=False, published=Tr
     room, table = _free_table(slot, req.event, req.pk)
     if _after_checks is not None:
         _after_checks()
+    previous = Meeting.objects.filter(request=req, state=Meeting.State.SCHEDULED).first()
     Meeting.objects.filter(request=req, state=Meeting.State.SCHEDULED).update(
         state=Meeting.State.CANCELLED
     )
-    return Meeting.objects.create(
+    meeting = Meeting.objects.create(
         event=req.event,
         request=req,
         slot=slot,
@@ -108,6 +109,11 @@ def place_meeting(req: MeetingRequest, slot: Slot, *, locked=False, published=Tr
         locked=locked,
         published=published,
     )
+    if previous is not None and previous.published and published:
+        webhooks.meeting_moved(meeting, previous)
+    elif published:
+        webhooks.meetings_scheduled(req.event, [meeting])
+    return meeting
 
 
 def _participant_check(sender: Representative, recipient: Representative, event: Event):
@@ -223,6 +229,8 @@ def cancel_request(
     req.reason = reason[:300]
     req.save(update_fields=["state", "cancelled_by", "reason"])
     req.meetings.filter(state=Meeting.State.SCHEDULED).update(state=Meeting.State.CANCELLED)
+    if meeting is not None and meeting.published:
+        webhooks.meeting_cancelled(meeting)
     to_tell = [req.sender, req.recipient] if by is None else [req.other(by)]
     for rep in to_tell:
         notify.tell(rep, "events.meeting_cancelled", other=by or req.other(rep), meeting=meeting)

@@ -13,7 +13,7 @@ from civitas.core import journal
 from civitas.core.models import User
 
 from ..models import Company, Offer, Representative
-from . import ServiceError, convocation, notify, regform
+from . import ServiceError, convocation, notify, regform, webhooks
 
 
 def normalise(text: str) -> str:
@@ -121,6 +121,7 @@ def register_company(event, company: Company, representatives, offers, *, reques
             attachments=attachments,
         )
     journal.record("events.company_registered", request=request, obj=company)
+    webhooks.company_changed(company, webhooks.Topic.COMPANY_REGISTERED)
     return company
 
 
@@ -141,6 +142,7 @@ def validate_registration(company: Company, *, actor=None, request=None) -> Comp
             extra={"company": company.name, "area_url": area},
         )
     journal.record("events.company_validated", request=request, actor=actor, obj=company)
+    webhooks.company_changed(company, webhooks.Topic.COMPANY_VALIDATED)
     return company
 
 
@@ -150,6 +152,7 @@ def reject_registration(company: Company, *, actor=None, request=None) -> Compan
     company.status = Company.Status.REJECTED
     company.save(update_fields=["status"])
     journal.record("events.company_rejected", request=request, actor=actor, obj=company)
+    webhooks.company_changed(company, webhooks.Topic.COMPANY_REJECTED)
     return company
 
 

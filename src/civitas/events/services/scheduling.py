@@ -29,7 +29,7 @@ from ..models import (
     Session,
     Slot,
 )
-from . import ServiceError, experts, notify
+from . import ServiceError, experts, notify, webhooks
 
 
 def confirmed_unplaced(event):
@@ -262,6 +262,7 @@ def publish(event: Event, *, request=None, notify_people=True) -> int:
     if not drafts:
         raise ServiceError(_("There is no draft meeting to publish."))
     Meeting.objects.filter(pk__in=[m.pk for m in drafts]).update(published=True, locked=True)
+    webhooks.meetings_scheduled(event, drafts)
     for m in drafts if notify_people else []:
         for rep in (m.request.sender, m.request.recipient):
             notify.tell(rep, "events.meeting_scheduled", other=m.request.other(rep), meeting=m)

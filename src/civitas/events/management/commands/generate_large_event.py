@@ -65,10 +65,26 @@ class Command(BaseCommand):
         parser.add_argument("--schedule", action="store_true", help="Run the scheduling.")
         parser.add_argument("--time-limit", type=float, default=60.0, help="Solver seconds.")
         parser.add_argument("--seed", type=int, default=3)
+        parser.add_argument(
+            "--accounts",
+            type=int,
+            default=0,
+            help="Create login accounts (verified e-mail) for this many representatives, "
+            "spread over the companies, so simulated users can log in (bench/events_load.py).",
+        )
+        parser.add_argument(
+            "--password",
+            default="",
+            help="Password of those accounts (required with --accounts; never a default one).",
+        )
 
     def handle(self, *args, **o):
         if o["participants"] < 4 or o["meetings"] < 1 or o["days"] < 1:
             raise CommandError("Use at least 4 participants, 1 meeting and 1 day.")
+        if o["accounts"] < 0 or o["accounts"] > o["participants"]:
+            raise CommandError("--accounts must be between 0 and the number of participants.")
+        if o["accounts"] and len(o["password"]) < 12:
+            raise CommandError("--accounts needs --password with at least 12 characters.")
         existing = Event.objects.filter(slug=o["slug"]).first()
         if existing and not o["replace"]:
             raise CommandError(
@@ -87,12 +103,15 @@ class Command(BaseCommand):
                 Meeting.objects.filter(event=existing).delete()
                 existing.delete()
             event, reps = self._build(o, companies)
+            accounts = self._accounts(reps, o["accounts"], o["password"])
         seconds = time.perf_counter() - t0
         self.stdout.write(
             f"{event.slug}: {companies} companies, {len(reps)} participants, "
             f"{o['meetings']} confirmed requests, {self._slots} slots, {self._tables} tables "
             f"created in {seconds:.1f} s"
         )
+        if accounts:
+            self.stdout.write(f"{accounts} login accounts (e-mail rep1@c0001.bench.example ...)")
         if o["schedule"]:
             t1 = time.perf_counter()
             run = ScheduleRun.objects.create(event=event)
@@ -200,6 +219,36 @@ class Command(BaseCommand):
 
         self._requests(event, reps, o["meetings"], rnd)
         return event, reps
+
+    def _accounts(self, reps, count, password) -> int:
+        """Accounts for `count` representatives: first the first person of each company, then
+        the second. One password hash for all (hashing 1,500 times with Argon2 would take
+        minutes and measures nothing); existing accounts with these addresses are reused."""
+        if not count:
+            return 0
+        from allauth.account.models import EmailAddress
+        from django.contrib.auth.hashers import make_password
+
+        from civitas.core.models import User
+
+        chosen = (reps[0::2] + reps[1::2])[:count]
+        hashed = make_password(password)
+        existing = {u.email: u for u in User.objects.filter(email__in=[r.email for r in chosen])}
+        User.objects.bulk_create(
+            User(email=r.email, full_name=r.full_name, password=hashed)
+            for r in chosen
+            if r.email not in existing
+        )
+        users = {u.email: u for u in User.objects.filter(email__in=[r.email for r in chosen])}
+        User.objects.filter(pk__in=[u.pk for u in users.values()]).update(password=hashed)
+        EmailAddress.objects.filter(user__in=users.values()).delete()
+        EmailAddress.objects.bulk_create(
+            EmailAddress(user=u, email=u.email, primary=True, verified=True) for u in users.values()
+        )
+        for r in chosen:
+            r.user = users[r.email]
+        Representative.objects.bulk_update(chosen, ["user"], batch_size=500)
+        return len(chosen)
 
     def _requests(self, event, reps, count, rnd):
         """Confirmed requests; recipients follow a Zipf-like law (popular companies receive

@@ -1,0 +1,142 @@
+"""Back office: an event's webhook subscriptions (CRM notifications) and their delivery log.
+
+Every view needs events.manage_webhooks on the event itself, so a secondary administrator
+of another event gets 403 and the subscriptions of one event are never reachable from
+another event's addresses (404).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from civitas.core.permissions import permission_required
+
+from ..models import Event, WebhookDelivery, WebhookSubscription
+from ..services import webhooks
+
+PERMISSION = "events.manage_webhooks"
+Topic = WebhookSubscription.Topic
+
+
+def _event_of(request, pk, **kwargs):
+    return get_object_or_404(Event, pk=pk)
+
+
+class WebhookForm(forms.ModelForm):
+    topics = forms.MultipleChoiceField(
+        label=gettext_lazy("Notifications sent"),
+        choices=[(v, label) for v, label in Topic.choices if v != Topic.PING],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "Each change of these kinds in this event is POSTed to the address."
+        ),
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["name", "url", "topics", "is_active"]
+        help_texts = {"name": gettext_lazy("For you, e.g. “CRM Selligent”.")}
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        scheme = urlsplit(url).scheme
+        if scheme != "https" and not (scheme == "http" and webhooks.allow_http()):
+            raise ValidationError(
+                _("Use an https:// address: notifications carry data about participants.")
+            )
+        return url
+
+
+def _subscription(event, hook_pk):
+    return get_object_or_404(WebhookSubscription, pk=hook_pk, event=event)
+
+
+@permission_required(PERMISSION, obj_getter=_event_of)
+def webhook_list(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    subs = event.webhooks.all()
+    return render(request, "events/webhooks/list.html", {"event": event, "subscriptions": subs})
+
+
+@permission_required(PERMISSION, obj_getter=_event_of)
+def webhook_new(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    form = WebhookForm(request.POST or None, initial={"topics": [Topic.MEETING_SCHEDULED]})
+    if request.method == "POST" and form.is_valid():
+        sub = form.save(commit=False)
+        sub.event = event
+        webhooks.save_subscription(sub, changed=form.changed_data, request=request)
+        messages.success(request, _("Subscription created. Copy its signing secret below."))
+        return redirect("events:bo_webhook", pk=event.pk, hook_pk=sub.pk)
+    return render(
+        request,
+        "events/backoffice/form.html",
+        {"form": form, "title": _("New webhook subscription"), "event": event},
+    )
+
+
+@permission_required(PERMISSION, obj_getter=_event_of)
+def webhook_detail(request, pk, hook_pk):
+    event = get_object_or_404(Event, pk=pk)
+    sub = _subscription(event, hook_pk)
+    form = WebhookForm(request.POST or None, instance=sub)
+    if request.method == "POST" and form.is_valid():
+        webhooks.save_subscription(
+            form.save(commit=False), changed=form.changed_data, request=request
+        )
+        messages.success(request, _("Saved."))
+        return redirect("events:bo_webhook", pk=event.pk, hook_pk=sub.pk)
+    deliveries = sub.deliveries.all()
+    state = request.GET.get("state", "")
+    if state in WebhookDelivery.State.values:
+        deliveries = deliveries.filter(state=state)
+    page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "events/webhooks/detail.html",
+        {
+            "event": event,
+            "sub": sub,
+            "form": form,
+            "page": page,
+            "state": state,
+            "states": WebhookDelivery.State.choices,
+            "signature_header": webhooks.SIGNATURE_HEADER,
+        },
+    )
+
+
+@permission_required(PERMISSION, obj_getter=_event_of)
+@require_POST
+def webhook_action(request, pk, hook_pk, action):
+    event = get_object_or_404(Event, pk=pk)
+    sub = _subscription(event, hook_pk)
+    if action == "ping":
+        webhooks.ping(sub, request=request)
+        messages.success(request, _("Test message queued; its outcome appears in the log."))
+    elif action == "rotate":
+        webhooks.rotate_secret(sub, request=request)
+        messages.success(request, _("New secret generated: update it in the receiving system."))
+    elif action == "retry":
+        delivery = get_object_or_404(
+            WebhookDelivery, pk=request.POST.get("delivery"), subscription=sub
+        )
+        webhooks.retry_now(delivery, request=request)
+        messages.success(request, _("Delivery queued again."))
+    elif action == "delete":
+        webhooks.delete_subscription(sub, request=request)
+        messages.success(request, _("Subscription deleted."))
+        return redirect("events:bo_webhooks", pk=event.pk)
+    else:
+        raise Http404
+    return redirect("events:bo_webhook", pk=event.pk, hook_pk=sub.pk)
