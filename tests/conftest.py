@@ -109,13 +109,17 @@ def users(db, org, secondary_role):
 
 @pytest.fixture
 def client_for(client, users):
-    """client_for("principal") -> a client logged in as that role (MFA already passed)."""
+    """client_for("principal") -> a client logged in as that role (MFA already passed);
+    client_for("principal", lang="en") for tests that read English interface texts."""
+    from django.conf import settings
     from django.test import Client
 
-    def make(role):
+    def make(role, lang=None):
         c = Client()
         if users[role] is not None:
             c.force_login(users[role])
+        if lang:
+            c.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
         return c
 
     return make

@@ -107,7 +107,7 @@ def test_backoffice_pdf_scoped_to_the_event(client, client_for):
 
 def test_reissue_zip_and_mail(client_for, users, django_capture_on_commit_callbacks):
     event, a, b, c, d = _setup()
-    principal = client_for("principal")
+    principal = client_for("principal", lang="en")
     url = reverse("events:bo_agendas", kwargs={"pk": event.pk})
     assert "3 people have at least one published meeting" in principal.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):

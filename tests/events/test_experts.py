@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -183,6 +184,7 @@ def test_agendas_and_calendar_show_expert_meetings(event, client):
         ("ExpertMeeting", expert),
     ]
     client.force_login(a.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("events:area_agenda", kwargs={"slug": event.slug})).content.decode()
     assert "Expert: Eve Roux" in html and "Stand 12" in html and "09:20" in html
     ics = client.get(reverse("events:calendar_feed", kwargs={"token": a.calendar_token}))
@@ -216,7 +218,7 @@ def test_backoffice_participant_agenda_shows_expert_meetings(event, client_for):
     a = rep_of(event, "Alpha")
     svc.request_meeting(a, expert)
     url = reverse("events:bo_agenda", kwargs={"pk": event.pk, "rep_pk": a.pk})
-    assert "Expert: Eve Roux" in client_for("principal").get(url).content.decode()
+    assert "Expert: Eve Roux" in client_for("principal", lang="en").get(url).content.decode()
 
 
 # --- Pre-assignment validated by the organiser ---------------------------------------------
@@ -259,7 +261,7 @@ def test_pre_assignment_refuses_more_than_the_places_and_keeps_the_choice(event,
     reps = [rep_of(event, n) for n in ("Alpha", "Beta", "Gamma")]
     ems = [svc.request_meeting(r, expert) for r in reps]
     url = reverse("events:bo_expert_candidates", kwargs={"pk": event.pk, "expert_pk": expert.pk})
-    r = client_for("principal").post(url, {"chosen": [em.pk for em in ems]})
+    r = client_for("principal", lang="en").post(url, {"chosen": [em.pk for em in ems]})
     assert r.status_code == 200
     html = r.content.decode()
     assert "only 2 places left" in html
@@ -463,7 +465,7 @@ def test_editing_an_expert_never_drops_a_meeting_silently(event, client_for):
         "slot_minutes": "30",  # 9:00-9:30 no longer matches the 9:00-9:20 meeting
         "mode": "as_they_come",
     }
-    r = client_for("principal").post(url, data)
+    r = client_for("principal", lang="en").post(url, data)
     assert r.status_code == 200
     assert "would no longer fit" in r.content.decode()
     expert.refresh_from_db()

@@ -183,7 +183,7 @@ def test_views_place_move_cancel_and_keep_input(client_for):
     s1, s2, _ = _slots(event)
     taken = manual.place_request(_confirmed(event, c, d), s1)
     req = _confirmed(event, a, b)
-    principal = client_for("principal")
+    principal = client_for("principal", lang="en")
     requests_url = reverse("events:bo_requests", kwargs={"pk": event.pk})
     listing = principal.get(requests_url).content.decode()
     place_url = reverse("events:bo_meeting_place", kwargs={"pk": event.pk, "req_pk": req.pk})

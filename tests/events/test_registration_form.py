@@ -300,7 +300,7 @@ def test_deleting_a_field_erases_its_answers(client_for, event):
     for rep in company.representatives.all():
         rep.extra = {"diet": "Végétarien", "kept": 1}
         rep.save()
-    c = client_for("principal")
+    c = client_for("principal", lang="en")
     url = reverse("events:bo_regform_field_delete", kwargs={"pk": event.pk, "field_pk": extra.pk})
     assert "2 answers" in c.get(url).content.decode()
     assert c.post(url).status_code == 302

@@ -3,6 +3,7 @@
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from civitas.core.gdpr import registry
 from civitas.core.outbox import services
@@ -78,7 +79,7 @@ def test_attachments_roll_back_with_the_message():
 
 def test_too_large_attachments_are_refused(settings):
     settings.CIVITAS_OUTBOX_MAX_ATTACHMENTS_BYTES = 10
-    with pytest.raises(ValueError, match="too large"):
+    with translation.override("en"), pytest.raises(ValueError, match="too large"):
         services.queue_email("p@example.org", "S", "B", attachments=[("a.pdf", PDF, "x/y")])
     assert not Message.objects.exists()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .event import Event, EventChild
@@ -55,7 +55,7 @@ class ExtraField(EventChild):
         CHOICE = "choice", _("Choice list (one answer)")
         MULTIPLE = "multiple", _("Multiple choice")
         BOOLEAN = "boolean", _("Yes / no")
-        NUMBER = "number", _("Number")
+        NUMBER = "number", pgettext_lazy("field type", "Number")
         DATE = "date", _("Date")
         URL = "url", _("Web address (URL)")
 
