@@ -24,6 +24,11 @@ class EventsConfig(AppConfig):
         reg("events.validate_registrations", _("Validate or reject registrations"), "events")
         reg("events.manage_meetings", _("Cancel and move meetings of an event"), "events")
         reg("events.run_scheduling", _("Run and publish the automatic scheduling"), "events")
+        reg(
+            "events.publish_pages",
+            _("Publish the event's mini-site pages and approve their changes"),
+            "events",
+        )
 
         def describe(pk):
             from .models import Event
@@ -43,3 +48,24 @@ class EventsConfig(AppConfig):
             _("Business events"), _("Events"), "events:bo_events", "events.view_registrations", 200
         )
         notify.register_templates()
+        self._connect_minisite()
+
+    def _connect_minisite(self):
+        """The mini-site follows the event, and Wagtail groups follow the Civitas roles."""
+        from django.db.models.signals import post_delete, post_save, pre_delete
+
+        from civitas.core.models import Role, RoleAssignment
+
+        from .models import Event
+        from .services import minisite
+
+        uid = "events.minisite"
+        post_save.connect(minisite.on_event_saved, sender=Event, dispatch_uid=uid)
+        pre_delete.connect(minisite.on_event_deleted, sender=Event, dispatch_uid=uid)
+        post_save.connect(minisite.on_role_saved, sender=Role, dispatch_uid=uid)
+        post_save.connect(
+            minisite.on_role_assignment_changed, sender=RoleAssignment, dispatch_uid=uid
+        )
+        post_delete.connect(
+            minisite.on_role_assignment_changed, sender=RoleAssignment, dispatch_uid=uid
+        )

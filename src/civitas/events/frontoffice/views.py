@@ -10,11 +10,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.views import serve as wagtail_serve
 
 from civitas.core.permissions import login_required, public
 
 from ..models import Company, Event, MeetingRequest, Offer, Representative
-from ..services import ServiceError, agenda, registration, suggestions
+from ..services import ServiceError, agenda, minisite, registration, suggestions
 from ..services import catalogue as catalogue_service
 from ..services import meetings as meeting_services
 from .forms import CompanyForm, OfferForm, OfferFormSet, RepresentativeFormSet, RequestForm
@@ -32,8 +33,16 @@ def event_list(request):
 
 @public
 def event_page(request, slug):
+    """The mini-site's welcome page (a Wagtail page served at this very address); the
+    plain page while the event has no live mini-site."""
     event = _event(slug)
-    return render(request, "events/public/event_page.html", {"event": event})
+    root = minisite.site_page(event)
+    url = root.get_url(request) if root is not None else None
+    if url is None:
+        return render(request, "events/public/event_page.html", {"event": event})
+    if url != request.path:
+        return redirect(url)
+    return wagtail_serve(request, request.path)
 
 
 @public

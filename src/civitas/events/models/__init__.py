@@ -1,6 +1,13 @@
 from .event import SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
 from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
 from .meetings import Meeting, MeetingRequest, ScheduleRun
+from .minisite import (
+    EventContentPage,
+    EventIndexPage,
+    EventLinkPage,
+    EventSitePage,
+    MiniSiteAccess,
+)
 from .registration import Company, Offer, Representative
 
 __all__ = [
@@ -9,10 +16,15 @@ __all__ = [
     "CooperationType",
     "Day",
     "Event",
+    "EventContentPage",
+    "EventIndexPage",
+    "EventLinkPage",
+    "EventSitePage",
     "KeyFigure",
     "Keyword",
     "Meeting",
     "MeetingRequest",
+    "MiniSiteAccess",
     "NaceSection",
     "Offer",
     "Representative",
