@@ -121,6 +121,7 @@ def register_done(request, slug):
 
 
 SORTS = {
+    "relevance": (),
     "name": ("name",),
     "country": ("country", "name"),
     "sector": ("sector__code", "sector__label_fr", "name"),
@@ -134,8 +135,12 @@ def catalogue(request, slug):
     q = request.GET.get("q", "").strip()
     sector = request.GET.get("sector", "")
     qs = catalogue_service.public_companies(event, q, sector).select_related("sector")
-    sort = request.GET.get("sort", "name")
-    qs = qs.order_by(*SORTS.get(sort, SORTS["name"]))
+    # A search comes by relevance (the service's order) unless another sort is chosen.
+    sort = request.GET.get("sort") or ("relevance" if q else "name")
+    if sort not in SORTS:
+        sort = "relevance" if q else "name"
+    if sort != "relevance":
+        qs = qs.order_by(*SORTS[sort], "pk")
     qs = qs.prefetch_related(
         Prefetch("offers", queryset=Offer.objects.prefetch_related("keywords", "key_figures"))
     )
@@ -157,6 +162,7 @@ def catalogue(request, slug):
 
 def _sort_labels():
     return [
+        ("relevance", _("Relevance")),
         ("name", _("Alphabetical")),
         ("country", _("Country")),
         ("sector", _("Sector")),
