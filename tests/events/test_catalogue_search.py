@@ -87,6 +87,20 @@ def test_postgres_ranking_puts_the_best_match_first(event):
 
 
 @pytest.mark.postgres
+def test_postgres_vector_follows_every_write_path(event, companies):
+    from civitas.events.models import Company
+
+    company = companies["other"]
+    company.name = "Fromagerie Dupain"
+    company.save()  # a save writes every column: the trigger recomputes the vector
+    assert names(event, "fromageries") == ["Fromagerie Dupain"]
+    company.search_text = "chaudronnerie"
+    Company.objects.bulk_update([company], ["search_text"])
+    assert names(event, "chaudronneries") == ["Fromagerie Dupain"]
+    assert names(event, "pain") == []
+
+
+@pytest.mark.postgres
 def test_postgres_search_follows_profile_changes(event, companies):
     company = companies["other"]
     offer = company.offers.get()
@@ -102,9 +116,9 @@ def test_postgres_search_follows_profile_changes(event, companies):
 
 
 @pytest.mark.postgres
-def test_postgres_gin_index_matches_the_search_expression(event, companies):
-    """The index is on the service's very expression (on a small table the planner may
-    still prefer the event index: this checks the GIN index can serve the search)."""
+def test_postgres_gin_index_serves_the_stored_vector(event, companies):
+    """On a small table the planner may prefer the event index: this checks the GIN index
+    can serve the service's search condition."""
     from django.contrib.postgres.search import SearchQuery
 
     from civitas.events.models import Company

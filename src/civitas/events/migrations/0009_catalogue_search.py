@@ -1,9 +1,21 @@
 """French full-text search of the catalogue, on PostgreSQL only (SQLite keeps the
-normalised-text matching): the unaccent extension, a `french_unaccent` text search
-configuration (accents removed, then French stemming) and a GIN index on the expression
-used by services.catalogue.search_vector()."""
+normalised-text matching).
+
+- the unaccent extension and a `french_unaccent` text search configuration (accents
+  removed, then French stemming);
+- a stored `events_company.search_vector` column (PostgreSQL only, not a model field: Django
+  never writes it) computed by a trigger on every insert and update, so it follows
+  `name` and `search_text` whatever the code path (save, bulk_update, update);
+  the name weighs A, the rest of the profile and the offers B;
+- a GIN index on that column (services.catalogue reads it).
+"""
 
 from django.db import migrations
+
+VECTOR = """
+    setweight(to_tsvector('french_unaccent'::regconfig, COALESCE({row}name, '')), 'A')
+    || setweight(to_tsvector('french_unaccent'::regconfig, COALESCE({row}search_text, '')), 'B')
+"""
 
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -18,16 +30,34 @@ FORWARD = [
     END
     $$
     """,
-    # Same expression as services.catalogue.search_vector(), or the index is not used.
+    "ALTER TABLE events_company ADD COLUMN IF NOT EXISTS search_vector tsvector",
     """
-    CREATE INDEX IF NOT EXISTS events_company_search ON events_company USING gin ((
-        setweight(to_tsvector('french_unaccent'::regconfig, COALESCE("name", '')), 'A')
-        || setweight(to_tsvector('french_unaccent'::regconfig, COALESCE("search_text", '')), 'B')
-    ))
+    CREATE OR REPLACE FUNCTION events_company_search_vector() RETURNS trigger AS $$
+    BEGIN
+        NEW.search_vector := """
+    + VECTOR.format(row="NEW.")
+    + """;
+        RETURN NEW;
+    END
+    $$ LANGUAGE plpgsql
+    """,
+    "DROP TRIGGER IF EXISTS events_company_search_vector ON events_company",
+    """
+    CREATE TRIGGER events_company_search_vector
+        BEFORE INSERT OR UPDATE ON events_company
+        FOR EACH ROW EXECUTE FUNCTION events_company_search_vector()
+    """,
+    "UPDATE events_company SET search_vector = " + VECTOR.format(row=""),
+    """
+    CREATE INDEX IF NOT EXISTS events_company_search
+        ON events_company USING gin (search_vector)
     """,
 ]
 BACKWARD = [
     "DROP INDEX IF EXISTS events_company_search",
+    "DROP TRIGGER IF EXISTS events_company_search_vector ON events_company",
+    "DROP FUNCTION IF EXISTS events_company_search_vector()",
+    "ALTER TABLE events_company DROP COLUMN IF EXISTS search_vector",
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS french_unaccent",
 ]
 

@@ -3,16 +3,18 @@
 On PostgreSQL the words are searched with French full-text search: accent-insensitive
 (unaccent) and stemmed ("exportations" finds "exportation"), each word also as a prefix,
 ranked (the company name weighs more than the rest of the profile and the offers). The
-`french_unaccent` configuration and the GIN expression index on the very expression of
-`search_vector()` are created by migration 0009_catalogue_search; the index follows
-`Company.search_text`, which services.registration.refresh_search_text keeps up to date.
+`french_unaccent` configuration, the stored `events_company.search_vector` column (kept up
+to date by a trigger from `name` and `Company.search_text`, itself maintained by
+services.registration.refresh_search_text) and its GIN index come from migration
+0009_catalogue_search, on PostgreSQL only.
 Elsewhere (SQLite, the embedded default) every word must appear in the normalised text.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from ..models import Company
 from .registration import normalise
@@ -21,10 +23,8 @@ SEARCH_CONFIG = "french_unaccent"
 
 
 def search_vector():
-    """Must stay the expression indexed by migration 0009 (events_company_search)."""
-    return SearchVector("name", weight="A", config=SEARCH_CONFIG) + SearchVector(
-        "search_text", weight="B", config=SEARCH_CONFIG
-    )
+    """The stored vector (a PostgreSQL-only column, written by its trigger, not a field)."""
+    return RawSQL('"events_company"."search_vector"', [], output_field=SearchVectorField())
 
 
 def words(q: str) -> list[str]:
