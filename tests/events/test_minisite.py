@@ -8,7 +8,7 @@ from wagtail.models import GroupPagePermission, Page, Site
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text
 from wagtail.test.utils.form_data import streamfield as stream_data
 
-from civitas.core.models import Role, RoleAssignment
+from civitas.core.models import JournalEntry, Role, RoleAssignment
 from civitas.events.models import (
     Event,
     EventContentPage,
@@ -77,6 +77,8 @@ def test_event_creation_builds_the_minisite(event):
     assert "Bienvenue" in str(root.body) and "Welcome" in str(root.body_en)
     assert root.live_revision is not None and practical.live_revision is not None
     assert not any(Page.find_problems())
+    entry = JournalEntry.objects.get(action="events.minisite_created")
+    assert entry.object_id == str(event.pk) and "contact" in entry.details["pages"]
 
 
 def test_default_content_uses_the_former_text_fields_escaped(db):
@@ -369,6 +371,18 @@ def test_publisher_role_publishes_own_event_pages(client, event, event_roles):
     mine.refresh_from_db()
     assert mine.title_en == "Contact us" and mine.live
     assert "Contact us" in get(client, f"/evenements/{event.slug}/contact/")
+
+
+def test_backoffice_links_the_event_admin_to_their_pages(client, event, event_roles):
+    user = event_admin("a@example.org", event_roles["editor"], event)
+    client.force_login(user)
+    html = get(client, reverse("events:bo_event", kwargs={"pk": event.pk}))
+    explore = reverse("wagtailadmin_explore", args=[event.site_page.pk])
+    assert f'href="{explore}"' in html
+    assert client.get(explore).status_code == 200
+    # the plain text fields are gone from the event form: the pages replace them
+    html = get(client, reverse("events:bo_event_edit", kwargs={"pk": event.pk}))
+    assert 'name="welcome_text"' not in html and 'name="name"' in html
 
 
 def test_event_root_page_cannot_be_deleted_by_its_admins(client, event, event_roles, users):

@@ -30,7 +30,7 @@ from wagtail.models import (
 )
 from wagtail.rich_text import RichText
 
-from civitas.core import permissions
+from civitas.core import journal, permissions
 
 from ..models import (
     Event,
@@ -296,6 +296,11 @@ def ensure_minisite(event: Event) -> EventSitePage:
     root = site_page(event, live_only=False)
     if root is None:
         root = _create_pages(event, ensure_index())
+        journal.record(
+            "events.minisite_created",
+            obj=event,
+            details={"pages": [p.slug for p in root.get_descendants(inclusive=True)]},
+        )
     elif root.slug != event.slug:
         follow_slug(event)
         root.refresh_from_db()
@@ -325,6 +330,8 @@ def delete_minisite(event: Event) -> None:
     if root is not None:
         Page.objects.get(pk=root.pk).delete()
     access = MiniSiteAccess.objects.filter(event=event).first()
+    if root is not None or access is not None:
+        journal.record("events.minisite_deleted", obj=event)
     if access is not None:
         Group.objects.filter(pk__in=[access.editors_id, access.publishers_id]).delete()
         if access.workflow_id:
