@@ -359,9 +359,9 @@ def ensure_access(event: Event, root: EventSitePage) -> MiniSiteAccess:
         access.publishers = _group(f"Mini-site #{event.pk} « {event.slug} » – publication")
         changed = True
     if access.collection is None:
-        access.collection = Collection.get_first_root_node().add_child(
-            name=f"Événement « {event.name} »"[:255]
-        )
+        # (Wagtail's root collection comes from a data migration: absent after a flush.)
+        top = Collection.get_first_root_node() or Collection.add_root(name="Root")
+        access.collection = top.add_child(name=f"Événement « {event.name} »"[:255])
         changed = True
     if access.workflow is None:
         workflow = Workflow.objects.create(name=f"Validation – {event.name}"[:255])
