@@ -32,6 +32,11 @@ class EventsConfig(AppConfig):
             "events",
         )
         reg("events.manage_webhooks", _("Manage an event's webhooks (CRM notifications)"), "events")
+        reg(
+            "events.publish_pages",
+            _("Publish the event's mini-site pages and approve their changes"),
+            "events",
+        )
 
         def describe(pk):
             from .models import Event
@@ -62,3 +67,24 @@ class EventsConfig(AppConfig):
         from .services import sync
 
         sync.connect()
+        self._connect_minisite()
+
+    def _connect_minisite(self):
+        """The mini-site follows the event, and Wagtail groups follow the Civitas roles."""
+        from django.db.models.signals import post_delete, post_save, pre_delete
+
+        from civitas.core.models import Role, RoleAssignment
+
+        from .models import Event
+        from .services import minisite
+
+        uid = "events.minisite"
+        post_save.connect(minisite.on_event_saved, sender=Event, dispatch_uid=uid)
+        pre_delete.connect(minisite.on_event_deleted, sender=Event, dispatch_uid=uid)
+        post_save.connect(minisite.on_role_saved, sender=Role, dispatch_uid=uid)
+        post_save.connect(
+            minisite.on_role_assignment_changed, sender=RoleAssignment, dispatch_uid=uid
+        )
+        post_delete.connect(
+            minisite.on_role_assignment_changed, sender=RoleAssignment, dispatch_uid=uid
+        )

@@ -102,7 +102,12 @@ class EventDetailView(RetrieveAPIView):
     summary="Public catalogue of an event",
     parameters=[
         OpenApiParameter(
-            "q", str, description="Words searched, accent- and case-insensitive (all must match)."
+            "q",
+            str,
+            description=(
+                "Words searched, accent- and case-insensitive (all must match); on "
+                "PostgreSQL French stemming and prefixes, results by relevance."
+            ),
         ),
         OpenApiParameter("sector", int, description="Sector id."),
     ],
@@ -122,7 +127,8 @@ class CatalogueView(ListAPIView):
         event = self.get_event()
         params = self.request.query_params
         qs = catalogue.public_companies(event, params.get("q", ""), params.get("sector", ""))
-        return qs.select_related("sector").prefetch_related(offers_prefetch()).order_by("name")
+        # The service's order: by relevance when searching (PostgreSQL), else by name.
+        return qs.select_related("sector").prefetch_related(offers_prefetch())
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "event": self.get_event()}

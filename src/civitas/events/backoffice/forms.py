@@ -48,10 +48,8 @@ class EventForm(forms.ModelForm):
             "logo_link",
             "primary_colour",
             "secondary_colour",
-            "welcome_text",
-            "practical_info",
-            "contact_text",
-            "legal_notice",
+            # welcome_text, practical_info, contact_text, legal_notice: now the mini-site's
+            # Wagtail pages (they only seed those pages when the event is created).
             "organiser_email",
             "public_fields",
             "is_published",

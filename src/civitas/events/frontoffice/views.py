@@ -10,11 +10,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.views import serve as wagtail_serve
 
 from civitas.core.permissions import login_required, public
 
 from ..models import Company, Event, MeetingRequest, Offer, Representative
-from ..services import ServiceError, agenda, registration, suggestions
+from ..services import ServiceError, agenda, minisite, registration, suggestions
 from ..services import catalogue as catalogue_service
 from ..services import experts as experts_service
 from ..services import meetings as meeting_services
@@ -33,8 +34,16 @@ def event_list(request):
 
 @public
 def event_page(request, slug):
+    """The mini-site's welcome page (a Wagtail page served at this very address); the
+    plain page while the event has no live mini-site."""
     event = _event(slug)
-    return render(request, "events/public/event_page.html", {"event": event})
+    root = minisite.site_page(event)
+    url = root.get_url(request) if root is not None else None
+    if url is None:
+        return render(request, "events/public/event_page.html", {"event": event})
+    if url != request.path:
+        return redirect(url)
+    return wagtail_serve(request, request.path)
 
 
 @public
@@ -113,6 +122,7 @@ def register_done(request, slug):
 
 
 SORTS = {
+    "relevance": (),
     "name": ("name",),
     "country": ("country", "name"),
     "sector": ("sector__code", "sector__label_fr", "name"),
@@ -126,8 +136,12 @@ def catalogue(request, slug):
     q = request.GET.get("q", "").strip()
     sector = request.GET.get("sector", "")
     qs = catalogue_service.public_companies(event, q, sector).select_related("sector")
-    sort = request.GET.get("sort", "name")
-    qs = qs.order_by(*SORTS.get(sort, SORTS["name"]))
+    # A search comes by relevance (the service's order) unless another sort is chosen.
+    sort = request.GET.get("sort") or ("relevance" if q else "name")
+    if sort not in SORTS:
+        sort = "relevance" if q else "name"
+    if sort != "relevance":
+        qs = qs.order_by(*SORTS[sort], "pk")
     qs = qs.prefetch_related(
         Prefetch("offers", queryset=Offer.objects.prefetch_related("keywords", "key_figures"))
     )
@@ -151,6 +165,7 @@ def catalogue(request, slug):
 
 def _sort_labels():
     return [
+        ("relevance", _("Relevance")),
         ("name", _("Alphabetical")),
         ("country", _("Country")),
         ("sector", _("Sector")),

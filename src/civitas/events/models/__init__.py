@@ -3,6 +3,13 @@ from .experts import Expert, ExpertAbsence, ExpertiseField, ExpertMeeting
 from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
 from .meetings import Meeting, MeetingRequest, ScheduleRun
 from .messaging import Conversation, ConversationMember, ConversationMessage
+from .minisite import (
+    EventContentPage,
+    EventIndexPage,
+    EventLinkPage,
+    EventSitePage,
+    MiniSiteAccess,
+)
 from .regform import ExtraField, RegistrationFormSettings
 from .registration import Company, Offer, Representative
 from .sync import DeletedRecord, WebhookDelivery, WebhookSubscription
@@ -22,10 +29,15 @@ __all__ = [
     "ExpertMeeting",
     "ExpertiseField",
     "ExtraField",
+    "EventContentPage",
+    "EventIndexPage",
+    "EventLinkPage",
+    "EventSitePage",
     "KeyFigure",
     "Keyword",
     "Meeting",
     "MeetingRequest",
+    "MiniSiteAccess",
     "NaceSection",
     "Offer",
     "RegistrationFormSettings",

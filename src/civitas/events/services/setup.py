@@ -12,7 +12,7 @@ from civitas.core import journal
 
 from ..models import CooperationType, Event, Meeting, NaceSection, Sector, Session, Slot
 from ..nace import DEFAULT_COOPERATION_TYPES, NACE_SECTIONS
-from . import ServiceError
+from . import ServiceError, minisite
 
 
 @transaction.atomic
@@ -22,6 +22,7 @@ def create_event(*, actor=None, request=None, **fields) -> Event:
     fields.setdefault("public_fields", list(Event.DEFAULT_PUBLIC_FIELDS))
     event = Event.objects.create(**fields)
     seed_lists(event)
+    minisite.ensure_minisite(event)
     journal.record("events.event_created", request=request, actor=actor, obj=event)
     return event
 

@@ -20,7 +20,7 @@ from civitas.events.models import (
     Session,
     Site,
 )
-from civitas.events.services import registration, scheduling, setup
+from civitas.events.services import minisite, registration, scheduling, setup
 
 SLUG = "rencontres-affaires-demo"
 WORDS = [
@@ -48,6 +48,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, companies, requests, **options):
         if Event.objects.filter(slug=SLUG).exists():
+            # Demo databases made before the mini-sites existed get theirs now.
+            minisite.ensure_all()
             self.stdout.write("events demo: already there")
             return
         rnd = random.Random(3)
