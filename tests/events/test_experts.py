@@ -472,7 +472,7 @@ def test_editing_an_expert_never_drops_a_meeting_silently(event, client_for):
     assert expert.slot_minutes is None and expert.place == "Desk Roux"
     svc.request_meeting(rep_of(event, "Beta"), expert)
     data.update(slot_minutes="", quota="1")
-    r = client_for("principal").post(url, data)
+    r = client_for("principal", lang="en").post(url, data)
     assert "already has 2 meetings" in r.content.decode()
     expert.refresh_from_db()
     assert expert.quota is None

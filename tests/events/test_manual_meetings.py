@@ -188,6 +188,7 @@ def test_views_place_move_cancel_and_keep_input(client_for):
     listing = principal.get(requests_url).content.decode()
     place_url = reverse("events:bo_meeting_place", kwargs={"pk": event.pk, "req_pk": req.pk})
     assert place_url in listing and "Not placed" in listing
+    principal = client_for("principal")  # the French interface from here on
     # Conflict: the form comes back with the message and the slot still chosen.
     r = principal.post(place_url, {"slot": s1.pk, "publish": "on", "next": requests_url})
     assert r.status_code == 200

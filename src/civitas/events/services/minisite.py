@@ -342,7 +342,17 @@ def delete_minisite(event: Event) -> None:
 
 
 def _permission(app_label: str, codename: str) -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    lookup = {"content_type__app_label": app_label, "codename": codename}
+    found = Permission.objects.filter(**lookup).first()
+    if found is None:
+        # A database flushed without its post-migrate step (transactional tests, a manual
+        # flush) lacks the permission rows: create them as `migrate` would.
+        from django.apps import apps
+        from django.contrib.auth.management import create_permissions
+
+        create_permissions(apps.get_app_config(app_label), verbosity=0)
+        found = Permission.objects.get(**lookup)
+    return found
 
 
 def _group(name: str) -> Group:
