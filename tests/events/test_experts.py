@@ -606,7 +606,7 @@ def test_quota_race_exists_without_locks(monkeypatch):
 def test_locks_keep_the_quota(monkeypatch):
     results, count = _race(monkeypatch, locking=True)
     assert sorted(results.values())[1] == "ok"
-    assert "limit of 1 meetings" in sorted(results.values())[0]
+    assert "la limite de 1 rendez-vous" in sorted(results.values())[0]  # French interface
     assert count == 1
 
 
@@ -672,4 +672,4 @@ def test_locks_prevent_a_b2b_and_an_expert_meeting_at_once(monkeypatch):
     if results["b2b"] == "ok":  # the expert request saw the B2B meeting: next free time
         assert results["expert"] == "ok" and expert_starts == {at(9, 20)}
     else:  # the expert meeting came first: the B2B confirmation is refused clearly
-        assert "expert meeting" in results["b2b"] and expert_starts == {at(9)}
+        assert "rendez-vous avec un expert" in results["b2b"] and expert_starts == {at(9)}
