@@ -22,6 +22,7 @@ interrupted at the wall-clock deadline or on cancellation.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -31,7 +32,9 @@ from pysat.solvers import Solver
 
 from .core import Problem, State
 
-SOLVER = "glucose4"
+SOLVERS = ("glucose4", "cadical195")  # sequential portfolio, see descend()
+STEP_BUDGET = 10_000  # conflicts of a solver's first try at one k (then doubled)
+MAX_STEP_BUDGET = 160_000
 FAIR_MAX = 2  # breaks per participant (fairness of the JAIR paper)
 IMPLIED_SLOT_BOUND = True
 BOTTOM_UP = 3  # k = 0, 1, 2 are tried in turn before bisecting
@@ -172,10 +175,11 @@ def build(prob: Problem, st: State, scheduled: set[int], fair_max: int | list[in
 
 
 class _Interrupter:
-    """Interrupts the SAT call at the wall-clock deadline or on cancellation."""
+    """Interrupts the running SAT call at the wall-clock deadline or on cancellation (for the
+    solvers that can be interrupted; the others are bounded by their conflict budget)."""
 
-    def __init__(self, solver, ctl, wall_share):
-        self.solver = solver
+    def __init__(self, solvers, ctl, wall_share):
+        self.solvers = solvers
         self.ctl = ctl
         remaining = ctl.remaining()
         self.until = (
@@ -185,14 +189,19 @@ class _Interrupter:
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
 
+    def _interrupt(self):
+        for solver in self.solvers:
+            with contextlib.suppress(NotImplementedError):
+                solver.interrupt()
+
     def _watch(self):
         while not self.done.wait(0.05):
             if self.ctl.stop():
-                self.solver.interrupt()
+                self._interrupt()
                 return
             if self.until is not None and time.perf_counter() >= self.until:
                 self.expired = True  # leave the rest of the time to the neighbourhood search
-                self.solver.interrupt()
+                self._interrupt()
                 return
 
     def __enter__(self):
@@ -204,14 +213,22 @@ class _Interrupter:
         self.thread.join()
 
 
+def _conflicts(solver) -> int:
+    return (solver.accum_stats() or {}).get("conflicts", 0)
+
+
 def descend(
-    prob: Problem, st: State, ctl, scheduled: set[int], *, conflicts: int, wall_share=0.5
+    prob: Problem, st: State, ctl, scheduled: set[int], *, conflicts: int, wall_share=0.75
 ) -> bool:
     """Lower the total of breaks of ``st`` in place; True when ``st`` was replaced.
 
     ``conflicts`` is the total conflict budget (deterministic effort); ``wall_share`` the
     share of the remaining wall-clock time it may use (a safety net, like the time limit). Sets
     ``ctl.breaks_optimal`` when the final total is proven minimal for this fairness rule.
+
+    Each "at most k" question goes to a sequential portfolio of two CDCL solvers with
+    doubling conflict budgets (Glucose then CaDiCaL: neither dominates on the B2BSP
+    instances); the first answer is taken. Deterministic: budgets are counted in conflicts.
     """
     current = st.total_breaks()
     if current == 0:
@@ -227,28 +244,43 @@ def descend(
     if not breaks:
         return False
     tot = ITotalizer(lits=breaks, ubound=min(current, len(breaks)), top_id=cnf.pool.top)
-    solver = Solver(name=SOLVER, bootstrap_with=cnf.clauses)
-    solver.append_formula(tot.cnf.clauses)
-    # start from the current schedule: phases of the slot variables
-    solver.set_phases([v if st.slot_of[m] == s else -v for (m, s), v in x.items()])
+    phases = [v if st.slot_of[m] == s else -v for (m, s), v in x.items()]
+    solvers = []
+    for name in SOLVERS:
+        solver = Solver(name=name, bootstrap_with=cnf.clauses)
+        solver.append_formula(tot.cnf.clauses)
+        with contextlib.suppress(NotImplementedError):  # start from the current schedule
+            solver.set_phases(phases)
+        solvers.append(solver)
     lo, hi = 0, current
     changed = False
     proven = True
     left = conflicts
     try:
-        with _Interrupter(solver, ctl, wall_share):
-            while lo < hi and left > 0 and not ctl.stop():
+        with _Interrupter(solvers, ctl, wall_share) as watch:
+            while lo < hi and left > 0 and not ctl.stop() and not watch.expired:
                 # bottom-up for the first few k (refutations there are cheap and teach the
-                # solver the most), then the skewed bisection
+                # solvers the most), then the skewed bisection
                 k = lo if lo < BOTTOM_UP else lo + (hi - lo) // SKEW
-                solver.conf_budget(left)
-                before = solver.accum_stats().get("conflicts", 0)
-                answer = solver.solve_limited(assumptions=[-tot.rhs[k]], expect_interrupt=True)
-                left -= max(1, solver.accum_stats().get("conflicts", 0) - before)
+                answer, winner, budget = None, None, STEP_BUDGET
+                while answer is None and left > 0 and not ctl.stop() and not watch.expired:
+                    for solver in solvers:
+                        solver.conf_budget(min(budget, left))
+                        before = _conflicts(solver)
+                        answer = solver.solve_limited(
+                            assumptions=[-tot.rhs[k]], expect_interrupt=True
+                        )
+                        left -= max(1, _conflicts(solver) - before)
+                        if answer is not None:
+                            winner = solver
+                            break
+                        if left <= 0 or ctl.stop() or watch.expired:
+                            break
+                    budget = min(2 * budget, MAX_STEP_BUDGET)
                 used = conflicts - left
                 ctl.progress(0.5, f"SAT at most {k} breaks: {answer} ({used} conflicts)")
                 if answer is True:
-                    model = solver.get_model()
+                    model = winner.get_model()
                     new = list(st.slot_of)
                     for (m, s), v in x.items():
                         if model[v - 1] > 0:
@@ -267,7 +299,8 @@ def descend(
                     proven = False
                     break
     finally:
-        solver.delete()
+        for solver in solvers:
+            solver.delete()
         tot.delete()
     if proven and lo >= hi:
         ctl.breaks_optimal = True
