@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import escape
 
 from civitas.core.models import User
 from civitas.events.models import (
@@ -112,4 +113,17 @@ def test_demo_features_reach_an_older_demo_database(demo):
     out = io.StringIO()
     call_command("load_events_demo", stdout=out)
     assert "added: extra field, experts, messages" in out.getvalue()
+    assert "event organiser" not in out.getvalue()  # already there: not doubled
     assert demo.experts.count() == 3 and ExtraField.objects.filter(event=demo).count() == 1
+
+
+def test_demo_manager_organises_the_demo_event_only(demo, client):
+    from .conftest import make_event
+
+    other = make_event("autre-salon")
+    client.force_login(User.objects.get(email="gestionnaire@demo.civitas.fr"))
+    assert client.get(reverse("events:bo_requests", kwargs={"pk": demo.pk})).status_code == 200
+    assert client.get(reverse("events:bo_regform", kwargs={"pk": demo.pk})).status_code == 200
+    assert client.get(reverse("events:bo_requests", kwargs={"pk": other.pk})).status_code == 403
+    listing = client.get(reverse("events:bo_events")).content.decode()
+    assert escape(demo.name) in listing and escape(other.name) not in listing

@@ -12,8 +12,10 @@ import contextlib
 
 from django.db import transaction
 
-from civitas.core.models import User
+from civitas.core.models import Role, RoleAssignment, User
+from civitas.core.permissions import clear_cache
 from civitas.events.models import (
+    SCOPE_EVENT,
     Company,
     Conversation,
     Event,
@@ -29,6 +31,7 @@ from civitas.events.services import registration as registration_service
 
 PARTICIPANT_EMAIL = "participant@demo.civitas.fr"
 ADMIN_EMAIL = "admin@demo.civitas.fr"
+MANAGER_EMAIL = "gestionnaire@demo.civitas.fr"
 
 FIELDS = [("export", "Export", "Export"), ("financement", "Financement", "Financing")]
 FIELDS += [("pi", "Propriété industrielle", "Intellectual property")]
@@ -85,7 +88,41 @@ def add_features(event: Event) -> list[str]:
         _open_requests(event, rep, done)
         _experts(event, rep, done)
         _threads(event, rep, done)
+        _organiser(event, done)
     return done
+
+
+ORGANISER_PERMISSIONS = [
+    "core.access_backoffice",
+    "events.manage_event",
+    "events.view_registrations",
+    "events.validate_registrations",
+    "events.manage_meetings",
+    "events.run_scheduling",
+    "events.manage_messages",
+    "events.send_mailings",
+]
+
+
+def _organiser(event: Event, done: list[str]) -> None:
+    """The demo secondary administrator organises this event only (event-scoped role)."""
+    user = User.objects.filter(email__iexact=MANAGER_EMAIL).first()
+    if user is None:
+        return
+    role, _created = Role.objects.get_or_create(
+        code="event_organiser",
+        defaults={
+            "name": "Organisateur d'événement",
+            "description": "Prépare et suit un événement d'affaires (portée : l'événement).",
+            "permissions": ORGANISER_PERMISSIONS,
+        },
+    )
+    _assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, scope_type=SCOPE_EVENT, scope_id=event.pk
+    )
+    if created:
+        clear_cache(user)
+        done.append("event organiser")
 
 
 def _participant(event: Event, done: list[str]) -> Representative | None:
