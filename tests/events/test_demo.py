@@ -99,10 +99,13 @@ def test_demo_participant_sees_every_feature(demo, client):
 
 def test_demo_loader_is_idempotent(demo):
     before = _counts()
+    stamp = Representative.objects.get(email="participant@demo.civitas.fr").updated_at
     out = io.StringIO()
     call_command("load_events_demo", companies=24, requests=40, stdout=out)
     assert out.getvalue().strip() == "events demo: already there"
     assert _counts() == before
+    # Nothing rewritten either: the CRM sync (updated_at) sees no change at each start.
+    assert Representative.objects.get(email="participant@demo.civitas.fr").updated_at == stamp
 
 
 def test_demo_features_reach_an_older_demo_database(demo):

@@ -128,6 +128,7 @@ def _organiser(event: Event, done: list[str]) -> None:
 def _participant(event: Event, done: list[str]) -> Representative | None:
     user = User.objects.filter(email__iexact=PARTICIPANT_EMAIL).first()
     rep = Representative.objects.filter(company__event=event, email=PARTICIPANT_EMAIL).first()
+    changed = rep is None
     if rep is None:
         rep = (
             Representative.objects.filter(
@@ -154,8 +155,10 @@ def _participant(event: Event, done: list[str]) -> Representative | None:
         done.append("participant")
     if user is not None and rep.user_id != user.pk:
         rep.user = user
+        changed = True
         done.append("participant account")
-    rep.save()
+    if changed:  # an unchanged record keeps its updated_at (the CRM sync reads it)
+        rep.save()
     return rep
 
 
