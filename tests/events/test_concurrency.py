@@ -67,5 +67,5 @@ def test_locks_prevent_double_booking(monkeypatch):
     results, count = _race(monkeypatch, locking=True)
     assert sum(v == "ok" for v in results.values()) == 1
     refusal = next(v for v in results.values() if v != "ok")
-    assert "2027-03-10 09:00" in refusal  # the clear ServiceError naming the slot
+    assert "10/03/2027 09:00" in refusal  # the clear ServiceError naming the slot
     assert count == 1

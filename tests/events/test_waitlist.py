@@ -239,6 +239,6 @@ def test_two_promotions_for_the_last_table_never_both_succeed(monkeypatch):
     assert passed == 1  # the second one waited for the lock, then saw the table taken
     assert sum(v == "ok" for v in results.values()) == 1
     refusal = next(v for v in results.values() if v != "ok")
-    assert "2027-03-10 09:00" in refusal  # the clear "no table left" message, naming the slot
+    assert "10/03/2027 09:00" in refusal  # the clear "no table left" message, naming the slot
     assert count == 2  # X-Y and the one promoted
     assert SlotWaitlistEntry.objects.filter(state=State.WAITING).count() == 1

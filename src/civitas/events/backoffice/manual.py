@@ -165,7 +165,7 @@ def meeting_place(request, pk, req_pk):
                 % {"slot": meeting.slot, "room": meeting.room, "table": meeting.table_number},
             )
             return redirect(_next(request, event))
-    return _render(request, event, form, _("Place a meeting"), req, submit=_("Place"))
+    return _render(request, event, form, _("Place a meeting"), req, submit=_("Place a meeting"))
 
 
 @permission_required("events.manage_meetings", obj_getter=_event_of)
@@ -225,5 +225,5 @@ def meeting_cancel(request, pk, meeting_pk):
             messages.success(request, _("Meeting cancelled."))
             return redirect(_next(request, event))
     return _render(
-        request, event, form, _("Cancel a meeting"), meeting.request, meeting, _("Cancel it")
+        request, event, form, _("Cancel a meeting"), meeting.request, meeting, _("Cancel a meeting")
     )

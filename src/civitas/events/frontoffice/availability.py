@@ -12,12 +12,13 @@ from civitas.core.permissions import login_required
 
 from ..models import Session
 from ..services import ServiceError, availability
+from .forms import session_label
 from .views import _me, _not_registered
 
 
 class SessionField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, s):
-        return f"{s.day.date:%d/%m/%Y} · {s.name} ({s.start_time:%H:%M}–{s.end_time:%H:%M})"
+        return session_label(s)
 
 
 class AvailabilityForm(forms.Form):

@@ -69,6 +69,11 @@ class CompanyForm(ConfigurableFormMixin, forms.ModelForm):
         return data
 
 
+def session_label(s: Session) -> str:
+    """A session as people read it: day, name and hours (not the ISO date)."""
+    return f"{s.day.date:%d/%m/%Y} · {s.name} ({s.start_time:%H:%M}–{s.end_time:%H:%M})"
+
+
 class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
     regform_target = regform.REPRESENTATIVE
 
@@ -83,7 +88,9 @@ class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["absent_sessions"].queryset = Session.objects.filter(day__event=event)
+        field = self.fields["absent_sessions"]
+        field.queryset = Session.objects.filter(day__event=event).select_related("day")
+        field.label_from_instance = session_label
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.configure(event)
@@ -114,6 +121,9 @@ class OfferForm(forms.ModelForm):
         self.fields["cooperation_type"].queryset = event.cooperation_types.all()
         self.fields["keywords"].queryset = event.keywords.all()
         self.fields["key_figures"].queryset = event.key_figures.all()
+        # An event without key figures would show an empty group of boxes.
+        if not event.key_figures.exists():
+            del self.fields["key_figures"]
 
     def clean_attachment(self):
         f = self.cleaned_data.get("attachment")

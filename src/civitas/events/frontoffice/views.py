@@ -284,7 +284,7 @@ def area_offer(request, slug, pk=None):
             obj,
             by=me,
             keywords=form.cleaned_data["keywords"],
-            key_figures=form.cleaned_data["key_figures"],
+            key_figures=form.cleaned_data.get("key_figures"),
         )
         messages.success(request, _("Saved."))
         return redirect("events:area_home", slug=slug)

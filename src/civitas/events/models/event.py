@@ -170,7 +170,7 @@ class Session(EventChild):
         ordering = ["day__date", "start_time"]
 
     def __str__(self):
-        return f"{self.day.date} {self.name}"
+        return f"{self.day.date:%d/%m/%Y} {self.name}"
 
     def get_event(self):
         return self.day.event
@@ -191,7 +191,8 @@ class Slot(EventChild):
 
     def __str__(self):
         local = timezone.localtime(self.start)
-        return f"{local:%Y-%m-%d %H:%M}–{timezone.localtime(self.end):%H:%M}"
+        # Day first, as French readers (and the manual-change messages) write it.
+        return f"{local:%d/%m/%Y %H:%M}–{timezone.localtime(self.end):%H:%M}"
 
     def get_event(self):
         return self.session.day.event

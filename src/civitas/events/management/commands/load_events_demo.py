@@ -1,5 +1,10 @@
 """Demo data: one event with ~200 companies, ~300 representatives, ~600 confirmed requests,
-scheduled and published (no messages sent). Idempotent: does nothing if the event exists."""
+scheduled and published (no messages sent), then the features around it (_demo_features.py):
+the demo participant account linked to a representative, experts and expert meetings,
+message threads, an extra registration field and the mini-site.
+
+Idempotent: the event is created once; each feature is added only when it is missing, so a
+demo database made by an older version gets the new parts on the next start."""
 
 import datetime as dt
 import random
@@ -20,7 +25,9 @@ from civitas.events.models import (
     Session,
     Site,
 )
-from civitas.events.services import minisite, registration, scheduling, setup
+from civitas.events.services import registration, scheduling, setup
+
+from ._demo_features import add_features
 
 SLUG = "rencontres-affaires-demo"
 WORDS = [
@@ -47,10 +54,10 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=600)
 
     def handle(self, *args, companies, requests, **options):
-        if Event.objects.filter(slug=SLUG).exists():
-            # Demo databases made before the mini-sites existed get theirs now.
-            minisite.ensure_all()
-            self.stdout.write("events demo: already there")
+        event = Event.objects.filter(slug=SLUG).first()
+        if event is not None:
+            done = add_features(event)
+            self.stdout.write(f"events demo: already there{_added(done)}")
             return
         rnd = random.Random(3)
         with transaction.atomic():
@@ -121,7 +128,12 @@ class Command(BaseCommand):
         run = ScheduleRun.objects.create(event=event)
         run = scheduling.run_now(run, time_limit=60)
         scheduling.publish(event, notify_people=False)
+        done = add_features(event)
         self.stdout.write(
             f"events demo: {companies} companies, {len(reps)} representatives, "
-            f"{requests} requests, {run.scheduled} scheduled"
+            f"{requests} requests, {run.scheduled} scheduled{_added(done)}"
         )
+
+
+def _added(done: list[str]) -> str:
+    return f"; added: {', '.join(done)}" if done else ""
