@@ -22,6 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, **options):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        # links in the demo's queued mails (set-password, unsubscribe) use this address
+        os.environ.setdefault("CIVITAS_SITE_URL", f"http://{host}:{port}")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_demo")
         # Each business module may ship its own idempotent demo data command.
@@ -35,7 +37,7 @@ class Command(BaseCommand):
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "civitas.settings.dev",
             "CIVITAS_PROBE_URL": f"http://{host}:{port}/accounts/login/",
-            "CIVITAS_SITE_URL": f"http://{host}:{port}",
+            "CIVITAS_SITE_URL": os.environ["CIVITAS_SITE_URL"],
         }
         procs = [
             subprocess.Popen(
