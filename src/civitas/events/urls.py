@@ -6,6 +6,7 @@ from .backoffice import experts as bo_experts
 from .backoffice import mailing as bo_mailing
 from .backoffice import manual as bo_manual
 from .backoffice import messaging as bo_msg
+from .backoffice import moderation as bo_moderation
 from .backoffice import regform as bo_form
 from .backoffice import views as bo
 from .backoffice import webhooks as bo_webhooks
@@ -293,6 +294,24 @@ urlpatterns += [
         "backoffice/evenements/<int:pk>/webhooks/<int:hook_pk>/<str:action>/",
         bo_webhooks.webhook_action,
         name="bo_webhook_action",
+    ),
+]
+# Validation of companies, representatives and offers
+urlpatterns += [
+    path(
+        "backoffice/evenements/<int:pk>/inscriptions/a-valider/",
+        bo_moderation.to_validate,
+        name="bo_to_validate",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/inscriptions/a-valider/<str:kind>/<int:item_pk>/valider/",
+        bo_moderation.validate,
+        name="bo_moderation_validate",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/inscriptions/a-valider/<str:kind>/<int:item_pk>/refuser/",
+        bo_moderation.reject,
+        name="bo_moderation_reject",
     ),
 ]
 urlpatterns += api_urlpatterns
