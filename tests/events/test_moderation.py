@@ -342,3 +342,48 @@ def test_participant_cannot_use_the_validation_screen(client, event):
     assert client.post(url).status_code in (302, 403)
     offer.refresh_from_db()
     assert offer.moderation == "pending"
+
+
+# --- Adding a colleague in the area ---------------------------------------------------------
+
+
+def _rep_post(**over):
+    data = {
+        "rep-first_name": "Léa",
+        "rep-last_name": "Tard",
+        "rep-job_title": "Export",
+        "rep-email": "lea@acme.example",
+        "rep-phone": "",
+    }
+    data.update(over)
+    return data
+
+
+def test_area_added_representative_waits_for_validation(client, event):
+    acme = make_company(event, "Acme")
+    client.force_login(acme.representatives.get().user)
+    url = reverse("events:area_representative_new", kwargs={"slug": event.slug})
+    r = client.post(url, _rep_post())
+    assert r.status_code == 302, r.content.decode()[:2000]
+    lea = Representative.objects.get(email="lea@acme.example")
+    assert lea.company == acme and lea.moderation == "pending" and lea.user is not None
+    assert Message.objects.filter(to="lea@acme.example").exists()
+    assert [x.pk for x in moderation.pending(event).representatives] == [lea.pk]
+    html = client.get(reverse("events:area_home", kwargs={"slug": event.slug})).content.decode()
+    assert "Léa Tard" in html and "awaiting validation" in html
+    # The same address again: a clear message, what was typed is kept.
+    r = client.post(url, _rep_post(**{"rep-first_name": "Autre"}))
+    assert r.status_code == 200
+    html = r.content.decode()
+    errors = r.context["form"].non_field_errors()
+    assert errors and "lea@acme.example" in errors[0] and 'value="Autre"' in html
+    assert Representative.objects.filter(email="lea@acme.example").count() == 1
+
+
+def test_colleague_added_before_validation_is_validated_with_the_company(client, event):
+    acme = make_company(event, "Acme", validated=False)
+    client.force_login(acme.representatives.get().user)
+    url = reverse("events:area_representative_new", kwargs={"slug": event.slug})
+    assert client.post(url, _rep_post()).status_code == 302
+    registration.validate_registration(acme)
+    assert Representative.objects.get(email="lea@acme.example").moderation == "validated"

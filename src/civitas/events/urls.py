@@ -14,6 +14,7 @@ from .frontoffice import agendas as fo_agendas
 from .frontoffice import availability as fo_availability
 from .frontoffice import experts as fo_experts
 from .frontoffice import messaging as fo_msg
+from .frontoffice import moderation as fo_moderation
 from .frontoffice import regform_views as fo_form
 from .frontoffice import views as fo
 from .frontoffice import waitlist as fo_waitlist
@@ -312,6 +313,11 @@ urlpatterns += [
         "backoffice/evenements/<int:pk>/inscriptions/a-valider/<str:kind>/<int:item_pk>/refuser/",
         bo_moderation.reject,
         name="bo_moderation_reject",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/representants/nouveau/",
+        fo_moderation.area_representative_new,
+        name="area_representative_new",
     ),
 ]
 urlpatterns += api_urlpatterns

@@ -249,3 +249,56 @@ def bulk_validate(event, *, companies=(), representatives=(), offers=(), actor=N
             validate_item(kind, pk, event, actor=actor, request=request)
             n += 1
     return n
+
+
+@transaction.atomic
+def add_representative(rep: Representative, *, by: Representative, absent_sessions=None):
+    """A colleague added by a representative in their area: an account is made for them
+    (without a password if new) and they wait for the organisers' validation (or for their
+    company's, which validates them with it)."""
+    from . import convocation, regform, registration
+
+    company = by.company
+    event = company.event
+    if company.status == Company.Status.REJECTED:
+        raise ServiceError(_("Your company's registration was not validated."))
+    taken = Representative.objects.filter(company__event=event, email__iexact=rep.email).exclude(
+        company__status=Company.Status.REJECTED
+    )
+    if taken.exists():
+        raise ServiceError(
+            _("%(emails)s is already registered for this event.") % {"emails": rep.email}
+        )
+    regform.check_values(event, regform.REPRESENTATIVE, rep, company.sector_id)
+    rep.company = company
+    submit(rep)
+    user, created = registration._account_for(rep)
+    rep.user = user
+    rep.save()
+    if absent_sessions is not None:
+        rep.absent_sessions.set(absent_sessions)
+    from django.urls import reverse
+
+    area = registration._site_url() + reverse("events:area_home", kwargs={"slug": event.slug})
+    extra = {
+        "company": company.name,
+        "area_url": area,
+        "password_url": registration.password_url(user) if created else "",
+    }
+    more, attachments = convocation.confirmation_parts(rep)
+    extra.update(more)
+    notify.tell(
+        rep,
+        "events.registration_received",
+        sms=False,
+        cc_admins=True,
+        extra=extra,
+        attachments=attachments,
+    )
+    journal.record(
+        "events.representative_added",
+        actor=by.user,
+        obj=rep,
+        details={"by": by.pk},
+    )
+    return rep
