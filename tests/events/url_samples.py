@@ -133,6 +133,18 @@ def url_samples():
         "events:bo_webhook_new": {"pk": event.pk},
         "events:bo_webhook": {"pk": event.pk, "hook_pk": hook.pk},
         "events:bo_webhook_action": {"pk": event.pk, "hook_pk": hook.pk, "action": "ping"},
+        "events:bo_to_validate": {"pk": event.pk},
+        "events:area_representative_new": slug,
+        "events:bo_moderation_validate": {
+            "pk": event.pk,
+            "kind": "representative",
+            "item_pk": rep.pk,
+        },
+        "events:bo_moderation_reject": {
+            "pk": event.pk,
+            "kind": "representative",
+            "item_pk": rep.pk,
+        },
         **samples,
         **meetops,
     }

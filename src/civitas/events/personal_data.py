@@ -158,3 +158,5 @@ r.exempt(
     _("Notification payloads hold ids, states and times only, never a person's data."),
 )
 r.exempt("events.DeletedRecord", _("A type and an id of a deleted record, nothing else."))
+# Offers hold no personal data of their own; only the administrator who moderated them.
+r.register_user_links("events.Offer", category="change_history", fields=["moderated_by"])

@@ -6,6 +6,7 @@ from .backoffice import experts as bo_experts
 from .backoffice import mailing as bo_mailing
 from .backoffice import manual as bo_manual
 from .backoffice import messaging as bo_msg
+from .backoffice import moderation as bo_moderation
 from .backoffice import regform as bo_form
 from .backoffice import views as bo
 from .backoffice import webhooks as bo_webhooks
@@ -13,6 +14,7 @@ from .frontoffice import agendas as fo_agendas
 from .frontoffice import availability as fo_availability
 from .frontoffice import experts as fo_experts
 from .frontoffice import messaging as fo_msg
+from .frontoffice import moderation as fo_moderation
 from .frontoffice import regform_views as fo_form
 from .frontoffice import views as fo
 from .frontoffice import waitlist as fo_waitlist
@@ -293,6 +295,29 @@ urlpatterns += [
         "backoffice/evenements/<int:pk>/webhooks/<int:hook_pk>/<str:action>/",
         bo_webhooks.webhook_action,
         name="bo_webhook_action",
+    ),
+]
+# Validation of companies, representatives and offers
+urlpatterns += [
+    path(
+        "backoffice/evenements/<int:pk>/inscriptions/a-valider/",
+        bo_moderation.to_validate,
+        name="bo_to_validate",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/inscriptions/a-valider/<str:kind>/<int:item_pk>/valider/",
+        bo_moderation.validate,
+        name="bo_moderation_validate",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/inscriptions/a-valider/<str:kind>/<int:item_pk>/refuser/",
+        bo_moderation.reject,
+        name="bo_moderation_reject",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/representants/nouveau/",
+        fo_moderation.area_representative_new,
+        name="area_representative_new",
     ),
 ]
 urlpatterns += api_urlpatterns

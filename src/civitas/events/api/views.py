@@ -67,12 +67,12 @@ def public_event(slug) -> Event:
     return event
 
 
-def offers_prefetch():
+def offers_prefetch(public=False):
+    """The offers of companies; only the validated ones for the public catalogue."""
+    qs = Offer.objects.filter(moderation="validated") if public else Offer.objects.all()
     return Prefetch(
         "offers",
-        queryset=Offer.objects.select_related("cooperation_type").prefetch_related(
-            "keywords", "key_figures"
-        ),
+        queryset=qs.select_related("cooperation_type").prefetch_related("keywords", "key_figures"),
     )
 
 
@@ -128,7 +128,7 @@ class CatalogueView(ListAPIView):
         params = self.request.query_params
         qs = catalogue.public_companies(event, params.get("q", ""), params.get("sector", ""))
         # The service's order: by relevance when searching (PostgreSQL), else by name.
-        return qs.select_related("sector").prefetch_related(offers_prefetch())
+        return qs.select_related("sector").prefetch_related(offers_prefetch(public=True))
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "event": self.get_event()}

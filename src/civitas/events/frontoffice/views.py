@@ -15,7 +15,7 @@ from wagtail.views import serve as wagtail_serve
 from civitas.core.permissions import login_required, public
 
 from ..models import Company, Event, MeetingRequest, Offer, Representative
-from ..services import ServiceError, agenda, minisite, registration, suggestions
+from ..services import ServiceError, agenda, minisite, moderation, registration, suggestions
 from ..services import catalogue as catalogue_service
 from ..services import experts as experts_service
 from ..services import meetings as meeting_services
@@ -143,7 +143,10 @@ def catalogue(request, slug):
     if sort != "relevance":
         qs = qs.order_by(*SORTS[sort], "pk")
     qs = qs.prefetch_related(
-        Prefetch("offers", queryset=Offer.objects.prefetch_related("keywords", "key_figures"))
+        Prefetch(
+            "offers",
+            queryset=moderation.visible_offers().prefetch_related("keywords", "key_figures"),
+        )
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
@@ -191,10 +194,16 @@ def company_detail(request, slug, pk):
         {
             "event": event,
             "company": company,
-            "offers": company.offers.prefetch_related("keywords", "key_figures"),
+            "offers": moderation.visible_offers(company.offers.all()).prefetch_related(
+                "keywords", "key_figures"
+            ),
             "me": me,
             "show_contacts": show_contacts,
-            "representatives": company.representatives.all() if show_contacts else [],
+            "representatives": (
+                moderation.visible_representatives(company.representatives.all())
+                if show_contacts
+                else []
+            ),
         },
     )
 
@@ -286,7 +295,12 @@ def area_offer(request, slug, pk=None):
             keywords=form.cleaned_data["keywords"],
             key_figures=form.cleaned_data.get("key_figures"),
         )
-        messages.success(request, _("Saved."))
+        if obj.is_pending and me.company.status == Company.Status.VALIDATED:
+            messages.success(
+                request, _("Saved. It will be public once the organisers have validated it.")
+            )
+        else:
+            messages.success(request, _("Saved."))
         return redirect("events:area_home", slug=slug)
     title = _("Edit an offer or request") if offer else _("New offer or request")
     return render(
@@ -328,6 +342,14 @@ def area_request_new(request, slug, rep_pk):
         company__event=event,
         company__status=Company.Status.VALIDATED,
     )
+    if not target.is_validated:
+        # Not public yet: say so rather than a bare "not found".
+        messages.error(
+            request,
+            _("%(name)s is awaiting the organisers' validation: you cannot ask for a meeting yet.")
+            % {"name": target.full_name},
+        )
+        return redirect("events:catalogue", slug=slug)
     form = RequestForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,6 +10,7 @@ from .minisite import (
     EventSitePage,
     MiniSiteAccess,
 )
+from .moderation import ModerationStatus
 from .regform import ExtraField, RegistrationFormSettings
 from .registration import Company, Offer, Representative
 from .sync import DeletedRecord, WebhookDelivery, WebhookSubscription
@@ -38,6 +39,7 @@ __all__ = [
     "Meeting",
     "MeetingRequest",
     "MiniSiteAccess",
+    "ModerationStatus",
     "NaceSection",
     "Offer",
     "RegistrationFormSettings",

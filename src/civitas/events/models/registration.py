@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .event import Event, EventChild, Session
 from .lists import CooperationType, KeyFigure, Keyword, Sector
+from .moderation import Moderated
 from .tracking import Tracked
 
 
@@ -58,7 +59,7 @@ def _token():
     return secrets.token_urlsafe(24)
 
 
-class Representative(Tracked, EventChild):
+class Representative(Moderated, Tracked, EventChild):
     """A person present on the day; each has an agenda."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="representatives")
@@ -106,7 +107,7 @@ def _attachment_to(instance, filename):
     return f"events/{instance.company.event_id}/offers/{filename}"
 
 
-class Offer(Tracked, EventChild):
+class Offer(Moderated, Tracked, EventChild):
     class Kind(models.TextChoices):
         OFFER = "offer", _("Offer")
         REQUEST = "request", _("Request")

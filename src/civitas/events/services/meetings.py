@@ -126,6 +126,11 @@ def _participant_check(sender: Representative, recipient: Representative, event:
             )
     if sender.company_id == recipient.company_id:
         raise ServiceError(_("You cannot ask for a meeting with your own company."))
+    if recipient.moderation != "validated":
+        raise ServiceError(
+            _("%(name)s is awaiting the organisers' validation: no meeting can be asked yet.")
+            % {"name": recipient.full_name}
+        )
 
 
 @transaction.atomic

@@ -67,6 +67,30 @@ def register_templates():
             "{{ area_url }}\n\n{{ organisation }}",
         },
     )
+    templates.register(
+        "events.item_rejected",
+        _("Events: representative, offer or registration rejected"),
+        placeholders={
+            **_P_EVENT,
+            **_P_PERSON,
+            "company": _("Company"),
+            "item": _("What was rejected"),
+            "reason": _("Reason given by the organisers"),
+            "area_url": _("Area"),
+        },
+        default_subject={
+            "fr": "Validation refusée : {{ event }}",
+            "en": "Validation refused: {{ event }}",
+        },
+        default_body={
+            "fr": "Bonjour {{ name }},\n\nLes organisateurs de {{ event }} n'ont pas validé "
+            "l'élément suivant de {{ company }} : {{ item }}.\n\nMotif : {{ reason }}\n\n"
+            "Vous pouvez le modifier dans votre espace : {{ area_url }}\n\n{{ organisation }}",
+            "en": "Hello {{ name }},\n\nThe organisers of {{ event }} did not validate the "
+            "following item of {{ company }}: {{ item }}.\n\nReason: {{ reason }}\n\n"
+            "You may change it in your area: {{ area_url }}\n\n{{ organisation }}",
+        },
+    )
     for code, label, fr_subject, en_subject, fr_text, en_text in [
         (
             "request_received",

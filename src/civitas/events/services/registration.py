@@ -13,7 +13,7 @@ from civitas.core import journal
 from civitas.core.models import User
 
 from ..models import Company, Offer, Representative
-from . import ServiceError, convocation, notify, regform, webhooks
+from . import ServiceError, convocation, moderation, notify, regform, webhooks
 
 
 def normalise(text: str) -> str:
@@ -24,7 +24,12 @@ def normalise(text: str) -> str:
 
 def refresh_search_text(company: Company) -> None:
     parts = [company.name, company.description, company.city, str(company.sector or "")]
-    for offer in company.offers.prefetch_related("keywords", "key_figures"):
+    # Once the company is public, only its validated offers: a pending one must not make it
+    # found by its words. Before, its offers will be validated with it.
+    offers = company.offers.exclude(moderation=moderation.REJECTED)
+    if company.status == Company.Status.VALIDATED:
+        offers = moderation.visible_offers(offers)
+    for offer in offers.prefetch_related("keywords", "key_figures"):
         parts += [offer.title, offer.description]
         parts += [f"{k.label_fr} {k.label_en}" for k in offer.keywords.all()]
         parts += [f"{k.label_fr} {k.label_en}" for k in offer.key_figures.all()]
@@ -93,6 +98,8 @@ def register_company(event, company: Company, representatives, offers, *, reques
     created_accounts = []
     for rep in representatives:
         rep.company = company
+        # Validated together with the company (services/moderation.py).
+        moderation.submit(rep)
         user, created = _account_for(rep)
         rep.user = user
         rep.save()
@@ -100,6 +107,7 @@ def register_company(event, company: Company, representatives, offers, *, reques
             created_accounts.append(user.pk)
     for offer in offers:
         offer.company = company
+        moderation.submit(offer)
         offer.save()
         offer.keywords.set(getattr(offer, "_keywords", []))
         offer.key_figures.set(getattr(offer, "_key_figures", []))
@@ -133,6 +141,11 @@ def validate_registration(company: Company, *, actor=None, request=None) -> Comp
     company.status = Company.Status.VALIDATED
     company.validated_at = timezone.now()
     company.save(update_fields=["status", "validated_at"])
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    # Its representatives and offers registered with it are validated with it.
+    moderation.validate_with_company(company, actor=actor)
+    refresh_search_text(company)
     area = _site_url() + reverse("events:area_home", kwargs={"slug": company.event.slug})
     for rep in company.representatives.all():
         notify.tell(
@@ -187,6 +200,9 @@ def save_offer(offer: Offer, *, by: Representative, keywords=None, key_figures=N
     if offer.pk and offer.company_id != by.company_id:
         raise ServiceError(_("Only the company's representatives may edit its offers."))
     offer.company = by.company
+    if moderation.offer_materially_changed(offer):
+        # New or rewritten (title, description, kind): an administrator validates it again.
+        moderation.submit(offer)
     offer.save()
     if keywords is not None:
         offer.keywords.set(keywords)

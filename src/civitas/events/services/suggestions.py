@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from ..models import Company, MeetingRequest, Offer, Representative
@@ -42,7 +42,12 @@ def suggestions(rep: Representative, limit: int = 20) -> list[Suggestion]:
         .exclude(pk=me.pk)
         .exclude(pk__in=busy)
         .select_related("sector")
-        .prefetch_related("offers__keywords")
+        .prefetch_related(
+            Prefetch(
+                "offers",
+                queryset=Offer.objects.filter(moderation="validated").prefetch_related("keywords"),
+            )
+        )
     )
     out = []
     for company in others:

@@ -1,0 +1,109 @@
+"""Back office: what awaits validation in an event (companies, representatives, offers)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from civitas.core.permissions import permission_required
+
+from ..models import Company, Event, Offer, Representative
+from ..services import ServiceError, moderation, registration
+
+KINDS = {"company": Company, "representative": Representative, "offer": Offer}
+
+
+def _event_of(request, pk, **kwargs):
+    return get_object_or_404(Event, pk=pk)
+
+
+def _ids(request, name):
+    return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (sent to the participant)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+@permission_required("events.validate_registrations", obj_getter=_event_of)
+def to_validate(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    if request.method == "POST":
+        n = moderation.bulk_validate(
+            event,
+            companies=_ids(request, "company"),
+            representatives=_ids(request, "representative"),
+            offers=_ids(request, "offer"),
+            request=request,
+        )
+        if n:
+            messages.success(request, _("%(n)s items validated.") % {"n": n})
+        else:
+            messages.error(request, _("Tick the items to validate."))
+        return redirect("events:bo_to_validate", pk=pk)
+    return render(
+        request,
+        "events/moderation/to_validate.html",
+        {"event": event, "pending": moderation.pending(event)},
+    )
+
+
+def _item(event, kind, item_pk):
+    model = KINDS.get(kind)
+    if model is None:
+        raise Http404
+    if kind == "company":
+        return get_object_or_404(Company, pk=item_pk, event=event)
+    return get_object_or_404(model, pk=item_pk, company__event=event)
+
+
+@permission_required("events.validate_registrations", obj_getter=_event_of)
+@require_POST
+def validate(request, pk, kind, item_pk):
+    event = get_object_or_404(Event, pk=pk)
+    item = _item(event, kind, item_pk)
+    try:
+        if kind == "company":
+            registration.validate_registration(item, request=request)
+        else:
+            moderation.validate_item(kind, item.pk, event, request=request)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(item)s is validated.") % {"item": item})
+    return redirect("events:bo_to_validate", pk=pk)
+
+
+@permission_required("events.validate_registrations", obj_getter=_event_of)
+def reject(request, pk, kind, item_pk):
+    event = get_object_or_404(Event, pk=pk)
+    item = _item(event, kind, item_pk)
+    form = RejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if kind == "company":
+                moderation.reject_company(item, reason, request=request)
+            else:
+                moderation.reject_item(kind, item.pk, event, reason, request=request)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("%(item)s is rejected; the participant is told why.") % {"item": item}
+            )
+            return redirect("events:bo_to_validate", pk=pk)
+    return render(
+        request,
+        "events/moderation/reject.html",
+        {"event": event, "form": form, "item": item, "kind": kind},
+    )
