@@ -167,6 +167,29 @@ def test_the_b2b_scheduler_sees_expert_meetings_as_busy(event):
     assert meeting.slot.start == at(9, 40)
 
 
+@pytest.mark.django_db
+def test_an_expert_meeting_booked_while_the_solver_runs_is_not_double_booked(event):
+    from civitas.scheduling import solve
+
+    expert = make_expert(event, "Late")
+    a, b = rep_of(event, "Alpha"), rep_of(event, "Beta")
+    MeetingRequest.objects.create(
+        event=event, sender=a, recipient=b, state=MeetingRequest.State.CONFIRMED
+    )
+    run = scheduling_svc.ScheduleRun.objects.create(event=event)
+    instance, by_id = scheduling_svc.build_instance(event)
+    result = solve(instance, time_limit=5)
+    [placed] = result["assignments"]
+    slot = Slot.objects.get(pk=int(placed["slot"][1:]))
+    # Meanwhile Alpha books the expert at exactly that time.
+    em = svc.request_meeting(a, expert)
+    assert em.start == slot.start
+    scheduling_svc.apply_result(run, result, by_id)
+    assert not scheduling_svc.Meeting.objects.filter(event=event, state="scheduled").exists()
+    assert run.scheduled == 0 and len(run.unscheduled) == 1
+    assert "expert" in run.unscheduled[0]["reason"]
+
+
 # --- Agendas ------------------------------------------------------------------------------------
 
 

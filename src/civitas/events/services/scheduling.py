@@ -124,10 +124,25 @@ def apply_result(run: ScheduleRun, result: dict, by_id: dict) -> ScheduleRun:
             "request_id", flat=True
         )
     )
+    # Expert meetings booked while the solver ran are re-checked here (the instance was
+    # built before): a clashing placement is dropped and reported, never saved.
+    parties = {
+        pk: (s, r)
+        for pk, s, r in MeetingRequest.objects.filter(pk__in=by_id.values()).values_list(
+            "pk", "sender_id", "recipient_id"
+        )
+    }
+    expert_busy = experts.busy_b2b_slots(event, {rep for pair in parties.values() for rep in pair})
+    clashes = []
     new = []
     for a in result["assignments"]:
         req_id = by_id[a["meeting"]]
         if req_id in existing:
+            continue
+        slot_pk = int(a["slot"][1:])
+        busy = [rep for rep in parties[req_id] if slot_pk in expert_busy.get(rep, ())]
+        if busy:
+            clashes.append((a["meeting"], busy[0]))
             continue
         new.append(
             Meeting(
@@ -146,7 +161,7 @@ def apply_result(run: ScheduleRun, result: dict, by_id: dict) -> ScheduleRun:
         ).select_related("sender", "recipient")
     }
     run.requested = len(by_id)
-    run.scheduled = len(result["assignments"])
+    run.scheduled = len(result["assignments"]) - len(clashes)
     if run.incremental:  # count what this run had to place, not the fixed meetings
         run.requested = len(by_id) - len(existing)
         run.scheduled = len(new)
@@ -160,6 +175,28 @@ def apply_result(run: ScheduleRun, result: dict, by_id: dict) -> ScheduleRun:
         }
         for u in result["unscheduled"]
     ]
+    if clashes:
+        reps = {r.pk: r for r in Representative.objects.filter(pk__in=[c[1] for c in clashes])}
+        labels = {
+            r.pk: str(r)
+            for r in MeetingRequest.objects.filter(
+                pk__in=[by_id[c[0]] for c in clashes]
+            ).select_related("sender", "recipient")
+        }
+        for mid, rep_pk in clashes:
+            run.unscheduled.append(
+                {
+                    "request": by_id[mid],
+                    "label": labels.get(by_id[mid], mid),
+                    "reason": str(
+                        _(
+                            "%(name)s booked an expert meeting at this time while the "
+                            "scheduling ran: run it again or place this meeting by hand."
+                        )
+                        % {"name": reps[rep_pk].full_name}
+                    ),
+                }
+            )
     run.status = ScheduleRun.Status.DRAFT
     run.finished_at = timezone.now()
     run.save()
