@@ -16,6 +16,14 @@ from .conftest import make_company, make_event
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    """These tests read the interface's English texts (French is the default)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def _new_offer(company, title="Usinage laser", description="", kind="offer"):
     rep = company.representatives.first()
     offer = Offer(kind=kind, title=title, description=description)
