@@ -696,3 +696,165 @@ def test_locks_prevent_a_b2b_and_an_expert_meeting_at_once(monkeypatch):
         assert results["expert"] == "ok" and expert_starts == {at(9, 20)}
     else:  # the expert meeting came first: the B2B confirmation is refused clearly
         assert "rendez-vous avec un expert" in results["b2b"] and expert_starts == {at(9)}
+
+
+# --- The organiser moves one meeting by hand ----------------------------------------------------
+
+
+def _move_url(event, em):
+    return reverse("events:bo_expert_meeting_move", kwargs={"pk": event.pk, "meeting_pk": em.pk})
+
+
+def _key(expert, start):
+    from civitas.events.services.expert_moves import option_key
+
+    return option_key(expert.pk, start)
+
+
+@pytest.mark.django_db
+def test_organiser_moves_a_meeting_to_another_time_of_the_same_expert(event, client_for):
+    expert = make_expert(event, "Roux")
+    a, b = rep_of(event, "Alpha"), rep_of(event, "Beta")
+    em = svc.request_meeting(a, expert)
+    assert em.start == at(9)
+    b2b(a, b, at(9, 20))  # Alpha is busy at 9:20: not offered
+    Message.objects.all().delete()
+    principal = client_for("principal", lang="en")
+    agenda_page = principal.get(
+        reverse("events:bo_expert_agenda", kwargs={"pk": event.pk, "expert_pk": expert.pk})
+    ).content.decode()
+    assert _move_url(event, em) in agenda_page
+    rep_agenda = principal.get(
+        reverse("events:bo_agenda", kwargs={"pk": event.pk, "rep_pk": a.pk})
+    ).content.decode()
+    assert _move_url(event, em) in rep_agenda
+    page = principal.get(_move_url(event, em))
+    offered = {v for v, _label in _flat(page.context["form"].fields["target"].choices)}
+    assert _key(expert, at(9, 40)) in offered
+    assert _key(expert, at(9, 20)) not in offered and _key(expert, at(9)) not in offered
+    r = principal.post(_move_url(event, em), {"target": _key(expert, at(9, 40))})
+    assert r.status_code == 302
+    moved = ExpertMeeting.objects.get()
+    assert (moved.pk, moved.state, moved.expert, moved.start) == (
+        em.pk,
+        S.SCHEDULED,
+        expert,
+        at(9, 40),
+    )
+    assert moved.moved_from is None
+    mail = emails_to(a.email, "events.expert_meeting_rescheduled").get()
+    assert "09:40" in mail.body_text and "Desk Roux" in mail.body_text
+    assert Message.objects.filter(channel="sms", to=a.phone).count() == 1
+    assert emails_to(expert.email, "events.expert_meeting_rescheduled_expert").count() == 1
+    entry = JournalEntry.objects.get(action="events.expert_meeting_moved")
+    assert entry.details["old_start"] == "10/03/2027 09:00"
+    assert entry.details["new_start"] == "10/03/2027 09:40"
+
+
+def _flat(choices):
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            yield from label
+        elif value:
+            yield value, label
+
+
+@pytest.mark.django_db
+def test_organiser_moves_a_meeting_to_another_expert_of_the_same_field(event, client_for):
+    roux = make_expert(event, "Roux", ["Export"])
+    other = make_expert(event, "Same", ["Export", "Finance"], quota=1, phone="+33700000002")
+    finance = make_expert(event, "Finance", ["Finance"])
+    a = rep_of(event, "Alpha")
+    em = svc.request_meeting(a, roux)
+    Message.objects.all().delete()
+    principal = client_for("principal")
+    page = principal.get(_move_url(event, em))
+    offered = {v for v, _label in _flat(page.context["form"].fields["target"].choices)}
+    assert _key(other, at(9)) in offered  # same time, other expert
+    assert not any(v.startswith(f"{finance.pk}-") for v in offered)  # no shared field
+    r = principal.post(_move_url(event, em), {"target": _key(other, at(9))})
+    assert r.status_code == 302
+    em.refresh_from_db()
+    assert (em.expert, em.start, em.moved_from) == (other, at(9), roux)
+    assert emails_to(a.email, "events.expert_meeting_rescheduled").count() == 1
+    assert Message.objects.filter(channel="sms", to=a.phone).count() == 1
+    assert emails_to(other.email, "events.expert_meeting_for_expert").count() == 1
+    old = emails_to(roux.email, "events.expert_meeting_cancelled_expert").get()
+    assert "09:00" in old.body_text
+    # Other's quota (1) is now used: the meeting of Beta cannot go there.
+    em_b = svc.request_meeting(rep_of(event, "Beta"), roux)
+    from django.utils import translation
+
+    from civitas.events.services import expert_moves
+
+    with translation.override("en"), pytest.raises(ServiceError, match="limit of 1"):
+        expert_moves.move_meeting(em_b, other, at(9, 40))
+    # Nor to an expert without a shared field.
+    with translation.override("en"), pytest.raises(ServiceError, match="does not cover"):
+        expert_moves.move_meeting(em_b, finance, at(9, 40))
+    em_b.refresh_from_db()
+    assert (em_b.expert, em_b.start) == (roux, at(9))  # Roux's 9:00 was freed
+
+
+@pytest.mark.django_db
+def test_a_move_to_a_time_taken_meanwhile_is_refused_and_the_choice_kept(event, client_for):
+    expert = make_expert(event, "Roux")
+    a, b = rep_of(event, "Alpha"), rep_of(event, "Beta")
+    em = svc.request_meeting(a, expert)  # 9:00
+    principal = client_for("principal", lang="en")
+    page = principal.get(_move_url(event, em))
+    choice = _key(expert, at(9, 20))
+    assert choice in {v for v, _label in _flat(page.context["form"].fields["target"].choices)}
+    svc.request_meeting(b, expert)  # Beta takes 9:20 in the meantime
+    Message.objects.all().delete()
+    r = principal.post(_move_url(event, em), {"target": choice})
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "already has a meeting at that time" in html
+    assert f'value="{choice}" selected' in html  # what was chosen is still chosen
+    em.refresh_from_db()
+    assert em.start == at(9) and not Message.objects.exists()
+    assert not JournalEntry.objects.filter(action="events.expert_meeting_moved").exists()
+    # The participant busy with a B2B meeting: refused with the reason.
+    b2b(a, rep_of(event, "Gamma"), at(9, 40))
+    r = principal.post(_move_url(event, em), {"target": _key(expert, at(9, 40))})
+    assert r.status_code == 200
+    assert "participant already has a meeting" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_of_another_event_cannot_move_its_expert_meetings(client, users):
+    from tests.conftest import add_totp, make_user
+
+    a, b = make_event("event-a"), make_event("event-b")
+    expert_b = make_expert(b, "Confidentiel")
+    em = svc.request_meeting(rep_of(b, "Secret"), expert_b)
+    role = Role.objects.create(
+        code="event_manager",
+        name="Event manager",
+        permissions=[
+            "core.access_backoffice",
+            "events.view_registrations",
+            "events.manage_meetings",
+        ],
+    )
+    user = make_user("manager@example.org")
+    RoleAssignment.objects.create(user=user, role=role, scope_type="event", scope_id=a.pk)
+    add_totp(user)
+    clear_cache(user)
+    client.force_login(user)
+    target = {"target": _key(expert_b, at(9, 20))}
+    on_b = reverse("events:bo_expert_meeting_move", kwargs={"pk": b.pk, "meeting_pk": em.pk})
+    assert client.get(on_b).status_code == 403
+    assert client.post(on_b, target).status_code == 403
+    on_a = reverse("events:bo_expert_meeting_move", kwargs={"pk": a.pk, "meeting_pk": em.pk})
+    assert client.get(on_a).status_code == 404
+    assert client.post(on_a, target).status_code == 404
+    em.refresh_from_db()
+    assert em.start == at(9)
+    # An expert of event A is not a target for event B's meeting either.
+    expert_a = make_expert(a, "Roux")
+    from civitas.events.services import expert_moves
+
+    with pytest.raises(ServiceError):
+        expert_moves.move_meeting(em, expert_a, at(9, 20))

@@ -106,6 +106,7 @@ def url_samples():
         "events:bo_expert_agenda": {"pk": event.pk, "expert_pk": expert.pk},
         "events:bo_expert_absence_report": {"pk": event.pk, "absence_pk": absence.pk},
         "events:bo_expert_meeting_cancel": {"pk": event.pk, "meeting_pk": expert_meeting.pk},
+        "events:bo_expert_meeting_move": {"pk": event.pk, "meeting_pk": expert_meeting.pk},
         "events:register_sector_fields": slug,
         "events:area_representative": {**slug, "rep_pk": rep.pk},
         "events:area_convocation": slug,

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .api.urls import urlpatterns as api_urlpatterns
 from .backoffice import agendas as bo_agendas
+from .backoffice import expert_moves as bo_expert_moves
 from .backoffice import experts as bo_experts
 from .backoffice import mailing as bo_mailing
 from .backoffice import manual as bo_manual
@@ -223,6 +224,11 @@ urlpatterns += [
         "backoffice/evenements/<int:pk>/experts/rendez-vous/<int:meeting_pk>/annuler/",
         bo_experts.expert_meeting_cancel,
         name="bo_expert_meeting_cancel",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/rendez-vous/<int:meeting_pk>/deplacer/",
+        bo_expert_moves.expert_meeting_move,
+        name="bo_expert_meeting_move",
     ),
 ]
 # Configurable registration form, convocation and check-in lookup

@@ -85,6 +85,22 @@ _TEXTS = [
         "{{ other }} is absent and no other expert can meet you: your meeting of {{ when }} "
         "is cancelled. We apologise.",
     ),
+    (
+        "expert_meeting_rescheduled",
+        _("Expert meetings: meeting moved by the organisers (participant)"),
+        "Les organisateurs ont déplacé votre rendez-vous expert. Il a lieu avec {{ other }} : "
+        "{{ when }}, {{ where }}.",
+        "The organisers have moved your expert meeting. It is now with {{ other }}: "
+        "{{ when }}, {{ where }}.",
+    ),
+    (
+        "expert_meeting_rescheduled_expert",
+        _("Expert meetings: meeting moved by the organisers (expert)"),
+        "Les organisateurs ont déplacé votre rendez-vous avec {{ other }} : {{ when }}, "
+        "{{ where }}.{% if agenda_url %} Votre agenda : {{ agenda_url }}{% endif %}",
+        "The organisers have moved your meeting with {{ other }}: {{ when }}, {{ where }}."
+        "{% if agenda_url %} Your agenda: {{ agenda_url }}{% endif %}",
+    ),
 ]
 
 
