@@ -52,13 +52,12 @@ class MoveForm(forms.Form):
         parsed = svc.parse_key(posted) if posted else None
         if posted and posted not in known and parsed is not None:
             expert = Expert.objects.filter(pk=parsed[0], event_id=em.event_id).first()
+            t = None
             if expert is not None:
-                choices.append(
-                    (
-                        _("No longer free"),
-                        [(posted, f"{expert.full_name} – {_time_label(parsed[1], parsed[1])}")],
-                    )
-                )
+                t = next((t for t in svc.base.expert_times(expert) if t.start == parsed[1]), None)
+            if t is not None:
+                label = f"{expert.full_name} – {_time_label(t.start, t.end)}"
+                choices.append((_("No longer free"), [(posted, label)]))
         self.fields["target"].choices = choices
 
     def clean_target(self):
