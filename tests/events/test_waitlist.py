@@ -242,3 +242,73 @@ def test_two_promotions_for_the_last_table_never_both_succeed(monkeypatch):
     assert "10/03/2027 09:00" in refusal  # the clear "no table left" message, naming the slot
     assert count == 2  # X-Y and the one promoted
     assert SlotWaitlistEntry.objects.filter(state=State.WAITING).count() == 1
+
+
+# --- Back office: the waiting lists of an event ------------------------------------------
+
+
+@pytest.mark.django_db
+def test_back_office_lists_and_removes_with_event_scope(client):
+    from civitas.core.models import JournalEntry, Role
+    from civitas.core.permissions import clear_cache
+    from tests.conftest import make_user
+
+    event = make_event("wl-bo", mode="slots", tables=1)
+    other_event = make_event("wl-bo-other", mode="slots", tables=1)
+    slot = _first_slot(event)
+    x, y, a, b, c, d = _reps(event, "Xeno", "Ypsi", "Alpha", "Beta", "Gamma", "Delta")
+    _meet(x, y, slot)
+    e1 = waitlist.join(_accepted(a, b, slot), a)
+    e2 = waitlist.join(_accepted(c, d, slot), d)
+    role = Role.objects.create(
+        code="meetops",
+        name="Meetings",
+        permissions=["core.access_backoffice", "events.manage_meetings"],
+    )
+    admin = make_user("meetops@example.org", role_code=role.code, scope=("event", event.pk))
+    clear_cache(admin)
+    client.force_login(admin)
+    agendas = client.get(reverse("events:bo_agendas", kwargs={"pk": event.pk}))
+    lists_url = reverse("events:bo_waitlists", kwargs={"pk": event.pk})
+    assert lists_url in agendas.content.decode()
+    page = client.get(lists_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.index(a.full_name) < page.index(c.full_name)  # by position
+    assert b.company.name in page and d.company.name in page
+    assert x.full_name not in page  # placed meetings are not on the list
+    remove_url = reverse("events:bo_waitlist_remove", kwargs={"pk": event.pk, "entry_pk": e1.pk})
+    assert remove_url in page
+    # Too long a reason: refused, the text stays in the form, nothing changed.
+    r = client.post(remove_url, {"reason": "z" * 301})
+    assert r.status_code == 200 and "z" * 301 in r.content.decode()
+    e1.refresh_from_db()
+    assert e1.state == State.WAITING
+    r = client.post(remove_url, {"reason": "Duplicate request"})
+    assert r.status_code == 302 and r["Location"] == lists_url
+    e1.refresh_from_db()
+    assert e1.state == State.REMOVED and e1.ended_at is not None
+    assert waitlist.position(e2) == 1
+    entry = JournalEntry.objects.get(action="events.waitlist_entry_removed")
+    assert entry.details["reason"] == "Duplicate request"
+    page = client.get(lists_url).content.decode()
+    assert a.full_name not in page and c.full_name in page
+    # A second removal of the same entry: refused with a message, no second journal line.
+    r = client.post(remove_url, {"reason": ""})
+    assert r.status_code == 200
+    assert JournalEntry.objects.filter(action="events.waitlist_entry_removed").count() == 1
+    # Another event's lists: refused; its entry through this event: 404, left untouched.
+    ox, oy, oa, ob = _reps(other_event, "Omega", "Opal", "Orca", "Onyx")
+    oslot = _first_slot(other_event)
+    _meet(ox, oy, oslot)
+    other_entry = waitlist.join(_accepted(oa, ob, oslot), oa)
+    assert (
+        client.get(reverse("events:bo_waitlists", kwargs={"pk": other_event.pk})).status_code == 403
+    )
+    kw = {"pk": other_event.pk, "entry_pk": other_entry.pk}
+    assert client.post(reverse("events:bo_waitlist_remove", kwargs=kw), {}).status_code == 403
+    kw["pk"] = event.pk
+    assert client.post(reverse("events:bo_waitlist_remove", kwargs=kw), {}).status_code == 404
+    other_entry.refresh_from_db()
+    assert other_entry.state == State.WAITING
+    # A participant never gets in.
+    client.force_login(a.user)
+    assert client.get(lists_url).status_code == 403

@@ -330,3 +330,39 @@ def test_back_office_scope(client, event, hook_admin, users):
     # A participant never gets in.
     client.force_login(users["participant"])
     assert client.get(reverse("events:bo_webhooks", kwargs={"pk": event.pk})).status_code == 403
+
+
+# --- Purge of finished deliveries ---------------------------------------------------------
+
+
+def test_purge_deletes_only_old_finished_deliveries(event, settings):
+    from civitas.core.periodic import jobs
+
+    sub = subscribe(event, "https://crm.example/h", ["meeting.moved"])
+    now = timezone.now()
+    old, recent = now - dt.timedelta(days=100), now - dt.timedelta(days=10)
+
+    def make(state, created, **fields):
+        d = WebhookDelivery.objects.create(subscription=sub, topic="ping", payload={}, state=state)
+        WebhookDelivery.objects.filter(pk=d.pk).update(created_at=created, **fields)
+        return d.pk
+
+    old_delivered = make("delivered", old, delivered_at=old)
+    late_delivered = make("delivered", old, delivered_at=recent)  # finished recently
+    old_failed = make("failed", old, log=[{"at": old.isoformat(), "status": 500}])
+    failed_no_log = make("failed", old)
+    late_failed = make("failed", old, log=[{"at": recent.isoformat(), "status": 500}])
+    retrying = make("retrying", old, next_attempt_at=now)
+    queued = make("queued", old)
+    sending = make("sending", old, claimed_at=old)
+    assert webhooks.purge_finished(now=now) == 3
+    left = set(WebhookDelivery.objects.values_list("pk", flat=True))
+    assert left == {late_delivered, late_failed, retrying, queued, sending}
+    assert not {old_delivered, old_failed, failed_no_log} & left
+    # The setting shortens the retention; still never the unfinished ones.
+    settings.CIVITAS_WEBHOOK_DELIVERY_KEEP_DAYS = 5
+    assert webhooks.purge_finished(now=now) == 2
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {retrying, queued, sending}
+    assert webhooks.purge_finished(now=now) == 0
+    job = {j.name: j for j in jobs()}["events.purge_webhook_deliveries"]
+    assert job.every == dt.timedelta(days=1)

@@ -183,7 +183,14 @@ def _messaging_samples(event, rep, req):
 
 def _meetops_samples(event, rep, rep2):
     """Meeting operations: a confirmed request placed at the first slot, another unplaced."""
-    from civitas.events.models import Company, Meeting, MeetingRequest, Representative, Slot
+    from civitas.events.models import (
+        Company,
+        Meeting,
+        MeetingRequest,
+        Representative,
+        Slot,
+        SlotWaitlistEntry,
+    )
 
     third = Company.objects.create(
         event=event, name="Third SA", status=Company.Status.VALIDATED, country="FR"
@@ -207,6 +214,7 @@ def _meetops_samples(event, rep, rep2):
         table_number=1,
         published=True,
     )
+    entry = SlotWaitlistEntry.objects.create(event=event, slot=slot, request=unplaced)
     pk = {"pk": event.pk}
     return {
         "events:bo_meeting_place": {**pk, "req_pk": unplaced.pk},
@@ -220,4 +228,6 @@ def _meetops_samples(event, rep, rep2):
         "events:area_waitlist_join": {"slug": event.slug, "pk": unplaced.pk},
         "events:area_waitlist_leave": {"slug": event.slug, "pk": 1},
         "events:area_availability": {"slug": event.slug},
+        "events:bo_waitlists": pk,
+        "events:bo_waitlist_remove": {**pk, "entry_pk": entry.pk},
     }

@@ -29,3 +29,10 @@ def webhooks_due():
     from .services.webhooks import due
 
     return due()
+
+
+@periodic("events.purge_webhook_deliveries", every=timedelta(days=1))
+def purge_webhook_deliveries():
+    from .services.webhooks import purge_finished
+
+    return f"{purge_finished()} finished webhook deliver(y/ies) deleted"

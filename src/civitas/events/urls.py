@@ -10,6 +10,7 @@ from .backoffice import messaging as bo_msg
 from .backoffice import moderation as bo_moderation
 from .backoffice import regform as bo_form
 from .backoffice import views as bo
+from .backoffice import waitlist as bo_waitlist
 from .backoffice import webhooks as bo_webhooks
 from .frontoffice import agendas as fo_agendas
 from .frontoffice import availability as fo_availability
@@ -324,6 +325,16 @@ urlpatterns += [
         "espace/evenements/<slug:slug>/representants/nouveau/",
         fo_moderation.area_representative_new,
         name="area_representative_new",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/listes-attente/",
+        bo_waitlist.waitlists,
+        name="bo_waitlists",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/listes-attente/<int:entry_pk>/retirer/",
+        bo_waitlist.waitlist_remove,
+        name="bo_waitlist_remove",
     ),
 ]
 urlpatterns += api_urlpatterns

@@ -18,6 +18,7 @@ class SlotWaitlistEntry(EventChild):
         LEFT = "left", _("Left the list")
         EXPIRED = "expired", _("Expired (the slot started)")
         CLOSED = "closed", _("Closed (request answered otherwise)")
+        REMOVED = "removed", _("Removed by the organisers")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="waitlist_entries")
     slot = models.ForeignKey(

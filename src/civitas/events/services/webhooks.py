@@ -31,7 +31,7 @@ import hmac
 import json
 import time
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import requests
 from django.conf import settings
@@ -75,6 +75,10 @@ def retry_max() -> int:
 
 def allow_http() -> bool:
     return bool(_setting("CIVITAS_WEBHOOK_ALLOW_HTTP", settings.DEBUG))
+
+
+def keep_days() -> int:
+    return int(_setting("CIVITAS_WEBHOOK_DELIVERY_KEEP_DAYS", 90))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -388,3 +392,38 @@ def rotate_secret(sub: WebhookSubscription, *, request=None) -> WebhookSubscript
 def delete_subscription(sub: WebhookSubscription, *, request=None) -> None:
     journal.record("events.webhook_deleted", request=request, obj=sub, details={"url": sub.url})
     sub.delete()
+
+
+# --- Purge ----------------------------------------------------------------------------
+
+
+def _finished_at(delivery: WebhookDelivery):
+    """When a finished delivery ended: delivered_at, else its last attempt, else creation."""
+    if delivery.delivered_at:
+        return delivery.delivered_at
+    for attempt in reversed(delivery.log or []):
+        try:
+            return datetime.fromisoformat(attempt["at"])
+        except (KeyError, TypeError, ValueError):
+            continue
+    return delivery.created_at
+
+
+def purge_finished(now=None) -> int:
+    """Delete deliveries delivered or given up (failed) more than keep_days() days ago.
+    Queued, sending and retrying deliveries are never deleted. Returns the count."""
+    cutoff = (now or timezone.now()) - timedelta(days=keep_days())
+    finished = (State.DELIVERED, State.FAILED)
+    # A delivery finishes after it was created: older creation is a necessary condition.
+    candidates = WebhookDelivery.objects.filter(state__in=finished, created_at__lt=cutoff).only(
+        "pk", "delivered_at", "log", "created_at"
+    )
+    ids = [d.pk for d in candidates.iterator() if _finished_at(d) < cutoff]
+    deleted = 0
+    for start in range(0, len(ids), 1000):
+        deleted += (
+            WebhookDelivery.objects.filter(pk__in=ids[start : start + 1000], state__in=finished)
+            .delete()[1]
+            .get(WebhookDelivery._meta.label, 0)
+        )
+    return deleted

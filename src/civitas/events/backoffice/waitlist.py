@@ -1,0 +1,83 @@
+"""Back office: the waiting lists of an event (slot booking mode), slot by slot, and taking
+an entry off its list. Thin views: the rule lives in services/waitlist.py."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civitas.core.permissions import permission_required
+
+from ..models import Event, MeetingRequest, SlotWaitlistEntry
+from ..services import ServiceError
+from ..services import waitlist as waitlist_svc
+
+
+def _event_of(request, pk, **kwargs):
+    return get_object_or_404(Event, pk=pk)
+
+
+def _waiting(event):
+    return (
+        SlotWaitlistEntry.objects.filter(
+            event=event,
+            state=SlotWaitlistEntry.State.WAITING,
+            request__state=MeetingRequest.State.ACCEPTED,
+        )
+        .select_related("slot__session", "request__sender__company", "request__recipient__company")
+        .order_by("slot__start", "slot_id", "created_at", "pk")
+    )
+
+
+class RemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (optional)"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy("Kept in the action journal; the parties are not mailed."),
+    )
+
+
+@permission_required("events.manage_meetings", obj_getter=_event_of)
+def waitlists(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    groups = [
+        (slot, list(enumerate(entries, start=1)))
+        for slot, entries in groupby(_waiting(event), key=lambda e: e.slot)
+    ]
+    return render(
+        request,
+        "events/waitlist/backoffice.html",
+        {"event": event, "groups": groups, "slots_mode": event.booking_mode == "slots"},
+    )
+
+
+@permission_required("events.manage_meetings", obj_getter=_event_of)
+def waitlist_remove(request, pk, entry_pk):
+    event = get_object_or_404(Event, pk=pk)
+    entry = get_object_or_404(
+        SlotWaitlistEntry.objects.select_related(
+            "slot__session", "request__sender__company", "request__recipient__company"
+        ),
+        pk=entry_pk,
+        event=event,
+    )
+    form = RemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            waitlist_svc.remove(entry, reason=form.cleaned_data["reason"], request=request)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The request is no longer on the waiting list."))
+            return redirect("events:bo_waitlists", pk=event.pk)
+    return render(
+        request,
+        "events/waitlist/remove.html",
+        {"event": event, "entry": entry, "form": form, "position": waitlist_svc.position(entry)},
+    )
