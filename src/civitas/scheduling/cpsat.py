@@ -1,28 +1,22 @@
-"""CP-SAT improvement for small instances (slot-assignment model).
+"""CP-SAT placement for small instances (slot-assignment model), then the SAT break descent.
 
 Variables ``x[m, s]`` (meeting m at slot s) for each movable meeting and slot of its domain.
 Constraints: one slot per scheduled meeting, a participant in at most one meeting per slot,
 quotas, bookable tables per slot and per location (owned tables are outside this count).
-Breaks: ``z[p, t]`` (p has a meeting at or before t in the group) and ``h[p, t]`` (a break of
-p ends at t), ``h >= y[t] - y[t-1] + z[t-1] - 1``. Fairness: max - min breaks <= 2.
 
-Phase 1 (only when the heuristic left placeable meetings out) maximises the number placed,
-then earlier ranks. Phase 2 keeps that set and minimises breaks; the solver uses the
-bottom-up descent ``_descend`` ("at most k breaks" for k = 0, 1, ..., pure SAT search).
+Phase 1 (only when the heuristic left placeable meetings out): can every placeable meeting be
+placed? If not, maximise the number placed, then earlier ranks. Phase 2 keeps that set and
+lowers the breaks by incremental SAT (``satbreaks.descend``).
 """
 
 from __future__ import annotations
 
-import math
 import threading
 
 from ortools.sat.python import cp_model
 
 from .core import Problem, State
 
-DESCENT_STEP = 0.2  # share of the budget given to each "at most k breaks" step
-DESCENT_BOUND = 0.05  # share of the budget of the first (bounding) optimisation run
-DESCENT_UNKNOWN_STOP = 2  # give up the descent after this many steps without an answer
 SAT_CONFLICTS_PER_WORK = 30_000  # conflict budget of the SAT break descent per work unit
 
 
@@ -71,7 +65,7 @@ def _run(model, ctl, work_limit, seed, phase, sat_search=False):
     return solver, status
 
 
-def _build(prob: Problem, st: State, scheduled: set[int] | None, with_breaks: bool, fair: bool):
+def _build(prob: Problem, st: State, scheduled: set[int] | None):
     model = cp_model.CpModel()
     movable = [m for m in prob.order if prob.domain[m]]
     if scheduled is not None:
@@ -134,86 +128,18 @@ def _build(prob: Problem, st: State, scheduled: set[int] | None, with_breaks: bo
                 ]
                 if lits:
                     model.add(sum(lits) <= q - fixed_count[p])
-    breaks_terms = []
-    if with_breaks:
-        # breaks of p in a group = (runs of busy slots) - 1 when p has a meeting there;
-        # a run starts at t when y[t] - y[t-1] = 1 (total-variation encoding, tight in LP).
-        groups: dict[int, list[int]] = {}
-        for s in range(prob.S):
-            groups.setdefault(prob.group_of[s], []).append(s)
-        per_part = []
-        in_model = {m for (m, _s) in x}
-        for p in range(prob.P):
-            mine = [m for m in prob.meetings_of[p] if m in in_model or st.is_fixed[m]]
-            if len(mine) < 2:
-                if mine:
-                    per_part.append(0)
-                continue
-            terms = []
-            y_vars = []
-            for g_slots in groups.values():
-                ys = []
-                for s in g_slots:
-                    if (s, p) in fixed_busy:
-                        ys.append(1)
-                    elif (s, p) in by_slot_part:
-                        yv = model.new_bool_var("")
-                        model.add(yv == sum(by_slot_part[(s, p)]))
-                        ys.append(yv)
-                        y_vars.append(yv)
-                    else:
-                        ys.append(0)
-                if sum(1 for y in ys if not (isinstance(y, int) and y == 0)) < 2:
-                    continue
-                starts = []
-                y_prev = 0
-                for y in ys:
-                    if not (isinstance(y, int) and y == 0):
-                        if isinstance(y, int) and isinstance(y_prev, int):
-                            if y - y_prev > 0:
-                                starts.append(1)
-                        else:
-                            r = model.new_bool_var("")
-                            model.add(r >= y - y_prev)
-                            starts.append(r)
-                    y_prev = y
-                has = model.new_bool_var("")
-                live = [y for y in ys if not isinstance(y, int)]
-                if any(isinstance(y, int) and y == 1 for y in ys):
-                    model.add(has == 1)
-                else:
-                    model.add(has <= sum(live))
-                terms.append(sum(starts) - has)
-            if scheduled is not None and y_vars:
-                n_live = sum(1 for m in mine if not st.is_fixed[m])
-                model.add(sum(y_vars) == n_live)  # redundant, helps propagation
-            if terms:
-                b = model.new_int_var(0, prob.S, f"b{p}")
-                model.add(b == sum(terms))
-                per_part.append(b)
-                breaks_terms.append(b)
-            else:
-                per_part.append(0)
-        if fair and per_part:
-            hi = model.new_int_var(0, prob.S, "max_breaks")
-            lo = model.new_int_var(0, prob.S, "min_breaks")
-            for b in per_part:
-                model.add(hi >= b)
-                model.add(lo <= b)
-            model.add(hi - lo <= 2)
-    return model, x, placed, breaks_terms
+    return model, x, placed
 
 
-def improve_with_cpsat(
-    prob: Problem, st: State, ctl, *, work_limit: float, seed: int, breaks: bool = True
-) -> bool:
-    """Improve ``st`` in place with CP-SAT. Returns True when CP-SAT produced the schedule."""
+def improve_with_cpsat(prob: Problem, st: State, ctl, *, work_limit: float, seed: int) -> bool:
+    """Improve ``st`` in place: placement by CP-SAT, then fewer breaks by incremental SAT.
+    Returns True when a solver produced the schedule."""
     used = False
     placeable = [m for m in prob.order if prob.domain[m]]
     missing = [m for m in placeable if st.slot_of[m] < 0]
     if missing:
         # first: can every placeable meeting be placed? (pure feasibility, usually fast)
-        model, x, _, _ = _build(prob, st, set(placeable), with_breaks=False, fair=False)
+        model, x, _ = _build(prob, st, set(placeable))
         for (m, s), v in x.items():
             model.add_hint(v, st.slot_of[m] == s)
         solver, status = _run(model, ctl, work_limit / 4, seed, "place all", True)
@@ -226,7 +152,7 @@ def improve_with_cpsat(
             missing = []
             used = True
     if missing and not ctl.stop():
-        model, x, placed, _ = _build(prob, st, None, with_breaks=False, fair=False)
+        model, x, placed = _build(prob, st, None)
         n = len(placeable)
         weight = n + 1
         model.maximize(
@@ -248,102 +174,12 @@ def improve_with_cpsat(
     scheduled = {m for m in prob.order if st.slot_of[m] >= 0}
     if not scheduled:
         return used
-    if not breaks:
-        if st.total_breaks() == 0 or ctl.stop():
-            return used
-        from .satbreaks import descend
-
-        conflicts = int(SAT_CONFLICTS_PER_WORK * work_limit)
-        return descend(prob, st, ctl, scheduled, conflicts=conflicts) or used
-    current = st.total_breaks()
-    if current == 0:
+    if st.total_breaks() == 0 or ctl.stop():
         return used
-    for fair in (True, False):
-        model, x, _, breaks_terms = _build(prob, st, scheduled, with_breaks=True, fair=fair)
-        model.minimize(sum(breaks_terms))
-        for (m, s), v in x.items():
-            model.add_hint(v, st.slot_of[m] == s)
-        solver, status = _run(model, ctl, work_limit, seed, "breaks")
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            new = list(st.slot_of)
-            for (m, s), v in x.items():
-                if solver.boolean_value(v):
-                    new[m] = s
-            old = list(st.slot_of)
-            st.load(new)
-            if st.total_breaks() <= current:
-                return True
-            st.load(old)
-            return used
-        if ctl.stop():
-            return used
-    return used
+    from .satbreaks import descend
 
-
-def _descend(prob: Problem, st: State, ctl, scheduled: set[int], work_limit: float, seed: int):
-    """Smallest total of breaks, found bottom-up: "at most k breaks" for k = 0, 1, 2, ...
-
-    Each step is a satisfaction model (fairness included) with its own deterministic budget;
-    the first feasible k gives the schedule. A step that ends without an answer counts as
-    "not found" and the next k is tried. Returns True when ``st`` was replaced; sets
-    ``ctl.breaks_optimal`` when every smaller k was proven infeasible.
-    """
-    current = st.total_breaks()
-    budget = work_limit
-    step = max(0.25, work_limit * DESCENT_STEP)
-    # with fixed meetings (incremental mode) many breaks can be forced: a short optimisation
-    # run first gives the bound where the descent starts, and often solves the model outright
-    k = 0
-    changed = False
-    if prob.fixed:
-        model, x, _, breaks_terms = _build(prob, st, scheduled, with_breaks=True, fair=True)
-        model.minimize(sum(breaks_terms))
-        for (m, s), v in x.items():
-            model.add_hint(v, st.slot_of[m] == s)
-        solver, status = _run(model, ctl, min(budget, work_limit * DESCENT_BOUND), seed, "bound")
-        budget -= max(solver.deterministic_time, 0.01)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            k = max(0, int(math.ceil(solver.best_objective_bound - 1e-6)))
-            if solver.objective_value < current:
-                new = list(st.slot_of)
-                for (m, s), v in x.items():
-                    if solver.boolean_value(v):
-                        new[m] = s
-                st.load(new)
-                current = st.total_breaks()
-                changed = True
-            if status == cp_model.OPTIMAL:
-                ctl.breaks_optimal = True
-                return changed
-        elif status == cp_model.INFEASIBLE:
-            return False
-    proven = True  # every k tried so far is proven infeasible (or below the bound)
-    unknown = 0
-    while k < current and budget > 0 and not ctl.stop():
-        model, x, _, breaks_terms = _build(prob, st, scheduled, with_breaks=True, fair=True)
-        model.add(sum(breaks_terms) <= k)
-        for (m, s), v in x.items():
-            model.add_hint(v, st.slot_of[m] == s)
-        solver, status = _run(model, ctl, min(step, budget), seed, f"at most {k} breaks", True)
-        budget -= max(solver.deterministic_time, 0.01)
-        ctl.progress(0.5, f"CP-SAT at most {k} breaks: {solver.status_name(status).lower()}")
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            new = list(st.slot_of)
-            for (m, s), v in x.items():
-                if solver.boolean_value(v):
-                    new[m] = s
-            st.load(new)
-            ctl.breaks_optimal = proven
-            return True
-        if status != cp_model.INFEASIBLE:
-            proven = False
-            unknown += 1
-            if unknown >= DESCENT_UNKNOWN_STOP:
-                break  # leave the rest of the time to the neighbourhood search
-        k += 1
-    if proven and k == current:
-        ctl.breaks_optimal = True  # the schedule we have is already optimal
-    return changed
+    conflicts = int(SAT_CONFLICTS_PER_WORK * work_limit)
+    return descend(prob, st, ctl, scheduled, conflicts=conflicts) or used
 
 
 def _better(prob: Problem, new: list[int], old: list[int]) -> bool:

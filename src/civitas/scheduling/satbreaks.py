@@ -104,6 +104,7 @@ def build(prob: Problem, st: State, scheduled: set[int], fair_max: int | list[in
     true = cnf.var("true")
     cnf.add([true])
     breaks: list[int] = []
+    busy_at: dict[int, list[int]] = {}  # slot -> the "busy" literals of its participants
     movable_count = [0] * prob.P
     for m in movable:
         for p in st.parts[m]:
@@ -123,6 +124,7 @@ def build(prob: Problem, st: State, scheduled: set[int], fair_max: int | list[in
                     continue
                 cnf.card("atmost", lits, 1)
                 y = cnf.var(("y", p, s))
+                busy_at.setdefault(s, []).append(y)
                 for v in lits:
                     cnf.add([-v, y])
                 cnf.add([-y, *lits])
@@ -160,17 +162,12 @@ def build(prob: Problem, st: State, scheduled: set[int], fair_max: int | list[in
             cnf.card("atmost", mine_breaks, bound)
             breaks.extend(mine_breaks)
     # implied: the participants busy at a slot are at most (meetings there) x (their size)
-    if IMPLIED_SLOT_BOUND:
-        for s in range(prob.S):
-            ys = [
-                cnf.pool.obj2id[("y", p, s)]
-                for p in range(prob.P)
-                if ("y", p, s) in cnf.pool.obj2id
-            ]
-            size = max((len(st.parts[m]) for m in movable), default=2)
-            owners = any(st.owner[m] for m in movable)
-            if not owners:
-                cnf.card("atmost", ys, size * prob.cap_total[s])
+    # implied: the participants busy at a slot are at most (meetings there) x (their size);
+    # not valid when owned-table meetings sit outside the table count
+    if IMPLIED_SLOT_BOUND and not any(st.owner[m] for m in movable):
+        size = max((len(st.parts[m]) for m in movable), default=2)
+        for s, ys in busy_at.items():
+            cnf.card("atmost", ys, size * prob.cap_total[s])
     return cnf, x, breaks
 
 

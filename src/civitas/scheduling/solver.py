@@ -115,7 +115,7 @@ def solve(
     if use_cpsat and not ctl.stop():
         from .cpsat import improve_with_cpsat
 
-        cp_used = improve_with_cpsat(prob, st, ctl, work_limit=work_limit, seed=seed, breaks=False)
+        cp_used = improve_with_cpsat(prob, st, ctl, work_limit=work_limit, seed=seed)
         ctl.progress(0.5, f"CP-SAT placement: {_placed(st, prob)} placed")
     small = n_vars <= CPSAT_MAX_VARS
     if lns_limit is None:
