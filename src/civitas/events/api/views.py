@@ -346,12 +346,7 @@ class CrmCompanyListView(CrmMixin, ListAPIView):
             raise form_errors(form)
         company = service_call(crm.create_company, event, form.save(commit=False), request=request)
         company = companies_of(event).get(pk=company.pk)
-        location = reverse("events:api_company", kwargs={"slug": event.slug, "pk": company.pk})
-        return Response(
-            s.CrmCompanySerializer(company).data,
-            status=status.HTTP_201_CREATED,
-            headers={"Location": request.build_absolute_uri(location)},
-        )
+        return created(request, s.CrmCompanySerializer(company).data, "events:api_company", event)
 
 
 @extend_schema_view(
@@ -404,6 +399,16 @@ class CrmCompanyDetailView(CrmMixin, GenericAPIView):
         return self._write(request, partial=True)
 
 
+def created(request, data: dict, url_name: str, event) -> Response:
+    """201 with the new record and its address in ``Location``."""
+    location = reverse(url_name, kwargs={"slug": event.slug, "pk": data["id"]})
+    return Response(
+        data,
+        status=status.HTTP_201_CREATED,
+        headers={"Location": request.build_absolute_uri(location)},
+    )
+
+
 def contacts_of(event):
     return (
         Representative.objects.filter(company__event=event)
@@ -453,12 +458,7 @@ class CrmContactListView(CrmMixin, ListAPIView):
             request=request,
         )
         rep = contacts_of(event).get(pk=rep.pk)
-        location = reverse("events:api_contact", kwargs={"slug": event.slug, "pk": rep.pk})
-        return Response(
-            s.ContactSerializer(rep).data,
-            status=status.HTTP_201_CREATED,
-            headers={"Location": request.build_absolute_uri(location)},
-        )
+        return created(request, s.ContactSerializer(rep).data, "events:api_contact", event)
 
 
 @extend_schema_view(
