@@ -259,3 +259,43 @@ def test_b2bsp_break_descent_reaches_reference_deterministically():
         assert rep.stats["breaks_day"] == 5
         assert rep.stats["max_breaks_day_per_participant"] <= 2
     assert runs[0]["assignments"] == runs[1]["assignments"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=instances(max_meetings=5))
+def test_sat_break_descent_reaches_the_enumerated_minimum(data):
+    """satbreaks.descend on its own: from the worst full placement of a tiny instance, it
+    reaches the fewest breaks found by enumeration (same set of meetings, nobody above 2)."""
+    from civitas.scheduling.core import Problem, State
+    from civitas.scheduling.satbreaks import FAIR_MAX, descend
+    from civitas.scheduling.solver import _Control
+
+    prob = Problem(load_instance(data))
+    placements = []
+    for combo in itertools.product(*[prob.domain[m] or [-1] for m in range(prob.M)]):
+        st_ = State(prob)
+        if all(
+            s < 0 or (st_.can_place(m, s) and st_.place(m, s) is None) for m, s in enumerate(combo)
+        ):
+            breaks = [st_.participant_breaks(p) for p in range(prob.P)]
+            placements.append((combo, sum(breaks), max(breaks, default=0)))
+    if not placements:
+        return
+    size = max(sum(1 for s in c if s >= 0) for c, _, _ in placements)
+    same_size = [p for p in placements if sum(1 for s in p[0] if s >= 0) == size]
+    worst = max(same_size, key=lambda p: (p[1], p[0]))[0]
+    scheduled = {m for m, s in enumerate(worst) if s >= 0}
+    fair = [
+        b
+        for c, b, top in same_size
+        if top <= FAIR_MAX and {m for m, s in enumerate(c) if s >= 0} == scheduled
+    ]
+    st_ = State(prob)
+    st_.load(list(worst))
+    ctl = _Control(None, None, None)
+    before = st_.total_breaks()
+    descend(prob, st_, ctl, scheduled, conflicts=100_000)
+    assert [m for m in range(prob.M) if st_.slot_of[m] >= 0] == sorted(scheduled)
+    if fair and before > 0:
+        assert st_.total_breaks() == min(fair)
+        assert ctl.breaks_optimal
