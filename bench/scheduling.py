@@ -152,20 +152,24 @@ def main() -> None:
     parser.add_argument("--no-b2bsp", action="store_true", help="synthetic cases only")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--time-limit", type=float, default=10.0, help="solver, B2BSP")
+    parser.add_argument("--only", help="comma-separated B2BSP instances, no synthetic cases")
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker))))
         return
 
     names = [] if args.no_b2bsp else QUICK if args.quick else list(REFERENCE)
+    if args.only:
+        names = args.only.split(",")
     cases = [
         ({"kind": "dzn", "name": n, "break_scope": "day", "time_limit": args.time_limit}, n)
         for n in names
     ]
-    cases.append(
-        ({"kind": "gen", "params": SMALL, "time_limit": 60}, "synthetic 1,500 p / 3,000 m")
-    )
-    if not args.quick:
+    if not args.only:
+        cases.append(
+            ({"kind": "gen", "params": SMALL, "time_limit": 60}, "synthetic 1,500 p / 3,000 m")
+        )
+    if not args.quick and not args.only:
         cases.append(
             ({"kind": "gen", "params": LARGE, "time_limit": 120}, "synthetic 15,000 p / 30,000 m")
         )
@@ -183,6 +187,8 @@ def main() -> None:
             f"{label:<30} | {fmt(solver)} | {fmt(greedy)} | {ref[0]!s:>10} {ref[1]!s:>6}",
             flush=True,
         )
+    if args.only:
+        return
     inc = run(
         {"kind": "gen", "params": SMALL, "time_limit": 60, "incremental": True, "algo": "solver"}
     )

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from .core import Problem, State
 
-SAT_CONFLICTS_PER_WORK = 30_000  # conflict budget of the SAT break descent per work unit
+SAT_CONFLICTS_PER_WORK = 100_000  # conflict budget of the SAT break descent per work unit
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):

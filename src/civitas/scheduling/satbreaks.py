@@ -12,6 +12,8 @@ The set of scheduled meetings is kept; only their slots change. The model is a C
 - fairness (JAIR): nobody has more than 2 breaks — equivalent to ``max - min <= 2`` as soon as
   one participant has no break, which holds whenever the total is below the number of
   participants with two meetings or more (the only totals this search visits in practice);
+- implied windows: ``nb[p]`` ("p has no break") and a first meeting at slot i force p busy
+  at i .. i + n_p - 1 (participants whose meetings all lie in one break group);
 - ``sum h <= k`` through an incremental totalizer, k given as an assumption.
 
 The search is the skewed bisection of the literature: try ``k = lo + (hi - lo) // 5``; a
@@ -32,12 +34,12 @@ from pysat.solvers import Solver
 
 from .core import Problem, State
 
-SOLVERS = ("glucose4", "cadical195")  # sequential portfolio, see descend()
-STEP_BUDGET = 10_000  # conflicts of a solver's first try at one k (then doubled)
-MAX_STEP_BUDGET = 160_000
+SOLVERS = ("cadical195", "glucose4")  # sequential portfolio, see descend()
+STEP_BUDGET = 40_000  # conflicts of a solver's first try at one k (then doubled)
+MAX_STEP_BUDGET = 640_000
 FAIR_MAX = 2  # breaks per participant (fairness of the JAIR paper)
 IMPLIED_SLOT_BOUND = True
-BOTTOM_UP = 3  # k = 0, 1, 2 are tried in turn before bisecting
+WINDOWS = True  # implied busy windows of the participants without a break, see _windows
 SKEW = 5  # bisection step: lo + (hi - lo) // SKEW
 
 
@@ -112,6 +114,7 @@ def build(prob: Problem, st: State, scheduled: set[int], fair_max: int | list[in
     for p in range(prob.P):
         ys_all = []
         mine_breaks = []
+        busy_groups = []  # the slot rows of p in the groups where p can be busy
         for g_slots in groups.values():
             ys: list[int | None] = []  # literal, or None when p cannot be busy there
             for s in g_slots:
@@ -130,6 +133,8 @@ def build(prob: Problem, st: State, scheduled: set[int], fair_max: int | list[in
                 cnf.add([-y, *lits])
                 ys.append(y)
                 ys_all.append(y)
+            if any(y is not None for y in ys):
+                busy_groups.append(ys)
             if sum(1 for y in ys if y is not None) < 2:
                 continue
             z_prev = None  # literal "busy at or before the previous slot", None = false
@@ -161,6 +166,9 @@ def build(prob: Problem, st: State, scheduled: set[int], fair_max: int | list[in
             bound = fair_max[p] if isinstance(fair_max, list) else fair_max
             cnf.card("atmost", mine_breaks, bound)
             breaks.extend(mine_breaks)
+            if WINDOWS and len(busy_groups) == 1:
+                n = movable_count[p] + sum(1 for y in busy_groups[0] if y is true)
+                _windows(cnf, busy_groups[0], n, mine_breaks)
     # implied: the participants busy at a slot are at most (meetings there) x (their size)
     # implied: the participants busy at a slot are at most (meetings there) x (their size);
     # not valid when owned-table meetings sit outside the table count
@@ -169,6 +177,26 @@ def build(prob: Problem, st: State, scheduled: set[int], fair_max: int | list[in
         for s, ys in busy_at.items():
             cnf.card("atmost", ys, size * prob.cap_total[s])
     return cnf, x, breaks
+
+
+def _windows(cnf: _Cnf, ys: list, n: int, mine_breaks: list[int]) -> None:
+    """Implied: a participant without a break whose first meeting is at slot i is busy at
+    i .. i + n - 1 (its meetings all lie in this group). With ``nb`` ("no break of p"), a first
+    meeting fixes the whole busy window by unit propagation instead of through the counter."""
+    nb = cnf.var(("nb", mine_breaks[0]))
+    cnf.add([nb, *mine_breaks])
+    for h in mine_breaks:
+        cnf.add([-h, -nb])
+    for i, y in enumerate(ys):
+        if y is None:
+            continue
+        start = [-nb, -y] + ([ys[i - 1]] if i > 0 and ys[i - 1] is not None else [])
+        for j in range(1, n):
+            nxt = ys[i + j] if i + j < len(ys) else None
+            if nxt is None:
+                cnf.add(start)  # the window does not fit: p cannot start there without break
+                break
+            cnf.add([*start, nxt])
 
 
 class _Interrupter:
@@ -201,6 +229,14 @@ class _Interrupter:
                 self._interrupt()
                 return
 
+    def conflicts_until_expiry(self, rate: float) -> float:
+        """A conflict budget that ends near the wall-clock share, for the solvers that cannot
+        be interrupted (CaDiCaL in PySAT): ``rate`` conflicts per second (0 = not measured
+        yet: no cap). Only binds when the time limit is about to be reached anyway."""
+        if self.until is None or rate <= 0:
+            return float("inf")
+        return int(rate * (self.until - time.perf_counter()))
+
     def __enter__(self):
         self.thread.start()
         return self
@@ -224,8 +260,9 @@ def descend(
     ``ctl.breaks_optimal`` when the final total is proven minimal for this fairness rule.
 
     Each "at most k" question goes to a sequential portfolio of two CDCL solvers with
-    doubling conflict budgets (Glucose then CaDiCaL: neither dominates on the B2BSP
-    instances); the first answer is taken. Deterministic: budgets are counted in conflicts.
+    doubling conflict budgets (CaDiCaL then Glucose: CaDiCaL is the stronger on the hard
+    22-slot B2BSP instances, Glucose sometimes on the 10-slot ones); the first answer is taken.
+    Deterministic: budgets are counted in conflicts.
     """
     current = st.total_breaks()
     if current == 0:
@@ -253,21 +290,29 @@ def descend(
     changed = False
     proven = True
     left = conflicts
+    rates = [0.0] * len(solvers)  # conflicts per second seen so far, per solver
     try:
         with _Interrupter(solvers, ctl, wall_share) as watch:
             while lo < hi and left > 0 and not ctl.stop() and not watch.expired:
-                # bottom-up for the first few k (refutations there are cheap and teach the
-                # solvers the most), then the skewed bisection
-                k = lo if lo < BOTTOM_UP else lo + (hi - lo) // SKEW
+                # skewed bisection from the top: each model found on the way sets the phases
+                # of the next, harder question (asking k = 0, 1, 2 first costs far more on the
+                # instances whose optimum is small but not zero)
+                k = lo + (hi - lo) // SKEW
                 answer, winner, budget = None, None, STEP_BUDGET
                 while answer is None and left > 0 and not ctl.stop() and not watch.expired:
-                    for solver in solvers:
-                        solver.conf_budget(min(budget, left))
-                        before = _conflicts(solver)
+                    for i, solver in enumerate(solvers):
+                        allowed = min(budget, left, watch.conflicts_until_expiry(rates[i]))
+                        if allowed <= 0:
+                            watch.expired = True  # its wall-clock share is used up
+                            break
+                        solver.conf_budget(allowed)
+                        before, t0 = _conflicts(solver), time.perf_counter()
                         answer = solver.solve_limited(
                             assumptions=[-tot.rhs[k]], expect_interrupt=True
                         )
-                        left -= max(1, _conflicts(solver) - before)
+                        spent = max(1, _conflicts(solver) - before)
+                        left -= spent
+                        rates[i] = max(rates[i], spent / max(1e-3, time.perf_counter() - t0))
                         if answer is not None:
                             winner = solver
                             break
