@@ -23,9 +23,9 @@ FAST = {"time_limit": None, "work_limit": 0.3}
 
 
 @st.composite
-def instances(draw, max_meetings=6):
-    n_sessions = draw(st.integers(1, 2))
-    per_session = draw(st.integers(1, 3))
+def instances(draw, max_meetings=6, max_per_session=3, max_sessions=2):
+    n_sessions = draw(st.integers(1, max_sessions))
+    per_session = draw(st.integers(1, max_per_session))
     slots = []
     for si in range(n_sessions):
         for k in range(per_session):
@@ -33,8 +33,8 @@ def instances(draw, max_meetings=6):
             slots.append(
                 {
                     "id": f"s{si}{k}",
-                    "start": f"2027-03-10T{hour:02d}:{20 * k:02d}:00",
-                    "end": f"2027-03-10T{hour:02d}:{20 * k + 19:02d}:00",
+                    "start": f"2027-03-10T{hour:02d}:{10 * k:02d}:00",
+                    "end": f"2027-03-10T{hour:02d}:{10 * k + 9:02d}:00",
                     "session": f"x{si}",
                 }
             )
@@ -266,6 +266,19 @@ def test_b2bsp_break_descent_reaches_reference_deterministically():
 def test_sat_break_descent_reaches_the_enumerated_minimum(data):
     """satbreaks.descend on its own: from the worst full placement of a tiny instance, it
     reaches the fewest breaks found by enumeration (same set of meetings, nobody above 2)."""
+    _check_descent_against_enumeration(data)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=instances(max_meetings=5, max_per_session=5, max_sessions=1))
+def test_sat_break_descent_with_busy_windows_reaches_the_enumerated_minimum(data):
+    """One session of up to 5 slots: every participant's meetings lie in one break group, so
+    the implied busy windows (satbreaks._windows) are in the formula; an unsound window
+    would cut off the optimum and fail here."""
+    _check_descent_against_enumeration(data)
+
+
+def _check_descent_against_enumeration(data):
     from civitas.scheduling.core import Problem, State
     from civitas.scheduling.satbreaks import FAIR_MAX, descend
     from civitas.scheduling.solver import _Control
