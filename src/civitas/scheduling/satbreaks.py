@@ -169,7 +169,6 @@ def build(prob: Problem, st: State, scheduled: set[int], fair_max: int | list[in
             if WINDOWS and len(busy_groups) == 1:
                 n = movable_count[p] + sum(1 for y in busy_groups[0] if y is true)
                 _windows(cnf, busy_groups[0], n, mine_breaks)
-    # implied: the participants busy at a slot are at most (meetings there) x (their size)
     # implied: the participants busy at a slot are at most (meetings there) x (their size);
     # not valid when owned-table meetings sit outside the table count
     if IMPLIED_SLOT_BOUND and not any(st.owner[m] for m in movable):
