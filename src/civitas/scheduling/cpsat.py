@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from .core import Problem, State
 
-SAT_CONFLICTS_PER_WORK = 100_000  # conflict budget of the SAT break descent per work unit
+SAT_CONFLICTS_PER_WORK = 200_000  # conflict budget of the SAT break descent per work unit
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
@@ -179,7 +179,7 @@ def improve_with_cpsat(prob: Problem, st: State, ctl, *, work_limit: float, seed
     from .satbreaks import descend
 
     conflicts = int(SAT_CONFLICTS_PER_WORK * work_limit)
-    return descend(prob, st, ctl, scheduled, conflicts=conflicts) or used
+    return descend(prob, st, ctl, scheduled, conflicts=conflicts, seed=seed) or used
 
 
 def _better(prob: Problem, new: list[int], old: list[int]) -> bool:

@@ -17,14 +17,17 @@ The set of scheduled meetings is kept; only their slots change. The model is a C
 - ``sum h <= k`` through an incremental totalizer, k given as an assumption.
 
 The search is the skewed bisection of the literature: try ``k = lo + (hi - lo) // 5``; a
-model gives a new upper bound, a refutation a new lower bound. Learned clauses carry over
-from one call to the next. Every call runs with a *conflict* budget (deterministic) and is
-interrupted at the wall-clock deadline or on cancellation.
+model gives a new upper bound, a refutation a new lower bound. When a question goes
+unanswered, SAT neighbourhoods (most meetings assumed at their slot, those of a few
+participants free) look for one break less around the best plan. Learned clauses carry over
+from one call to the next, in one CaDiCaL instance. Every call runs with a *conflict* budget
+(deterministic) and stops at the wall-clock deadline or on cancellation.
 """
 
 from __future__ import annotations
 
 import contextlib
+import random
 import threading
 import time
 
@@ -34,9 +37,15 @@ from pysat.solvers import Solver
 
 from .core import Problem, State
 
-SOLVERS = ("cadical195", "glucose4")  # sequential portfolio, see descend()
-STEP_BUDGET = 40_000  # conflicts of a solver's first try at one k (then doubled)
+SOLVER = "cadical195"  # CaDiCaL 1.9.5; stronger than Glucose on the hard 21-22-slot instances
+PROBE_BUDGET = 1_000  # conflicts to refute each small total while looking for a lower bound
+STEP_BUDGET = 40_000  # conflicts of the first try at one global question (then doubled)
 MAX_STEP_BUDGET = 640_000
+NB_SIZE = 15  # participants whose meetings a SAT neighbourhood frees at first (adaptive)
+NB_MIN_SIZE = 8
+NB_BUDGET = 1_000  # conflicts per neighbourhood
+NB_PATIENCE = 100  # neighbourhoods in a row without improvement that end a round
+NB_ROUND = 500  # at most this many neighbourhoods per round, then the global question again
 FAIR_MAX = 2  # breaks per participant (fairness of the JAIR paper)
 IMPLIED_SLOT_BOUND = True
 WINDOWS = True  # implied busy windows of the participants without a break, see _windows
@@ -250,7 +259,7 @@ def _conflicts(solver) -> int:
 
 
 def descend(
-    prob: Problem, st: State, ctl, scheduled: set[int], *, conflicts: int, wall_share=0.75
+    prob: Problem, st: State, ctl, scheduled: set[int], *, conflicts: int, wall_share=0.9, seed=0
 ) -> bool:
     """Lower the total of breaks of ``st`` in place; True when ``st`` was replaced.
 
@@ -258,10 +267,15 @@ def descend(
     share of the remaining wall-clock time it may use (a safety net, like the time limit). Sets
     ``ctl.breaks_optimal`` when the final total is proven minimal for this fairness rule.
 
-    Each "at most k" question goes to a sequential portfolio of two CDCL solvers with
-    doubling conflict budgets (CaDiCaL then Glucose: CaDiCaL is the stronger on the hard
-    22-slot B2BSP instances, Glucose sometimes on the 10-slot ones); the first answer is taken.
-    Deterministic: budgets are counted in conflicts.
+    1. probe: the small totals that unit propagation alone refutes give the first lower bound
+       (a few hundred conflicts at most);
+    2. global questions "at most k breaks" (skewed bisection from the top), each with a
+       conflict budget doubling from ``STEP_BUDGET`` to ``MAX_STEP_BUDGET``;
+    3. when a global question goes unanswered: a round of SAT neighbourhoods in the same
+       solver, ``neighbourhoods()``, then the global question again with twice the budget.
+
+    Deterministic: budgets are counted in conflicts, neighbourhoods drawn from a seeded
+    generator (except when the wall-clock cap binds, see ``_Interrupter``).
     """
     current = st.total_breaks()
     if current == 0:
@@ -270,79 +284,155 @@ def descend(
     fair: int | list[int] = FAIR_MAX
     if prob.fixed:  # fixed meetings may force more breaks on some participants
         fair = [max(FAIR_MAX, st.participant_breaks(p)) for p in range(prob.P)]
-    built = build(prob, st, scheduled, fair)
-    if built is None:
+    search = _Search(prob, st, ctl, scheduled, conflicts=conflicts, seed=seed, fair=fair)
+    if search.solver is None:
         return False
-    cnf, x, breaks = built
-    if not breaks:
-        return False
-    tot = ITotalizer(lits=breaks, ubound=min(current, len(breaks)), top_id=cnf.pool.top)
-    phases = [v if st.slot_of[m] == s else -v for (m, s), v in x.items()]
-    solvers = []
-    for name in SOLVERS:
-        solver = Solver(name=name, bootstrap_with=cnf.clauses)
-        solver.append_formula(tot.cnf.clauses)
-        with contextlib.suppress(NotImplementedError):  # start from the current schedule
-            solver.set_phases(phases)
-        solvers.append(solver)
     lo, hi = 0, current
     changed = False
-    proven = True
-    left = conflicts
-    rates = [0.0] * len(solvers)  # conflicts per second seen so far, per solver
     try:
-        with _Interrupter(solvers, ctl, wall_share) as watch:
-            while lo < hi and left > 0 and not ctl.stop() and not watch.expired:
+        with _Interrupter([search.solver], ctl, wall_share) as watch:
+            search.watch = watch
+            while lo < hi and search.ask(lo, PROBE_BUDGET) is False:
+                lo += 1
+            budget = STEP_BUDGET
+            while lo < hi and search.can_go_on():
                 # skewed bisection from the top: each model found on the way sets the phases
                 # of the next, harder question (asking k = 0, 1, 2 first costs far more on the
                 # instances whose optimum is small but not zero)
                 k = lo + (hi - lo) // SKEW
-                answer, winner, budget = None, None, STEP_BUDGET
-                while answer is None and left > 0 and not ctl.stop() and not watch.expired:
-                    for i, solver in enumerate(solvers):
-                        allowed = min(budget, left, watch.conflicts_until_expiry(rates[i]))
-                        if allowed <= 0:
-                            watch.expired = True  # its wall-clock share is used up
-                            break
-                        solver.conf_budget(allowed)
-                        before, t0 = _conflicts(solver), time.perf_counter()
-                        answer = solver.solve_limited(
-                            assumptions=[-tot.rhs[k]], expect_interrupt=True
-                        )
-                        spent = max(1, _conflicts(solver) - before)
-                        left -= spent
-                        rates[i] = max(rates[i], spent / max(1e-3, time.perf_counter() - t0))
-                        if answer is not None:
-                            winner = solver
-                            break
-                        if left <= 0 or ctl.stop() or watch.expired:
-                            break
-                    budget = min(2 * budget, MAX_STEP_BUDGET)
-                used = conflicts - left
-                ctl.progress(0.5, f"SAT at most {k} breaks: {answer} ({used} conflicts)")
+                answer = search.ask(k, budget)
+                ctl.progress(0.5, f"SAT at most {k} breaks: {answer} ({search.used} conflicts)")
                 if answer is True:
-                    model = winner.get_model()
-                    new = list(st.slot_of)
-                    for (m, s), v in x.items():
-                        if model[v - 1] > 0:
-                            new[m] = s
-                    old = list(st.slot_of)
-                    st.load(new)
-                    total = st.total_breaks()
-                    if total >= hi:  # cannot happen with a sound model; keep the old plan
-                        st.load(old)
+                    if not search.take_model():
                         break
-                    hi = total
+                    hi = st.total_breaks()
                     changed = True
+                    budget = STEP_BUDGET
                 elif answer is False:
                     lo = k + 1
-                else:
-                    proven = False
-                    break
+                else:  # no answer: search around the best plan, then ask again harder
+                    if search.neighbourhoods(hi):
+                        hi = st.total_breaks()
+                        changed = True
+                        ctl.progress(0.5, f"SAT neighbourhoods: {hi} breaks")
+                    elif budget >= MAX_STEP_BUDGET:
+                        break
+                    budget = min(2 * budget, MAX_STEP_BUDGET)
     finally:
-        for solver in solvers:
-            solver.delete()
-        tot.delete()
-    if proven and lo >= hi:
+        search.close()
+    if lo >= hi:  # lo only rises on refutations: the total is minimal
         ctl.breaks_optimal = True
     return changed
+
+
+class _Search:
+    """One incremental solver asked "at most k breaks", globally or in a neighbourhood.
+    ``solver`` is None when there is nothing to ask (no break possible); ``close()`` frees it.
+    """
+
+    def __init__(self, prob, st, ctl, scheduled, *, conflicts, seed=0, fair=FAIR_MAX):
+        self.prob, self.st, self.ctl = prob, st, ctl
+        self.solver = self.tot = None
+        built = build(prob, st, scheduled, fair)
+        if built is not None and built[2]:
+            cnf, self.x, breaks = built
+            self.tot = ITotalizer(
+                lits=breaks, ubound=min(st.total_breaks(), len(breaks)), top_id=cnf.pool.top
+            )
+            self.solver = Solver(name=SOLVER, bootstrap_with=cnf.clauses)
+            self.solver.append_formula(self.tot.cnf.clauses)
+            phases = [v if st.slot_of[m] == s else -v for (m, s), v in self.x.items()]
+            with contextlib.suppress(NotImplementedError):  # start from the current schedule
+                self.solver.set_phases(phases)
+        self.left = self.total = conflicts
+        self.rate = 0.0  # conflicts per second seen so far
+        self.rng = random.Random(seed)
+        self.size = NB_SIZE  # of the neighbourhoods, adapted from one to the next
+        self.watch = None  # the _Interrupter of the wall-clock share, if any
+
+    def close(self) -> None:
+        if self.solver is not None:
+            self.solver.delete()
+            self.tot.delete()
+            self.solver = None
+
+    @property
+    def used(self) -> int:
+        return self.total - self.left
+
+    def can_go_on(self) -> bool:
+        expired = self.watch is not None and self.watch.expired
+        return self.left > 0 and not self.ctl.stop() and not expired
+
+    def ask(self, k: int, budget: int, fixed: list[int] = ()) -> bool | None:
+        """SAT at most k breaks (with the ``fixed`` slot literals assumed)? None: no answer
+        within ``budget`` conflicts (or the deadline)."""
+        if not self.can_go_on():
+            return None
+        allowed = min(budget, self.left)
+        if self.watch is not None:
+            allowed = min(allowed, self.watch.conflicts_until_expiry(self.rate))
+        if allowed <= 0:
+            self.watch.expired = True  # its wall-clock share is used up
+            return None
+        self.solver.conf_budget(allowed)
+        before, t0 = _conflicts(self.solver), time.perf_counter()
+        answer = self.solver.solve_limited(
+            assumptions=[*fixed, -self.tot.rhs[k]], expect_interrupt=True
+        )
+        spent = max(1, _conflicts(self.solver) - before)
+        self.left -= spent
+        if spent >= 1000:  # short calls say little about the speed
+            self.rate = max(self.rate, spent / max(1e-3, time.perf_counter() - t0))
+        return answer
+
+    def take_model(self) -> bool:
+        """Load the solver's model into the schedule; False (schedule kept) if not better."""
+        st = self.st
+        model = self.solver.get_model()
+        old, new = list(st.slot_of), list(st.slot_of)
+        before = st.total_breaks()
+        for (m, s), v in self.x.items():
+            if model[v - 1] > 0:
+                new[m] = s
+        st.load(new)
+        if st.total_breaks() >= before:  # cannot happen with a sound model
+            st.load(old)
+            return False
+        return True
+
+    def neighbourhoods(self, hi: int) -> bool:
+        """Large-neighbourhood search inside the same formula: free the meetings of a few
+        participants around one who has a break, assume every other meeting at its slot and
+        ask for one break less. A refutation makes the next neighbourhood larger, a call
+        without answer smaller (adaptive size, kept from one round to the next). Ends after
+        ``NB_PATIENCE`` calls without improvement, or ``NB_ROUND`` calls in all."""
+        from .lns import _neighbourhood
+
+        prob, st = self.prob, self.st
+        improved = False
+        idle = calls = 0
+        while idle < NB_PATIENCE and calls < NB_ROUND and hi > 0 and self.can_go_on():
+            calls += 1
+            with_breaks = [p for p in range(prob.P) if st.participant_breaks(p) > 0]
+            if not with_breaks:
+                break
+            people = _neighbourhood(prob, st, self.rng, self.size, self.rng.choice(with_breaks))
+            free = {m for p in people for m in prob.meetings_of[p]}
+            fixed = [
+                self.x[m, st.slot_of[m]]
+                for m in prob.order
+                if m not in free and (m, st.slot_of[m]) in self.x
+            ]
+            answer = self.ask(hi - 1, NB_BUDGET, fixed)
+            if answer is False:
+                self.size = min(prob.P, self.size + 1)
+            elif answer is None:
+                self.size = max(NB_MIN_SIZE, self.size - 1)
+            if answer is True and self.take_model():
+                hi = st.total_breaks()
+                improved = True
+                idle = 0
+            else:
+                idle += 1
+        return improved
