@@ -354,7 +354,7 @@ def test_sat_neighbourhoods_move_only_the_freed_meetings_and_lower_the_breaks(mo
     scheduled = {m for m in prob.order if plan.slot_of[m] >= 0}
     search = satbreaks._Search(prob, plan, ctl, scheduled, conflicts=200_000, seed=0)
     try:
-        assert search.neighbourhoods(before)
+        assert search.neighbourhoods(before, 100_000)
     finally:
         search.close()
     assert moves and len(freed) > len(moves) > 0

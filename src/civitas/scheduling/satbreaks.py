@@ -44,8 +44,7 @@ MAX_STEP_BUDGET = 640_000
 NB_SIZE = 15  # participants whose meetings a SAT neighbourhood frees at first (adaptive)
 NB_MIN_SIZE = 8
 NB_BUDGET = 1_000  # conflicts per neighbourhood
-NB_PATIENCE = 100  # neighbourhoods in a row without improvement that end a round
-NB_ROUND = 500  # at most this many neighbourhoods per round, then the global question again
+NB_PATIENCE = 50  # neighbourhoods in a row without improvement that end a round
 FAIR_MAX = 2  # breaks per participant (fairness of the JAIR paper)
 IMPLIED_SLOT_BOUND = True
 WINDOWS = True  # implied busy windows of the participants without a break, see _windows
@@ -311,7 +310,7 @@ def descend(
                 elif answer is False:
                     lo = k + 1
                 else:  # no answer: search around the best plan, then ask again harder
-                    if search.neighbourhoods(hi):
+                    if search.neighbourhoods(hi, budget):
                         hi = st.total_breaks()
                         changed = True
                         ctl.progress(0.5, f"SAT neighbourhoods: {hi} breaks")
@@ -401,19 +400,20 @@ class _Search:
             return False
         return True
 
-    def neighbourhoods(self, hi: int) -> bool:
+    def neighbourhoods(self, hi: int, conflicts: int) -> bool:
         """Large-neighbourhood search inside the same formula: free the meetings of a few
         participants around one who has a break, assume every other meeting at its slot and
         ask for one break less. A refutation makes the next neighbourhood larger, a call
         without answer smaller (adaptive size, kept from one round to the next). Ends after
-        ``NB_PATIENCE`` calls without improvement, or ``NB_ROUND`` calls in all."""
+        ``NB_PATIENCE`` calls without improvement, or ``conflicts`` conflicts in all (the
+        budget of the global question that went unanswered: both searches get equal effort)."""
         from .lns import _neighbourhood
 
         prob, st = self.prob, self.st
         improved = False
-        idle = calls = 0
-        while idle < NB_PATIENCE and calls < NB_ROUND and hi > 0 and self.can_go_on():
-            calls += 1
+        idle = 0
+        until = self.left - conflicts
+        while idle < NB_PATIENCE and self.left > until and hi > 0 and self.can_go_on():
             with_breaks = [p for p in range(prob.P) if st.participant_breaks(p) > 0]
             if not with_breaks:
                 break
