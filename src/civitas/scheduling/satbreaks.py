@@ -68,9 +68,12 @@ class _Cnf:
         if kind == "atmost" and bound == 1 and len(lits) <= 4:
             self.clauses.extend([-a, -b] for i, a in enumerate(lits) for b in lits[i + 1 :])
             return
-        enc = getattr(CardEnc, kind)(
-            lits=lits, bound=bound, vpool=self.pool, encoding=EncType.seqcounter
-        )
+        # "at most k" with a large k (tables per slot): the totalizer has fewer variables
+        # than the sequential counter and CaDiCaL runs faster on it (forum-13crafc: 1 break
+        # in 41 s instead of 65 s, same questions)
+        wide = kind == "atmost" and bound > FAIR_MAX and len(lits) > bound + 4
+        encoding = EncType.totalizer if wide else EncType.seqcounter
+        enc = getattr(CardEnc, kind)(lits=lits, bound=bound, vpool=self.pool, encoding=encoding)
         self.clauses.extend(enc.clauses)
 
 
