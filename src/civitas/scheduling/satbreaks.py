@@ -294,8 +294,15 @@ def descend(
     try:
         with _Interrupter([search.solver], ctl, wall_share) as watch:
             search.watch = watch
-            while lo < hi and search.ask(lo, PROBE_BUDGET) is False:
-                lo += 1
+            while lo < hi:
+                answer = search.ask(lo, PROBE_BUDGET)
+                if answer is False:
+                    lo += 1
+                    continue
+                if answer is True and search.take_model():  # the optimum, found at once
+                    hi = st.total_breaks()
+                    changed = True
+                break
             budget = STEP_BUDGET
             while lo < hi and search.can_go_on():
                 # skewed bisection from the top: each model found on the way sets the phases
