@@ -350,9 +350,8 @@ class _Search:
             )
             self.solver = Solver(name=SOLVER, bootstrap_with=cnf.clauses)
             self.solver.append_formula(self.tot.cnf.clauses)
-            phases = [v if st.slot_of[m] == s else -v for (m, s), v in self.x.items()]
-            with contextlib.suppress(NotImplementedError):  # start from the current schedule
-                self.solver.set_phases(phases)
+            # no initial phases from the current plan: the local-search plan (40-70 breaks)
+            # pulls the first question into a poor region (forum-13: 2.9 s without, 6.8 s with)
         self.left = self.total = conflicts
         self.rate = 0.0  # conflicts per second seen so far
         self.rng = random.Random(seed)
