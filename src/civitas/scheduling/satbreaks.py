@@ -4,7 +4,8 @@ The set of scheduled meetings is kept; only their slots change. The model is a C
 
 - ``x[m, s]``: meeting m at slot s (exactly one per meeting, sequential-counter encoding);
 - a participant attends at most one meeting per slot; tables: at most ``cap_total[s]``
-  meetings per slot and ``cap_loc[l][s]`` per location (owned-table meetings are outside);
+  meetings per slot and ``cap_loc[l][s]`` per location (owned-table meetings are outside;
+  totalizer encoding);
 - ``y[p, s]``: p is busy at s (fixed meetings make it true), with the implied count
   ``sum_s y[p, s] = meetings of p``;
 - ``z[p, s]``: p has a meeting at or before s in the break group of s;
@@ -269,8 +270,8 @@ def descend(
     share of the remaining wall-clock time it may use (a safety net, like the time limit). Sets
     ``ctl.breaks_optimal`` when the final total is proven minimal for this fairness rule.
 
-    1. probe: the small totals that unit propagation alone refutes give the first lower bound
-       (a few hundred conflicts at most);
+    1. probe: the small totals refuted within ``PROBE_BUDGET`` conflicts each give the first
+       lower bound (a plan found at that bound is the optimum);
     2. global questions "at most k breaks" (skewed bisection from the top), each with a
        conflict budget doubling from ``STEP_BUDGET`` to ``MAX_STEP_BUDGET``;
     3. when a global question goes unanswered: a round of SAT neighbourhoods in the same
@@ -380,7 +381,7 @@ class _Search:
         allowed = min(budget, self.left)
         if self.watch is not None:
             allowed = min(allowed, self.watch.conflicts_until_expiry(self.rate))
-        if allowed <= 0:
+        if allowed <= 0:  # only the wall-clock cap can bring it to 0 here
             self.watch.expired = True  # its wall-clock share is used up
             return None
         self.solver.conf_budget(allowed)
