@@ -24,7 +24,7 @@ participants free) look for one break less around the best plan. Learned clauses
 from one call to the next, in one CaDiCaL instance. Every call runs with a *conflict* budget
 (deterministic). CaDiCaL cannot be interrupted through PySAT, so the deadline and the
 cancellation flag are honoured between calls (a call's budget is also capped by the measured
-speed at the deadline); a single call lasts up to its budget (10-15 s seen for the largest).
+speed at the deadline); a single call lasts up to its budget (about 20 s seen for 320 k).
 """
 
 from __future__ import annotations
