@@ -29,9 +29,7 @@ speed at the deadline); a single call lasts up to its budget (about 20 s seen fo
 
 from __future__ import annotations
 
-import contextlib
 import random
-import threading
 import time
 
 from pysat.card import CardEnc, EncType, ITotalizer
@@ -216,51 +214,30 @@ def _windows(cnf: _Cnf, ys: list, n: int, mine_breaks: list[int]) -> None:
             cnf.add([*start, nxt])
 
 
-class _Interrupter:
-    """Interrupts the running SAT call at the wall-clock deadline or on cancellation (for the
-    solvers that can be interrupted; the others are bounded by their conflict budget)."""
+class _WallShare:
+    """The share of the remaining wall-clock time the SAT search may use. CaDiCaL cannot be
+    interrupted through PySAT, so nothing watches the running call: the share is checked
+    between calls, and each call's conflict budget is capped by the measured speed."""
 
-    def __init__(self, solvers, ctl, wall_share):
-        self.solvers = solvers
-        self.ctl = ctl
+    def __init__(self, ctl, wall_share):
         remaining = ctl.remaining()
         self.until = (
             time.perf_counter() + wall_share * remaining if remaining != float("inf") else None
         )
-        self.expired = False
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.used_up = False  # set when the cap leaves no conflict for the next call
 
-    def _interrupt(self):
-        for solver in self.solvers:
-            with contextlib.suppress(NotImplementedError):
-                solver.interrupt()
-
-    def _watch(self):
-        while not self.done.wait(0.05):
-            if self.ctl.stop():
-                self._interrupt()
-                return
-            if self.until is not None and time.perf_counter() >= self.until:
-                self.expired = True  # leave the rest of the time to the neighbourhood search
-                self._interrupt()
-                return
+    @property
+    def expired(self) -> bool:  # the rest of the time goes to the neighbourhood search
+        late = self.until is not None and time.perf_counter() >= self.until
+        return self.used_up or late
 
     def conflicts_until_expiry(self, rate: float) -> float:
-        """A conflict budget that ends near the wall-clock share, for the solvers that cannot
-        be interrupted (CaDiCaL in PySAT): ``rate`` conflicts per second (0 = not measured
-        yet: no cap). Only binds when the time limit is about to be reached anyway."""
+        """A conflict budget that ends near the wall-clock share: ``rate`` conflicts per
+        second (0 = not measured yet: no cap). Only binds when the time limit is about to be
+        reached anyway."""
         if self.until is None or rate <= 0:
             return float("inf")
         return int(rate * (self.until - time.perf_counter()))
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.done.set()
-        self.thread.join()
 
 
 def _conflicts(solver) -> int:
@@ -284,7 +261,7 @@ def descend(
        solver, ``neighbourhoods()``, then the global question again with twice the budget.
 
     Deterministic: budgets are counted in conflicts, neighbourhoods drawn from a seeded
-    generator (except when the wall-clock cap binds, see ``_Interrupter``).
+    generator (except when the wall-clock cap binds, see ``_WallShare``).
     """
     current = st.total_breaks()
     if current == 0:
@@ -299,41 +276,40 @@ def descend(
     lo, hi = 0, current
     changed = False
     try:
-        with _Interrupter([search.solver], ctl, wall_share) as watch:
-            search.watch = watch
-            while lo < hi:
-                answer = search.ask(lo, PROBE_BUDGET)
-                if answer is False:
-                    lo += 1
-                    continue
-                if answer is True and search.take_model():  # the optimum, found at once
+        search.watch = _WallShare(ctl, wall_share)
+        while lo < hi:
+            answer = search.ask(lo, PROBE_BUDGET)
+            if answer is False:
+                lo += 1
+                continue
+            if answer is True and search.take_model():  # the optimum, found at once
+                hi = st.total_breaks()
+                changed = True
+            break
+        budget = STEP_BUDGET
+        while lo < hi and search.can_go_on():
+            # skewed bisection from the top: each model found on the way sets the phases
+            # of the next, harder question (asking k = 0, 1, 2 first costs far more on the
+            # instances whose optimum is small but not zero)
+            k = lo + (hi - lo) // SKEW
+            answer = search.ask(k, budget)
+            ctl.progress(0.5, f"SAT at most {k} breaks: {answer} ({search.used} conflicts)")
+            if answer is True:
+                if not search.take_model():
+                    break
+                hi = st.total_breaks()
+                changed = True
+                budget = STEP_BUDGET
+            elif answer is False:
+                lo = k + 1
+            else:  # no answer: search around the best plan, then ask again harder
+                if search.neighbourhoods(hi, budget):
                     hi = st.total_breaks()
                     changed = True
-                break
-            budget = STEP_BUDGET
-            while lo < hi and search.can_go_on():
-                # skewed bisection from the top: each model found on the way sets the phases
-                # of the next, harder question (asking k = 0, 1, 2 first costs far more on the
-                # instances whose optimum is small but not zero)
-                k = lo + (hi - lo) // SKEW
-                answer = search.ask(k, budget)
-                ctl.progress(0.5, f"SAT at most {k} breaks: {answer} ({search.used} conflicts)")
-                if answer is True:
-                    if not search.take_model():
-                        break
-                    hi = st.total_breaks()
-                    changed = True
-                    budget = STEP_BUDGET
-                elif answer is False:
-                    lo = k + 1
-                else:  # no answer: search around the best plan, then ask again harder
-                    if search.neighbourhoods(hi, budget):
-                        hi = st.total_breaks()
-                        changed = True
-                        ctl.progress(0.5, f"SAT neighbourhoods: {hi} breaks")
-                    elif budget >= MAX_STEP_BUDGET:
-                        break
-                    budget = min(2 * budget, MAX_STEP_BUDGET)
+                    ctl.progress(0.5, f"SAT neighbourhoods: {hi} breaks")
+                elif budget >= MAX_STEP_BUDGET:
+                    break
+                budget = min(2 * budget, MAX_STEP_BUDGET)
     finally:
         search.close()
     if lo >= hi:  # lo only rises on refutations: the total is minimal
@@ -367,7 +343,7 @@ class _Search:
         self.rate = 0.0  # conflicts per second seen so far
         self.rng = random.Random(seed)
         self.size = NB_SIZE  # of the neighbourhoods, adapted from one to the next
-        self.watch = None  # the _Interrupter of the wall-clock share, if any
+        self.watch = None  # the _WallShare of the search, if any
 
     def close(self) -> None:
         if self.solver is not None:
@@ -392,7 +368,7 @@ class _Search:
         if self.watch is not None:
             allowed = min(allowed, self.watch.conflicts_until_expiry(self.rate))
         if allowed <= 0:  # only the wall-clock cap can bring it to 0 here
-            self.watch.expired = True  # its wall-clock share is used up
+            self.watch.used_up = True  # its wall-clock share is used up
             return None
         self.solver.conf_budget(allowed)
         before, t0 = _conflicts(self.solver), time.perf_counter()
