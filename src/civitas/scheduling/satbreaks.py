@@ -17,11 +17,11 @@ The set of scheduled meetings is kept; only their slots change. The model is a C
   at i .. i + n_p - 1 (participants whose meetings all lie in one break group);
 - ``sum h <= k`` through an incremental totalizer, k given as an assumption.
 
-The search is the skewed bisection of the literature: try ``k = lo + (hi - lo) // 5``; a
-model gives a new upper bound, a refutation a new lower bound. When a question goes
-unanswered, SAT neighbourhoods (most meetings assumed at their slot, those of a few
-participants free) look for one break less around the best plan. Learned clauses carry over
-from one call to the next, in one CaDiCaL instance. Every call runs with a *conflict* budget
+The search asks two questions in turn with the same conflict budget: "at most lo breaks"
+(a model is the optimum, a refutation raises the lower bound) and, from the top, "at most
+``lo + (hi - lo) // 5``" (a model lowers the upper bound and leaves its phases to the next
+question); when both go unanswered the budget doubles. Learned clauses carry over from one
+call to the next, in one CaDiCaL instance. Every call runs with a *conflict* budget
 (deterministic). CaDiCaL cannot be interrupted through PySAT, so the deadline and the
 cancellation flag are honoured between calls (a call's budget is also capped by the measured
 speed at the deadline); a single call lasts up to its budget (about 20 s seen for 320 k).
@@ -29,7 +29,6 @@ speed at the deadline); a single call lasts up to its budget (about 20 s seen fo
 
 from __future__ import annotations
 
-import random
 import time
 
 from pysat.card import CardEnc, EncType, ITotalizer
@@ -46,14 +45,11 @@ CADICAL_OPTIONS = {"stabilizeonly": 1, "elimreleff": 10, "subsumereleff": 60}
 PROBE_BUDGET = 1_000  # conflicts to refute each small total while looking for a lower bound
 STEP_BUDGET = 40_000  # conflicts of the first try at one global question (then doubled)
 MAX_STEP_BUDGET = 640_000
-NB_SIZE = 15  # participants whose meetings a SAT neighbourhood frees at first (adaptive)
-NB_MIN_SIZE = 8
-NB_BUDGET = 1_000  # conflicts per neighbourhood
-NB_PATIENCE = 50  # neighbourhoods in a row without improvement that end a round
 FAIR_MAX = 2  # breaks per participant (fairness of the JAIR paper)
 IMPLIED_SLOT_BOUND = True
 WINDOWS = True  # implied busy windows of the participants without a break, see _windows
-SKEW = 5  # bisection step: lo + (hi - lo) // SKEW
+SKEW = 5  # the question from the top: at most lo + (hi - lo) // SKEW breaks
+START_FROM_TOP = True  # the first question after the probe: from the top (a good plan early)
 
 
 class _Cnf:
@@ -255,13 +251,12 @@ def descend(
 
     1. probe: the small totals refuted within ``PROBE_BUDGET`` conflicts each give the first
        lower bound (a plan found at that bound is the optimum);
-    2. global questions "at most k breaks" (skewed bisection from the top), each with a
-       conflict budget doubling from ``STEP_BUDGET`` to ``MAX_STEP_BUDGET``;
-    3. when a global question goes unanswered: a round of SAT neighbourhoods in the same
-       solver, ``neighbourhoods()``, then the global question again with twice the budget.
+    2. "at most k breaks" questions, alternately from the bottom (k = lo) and from the top
+       (k = lo + (hi - lo) // SKEW, first), each with a conflict budget doubling from
+       ``STEP_BUDGET`` to ``MAX_STEP_BUDGET`` when both go unanswered.
 
-    Deterministic: budgets are counted in conflicts, neighbourhoods drawn from a seeded
-    generator (except when the wall-clock cap binds, see ``_WallShare``).
+    Deterministic: budgets are counted in conflicts (except when the wall-clock cap binds,
+    see ``_WallShare``).
     """
     current = st.total_breaks()
     if current == 0:
@@ -286,12 +281,14 @@ def descend(
                 hi = st.total_breaks()
                 changed = True
             break
+        # two questions in turn, with the same conflict budget: "at most lo breaks" (a
+        # model is the optimum, a refutation raises lo) and, from the top, "at most
+        # lo + (hi - lo) // SKEW" (a model lowers hi and leaves its phases to the next
+        # question). When both go unanswered, the budget doubles.
         budget = STEP_BUDGET
+        from_top = START_FROM_TOP
         while lo < hi and search.can_go_on():
-            # skewed bisection from the top: each model found on the way sets the phases
-            # of the next, harder question (asking k = 0, 1, 2 first costs far more on the
-            # instances whose optimum is small but not zero)
-            k = lo + (hi - lo) // SKEW
+            k = lo + (hi - lo) // SKEW if from_top else lo
             answer = search.ask(k, budget)
             ctl.progress(0.5, f"SAT at most {k} breaks: {answer} ({search.used} conflicts)")
             if answer is True:
@@ -299,17 +296,17 @@ def descend(
                     break
                 hi = st.total_breaks()
                 changed = True
-                budget = STEP_BUDGET
+                from_top = False
             elif answer is False:
                 lo = k + 1
-            else:  # no answer: search around the best plan, then ask again harder
-                if search.neighbourhoods(hi, budget):
-                    hi = st.total_breaks()
-                    changed = True
-                    ctl.progress(0.5, f"SAT neighbourhoods: {hi} breaks")
-                elif budget >= MAX_STEP_BUDGET:
-                    break
+                from_top = False
+            elif not from_top:
+                from_top = True
+            elif budget >= MAX_STEP_BUDGET:
+                break
+            else:
                 budget = min(2 * budget, MAX_STEP_BUDGET)
+                from_top = False
     finally:
         search.close()
     if lo >= hi:  # lo only rises on refutations: the total is minimal
@@ -318,7 +315,7 @@ def descend(
 
 
 class _Search:
-    """One incremental solver asked "at most k breaks", globally or in a neighbourhood.
+    """One incremental solver asked "at most k breaks".
     ``solver`` is None when there is nothing to ask (no break possible); ``close()`` frees it.
     """
 
@@ -341,8 +338,6 @@ class _Search:
             # pulls the first question into a poor region (forum-13: 2.9 s without, 6.8 s with)
         self.left = self.total = conflicts
         self.rate = 0.0  # conflicts per second seen so far
-        self.rng = random.Random(seed)
-        self.size = NB_SIZE  # of the neighbourhoods, adapted from one to the next
         self.watch = None  # the _WallShare of the search, if any
 
     def close(self) -> None:
@@ -359,9 +354,9 @@ class _Search:
         expired = self.watch is not None and self.watch.expired
         return self.left > 0 and not self.ctl.stop() and not expired
 
-    def ask(self, k: int, budget: int, fixed: list[int] = ()) -> bool | None:
-        """SAT at most k breaks (with the ``fixed`` slot literals assumed)? None: no answer
-        within ``budget`` conflicts (or the deadline)."""
+    def ask(self, k: int, budget: int) -> bool | None:
+        """SAT at most k breaks? None: no answer within ``budget`` conflicts (or the
+        deadline)."""
         if not self.can_go_on():
             return None
         allowed = min(budget, self.left)
@@ -372,9 +367,7 @@ class _Search:
             return None
         self.solver.conf_budget(allowed)
         before, t0 = _conflicts(self.solver), time.perf_counter()
-        answer = self.solver.solve_limited(
-            assumptions=[*fixed, -self.tot.rhs[k]], expect_interrupt=True
-        )
+        answer = self.solver.solve_limited(assumptions=[-self.tot.rhs[k]], expect_interrupt=True)
         spent = max(1, _conflicts(self.solver) - before)
         self.left -= spent
         if spent >= 1000:  # short calls say little about the speed
@@ -395,40 +388,3 @@ class _Search:
             st.load(old)
             return False
         return True
-
-    def neighbourhoods(self, hi: int, conflicts: int) -> bool:
-        """Large-neighbourhood search inside the same formula: free the meetings of a few
-        participants around one who has a break, assume every other meeting at its slot and
-        ask for one break less. A refutation makes the next neighbourhood larger, a call
-        without answer smaller (adaptive size, kept from one round to the next). Ends after
-        ``NB_PATIENCE`` calls without improvement, or ``conflicts`` conflicts in all (the
-        budget of the global question that went unanswered: both searches get equal effort)."""
-        from .lns import _neighbourhood
-
-        prob, st = self.prob, self.st
-        improved = False
-        idle = 0
-        until = self.left - conflicts
-        while idle < NB_PATIENCE and self.left > until and hi > 0 and self.can_go_on():
-            with_breaks = [p for p in range(prob.P) if st.participant_breaks(p) > 0]
-            if not with_breaks:
-                break
-            people = _neighbourhood(prob, st, self.rng, self.size, self.rng.choice(with_breaks))
-            free = {m for p in people for m in prob.meetings_of[p]}
-            fixed = [
-                self.x[m, st.slot_of[m]]
-                for m in prob.order
-                if m not in free and (m, st.slot_of[m]) in self.x
-            ]
-            answer = self.ask(hi - 1, NB_BUDGET, fixed)
-            if answer is False:
-                self.size = min(prob.P, self.size + 1)
-            elif answer is None:
-                self.size = max(NB_MIN_SIZE, self.size - 1)
-            if answer is True and self.take_model():
-                hi = st.total_breaks()
-                improved = True
-                idle = 0
-            else:
-                idle += 1
-        return improved
