@@ -5,10 +5,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from civitas.scheduling import (
+    ValidationError,
     greedy_solve,
     load_instance,
     lock_assignments,
@@ -274,7 +275,30 @@ def test_sat_break_descent_reaches_the_enumerated_minimum(data):
 def test_sat_break_descent_with_busy_windows_reaches_the_enumerated_minimum(data):
     """One session of up to 5 slots: every participant's meetings lie in one break group, so
     the implied busy windows (satbreaks._windows) are in the formula; an unsound window
-    would cut off the optimum and fail here."""
+    would cut off the optimum and fail here. The window-start links (satbreaks._start_links)
+    are in the formula too, for the same participants."""
+    _check_descent_against_enumeration(data)
+
+
+@st.composite
+def instances_with_a_fixed_meeting(draw):
+    data = draw(instances(max_meetings=5, max_per_session=5, max_sessions=1))
+    slot = draw(st.sampled_from([s["id"] for s in data["slots"]]))
+    table = draw(st.integers(1, data["locations"][0]["tables"]))
+    data["meetings"][0]["fixed"] = {"slot": slot, "location": "hall", "table": table}
+    return data
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=instances_with_a_fixed_meeting())
+def test_sat_break_descent_around_a_fixed_meeting_reaches_the_enumerated_minimum(data):
+    """As above with one fixed meeting: its slot is a constant "busy" in the windows and the
+    window starts (a start cannot follow a fixed meeting), and the fairness rule becomes
+    max(2, the participant's breaks before the descent)."""
+    try:
+        load_instance(data)
+    except ValidationError:
+        assume(False)  # the drawn fixed placement breaks a hard constraint
     _check_descent_against_enumeration(data)
 
 
@@ -286,23 +310,30 @@ def _check_descent_against_enumeration(data):
     prob = Problem(load_instance(data))
     placements = []
     for combo in itertools.product(*[prob.domain[m] or [-1] for m in range(prob.M)]):
-        st_ = State(prob)
+        st_ = State(prob)  # places the fixed meetings
         if all(
-            s < 0 or (st_.can_place(m, s) and st_.place(m, s) is None) for m, s in enumerate(combo)
+            s < 0 or st_.is_fixed[m] or (st_.can_place(m, s) and st_.place(m, s) is None)
+            for m, s in enumerate(combo)
         ):
             breaks = [st_.participant_breaks(p) for p in range(prob.P)]
-            placements.append((combo, sum(breaks), max(breaks, default=0)))
+            placements.append((combo, sum(breaks), breaks))
     if not placements:
         return
     size = max(sum(1 for s in c if s >= 0) for c, _, _ in placements)
     same_size = [p for p in placements if sum(1 for s in p[0] if s >= 0) == size]
-    worst = max(same_size, key=lambda p: (p[1], p[0]))[0]
+    worst, _, worst_breaks = max(same_size, key=lambda p: (p[1], p[0]))
     scheduled = {m for m, s in enumerate(worst) if s >= 0}
+    # the descent's fairness rule: nobody above 2, or above their own breaks at the start
+    # when some meetings are fixed
+    limit = [max(FAIR_MAX, b) if prob.fixed else FAIR_MAX for b in worst_breaks]
     fair = [
         b
-        for c, b, top in same_size
-        if top <= FAIR_MAX and {m for m, s in enumerate(c) if s >= 0} == scheduled
+        for c, b, per in same_size
+        if all(x <= y for x, y in zip(per, limit, strict=True))
+        and {m for m, s in enumerate(c) if s >= 0} == scheduled
     ]
+    if prob.fixed:
+        assert scheduled >= set(prob.fixed)
     st_ = State(prob)
     st_.load(list(worst))
     ctl = _Control(None, None, None)
