@@ -187,10 +187,9 @@ def build(prob: Problem, st: State, scheduled: set[int], fair_max: int | list[in
             breaks.extend(mine_breaks)
             if WINDOWS and len(busy_groups) == 1:
                 n = movable_count[p] + sum(1 for y in busy_groups[0] if y is true)
-                _windows(cnf, busy_groups[0], n, mine_breaks)
+                nb = _windows(cnf, busy_groups[0], n, mine_breaks)
                 if START_LINKS:
-                    nb = cnf.var(("nb", mine_breaks[0]))
-                    wins[p] = (busy_gid, _starts(cnf, busy_groups[0], p), n, nb)
+                    wins[p] = (busy_gid, _starts(cnf, busy_groups[0], p, true), n, nb)
     if START_LINKS:
         _start_links(cnf, prob, st, movable, x, wins, groups)
     # implied: the participants busy at a slot are at most (meetings there) x (their size);
@@ -202,10 +201,11 @@ def build(prob: Problem, st: State, scheduled: set[int], fair_max: int | list[in
     return cnf, x, breaks
 
 
-def _windows(cnf: _Cnf, ys: list, n: int, mine_breaks: list[int]) -> None:
+def _windows(cnf: _Cnf, ys: list, n: int, mine_breaks: list[int]) -> int:
     """Implied: a participant without a break whose first meeting is at slot i is busy at
     i .. i + n - 1 (its meetings all lie in this group). With ``nb`` ("no break of p"), a first
-    meeting fixes the whole busy window by unit propagation instead of through the counter."""
+    meeting fixes the whole busy window by unit propagation instead of through the counter.
+    Returns ``nb``."""
     nb = cnf.var(("nb", mine_breaks[0]))
     cnf.add([nb, *mine_breaks])
     for h in mine_breaks:
@@ -220,9 +220,10 @@ def _windows(cnf: _Cnf, ys: list, n: int, mine_breaks: list[int]) -> None:
                 cnf.add(start)  # the window does not fit: p cannot start there without break
                 break
             cnf.add([*start, nxt])
+    return nb
 
 
-def _starts(cnf: _Cnf, ys: list, p: int) -> list:
+def _starts(cnf: _Cnf, ys: list, p: int, true: int) -> list:
     """``f[i] <-> y[i] and not y[i-1]``: a busy stretch of p starts at index i of its group
     (None where it cannot: p not free there, or busy with a fixed meeting just before)."""
     fs: list = []
@@ -231,7 +232,7 @@ def _starts(cnf: _Cnf, ys: list, p: int) -> list:
         if y is None:
             fs.append(None)
             continue
-        if prev is not None and prev == cnf.var("true"):
+        if prev == true:
             fs.append(None)
             continue
         f = cnf.var(("f", p, i))
@@ -277,9 +278,10 @@ def _start_links(cnf, prob, st, movable, x, wins, groups) -> None:
         if len(parts) != 2:
             continue
         p, q = parts
-        if p not in wins or q not in wins or wins[p][0] != wins[q][0] or (p, q) in seen:
+        pair = frozenset(parts)
+        if p not in wins or q not in wins or wins[p][0] != wins[q][0] or pair in seen:
             continue
-        seen.add((p, q))
+        seen.add(pair)
         for a, b in ((p, q), (q, p)):
             _, fa, na, nba = wins[a]
             _, fb, nb_, nbb = wins[b]
