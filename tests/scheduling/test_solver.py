@@ -302,12 +302,11 @@ def test_sat_break_descent_around_a_fixed_meeting_reaches_the_enumerated_minimum
     _check_descent_against_enumeration(data)
 
 
-def _check_descent_against_enumeration(data):
-    from civitas.scheduling.core import Problem, State
-    from civitas.scheduling.satbreaks import FAIR_MAX, descend
-    from civitas.scheduling.solver import _Control
+def _placements(prob):
+    """Every valid placement of a tiny instance: (slot per meeting or -1, total breaks,
+    breaks per participant)."""
+    from civitas.scheduling.core import State
 
-    prob = Problem(load_instance(data))
     placements = []
     for combo in itertools.product(*[prob.domain[m] or [-1] for m in range(prob.M)]):
         st_ = State(prob)  # places the fixed meetings
@@ -317,6 +316,95 @@ def _check_descent_against_enumeration(data):
         ):
             breaks = [st_.participant_breaks(p) for p in range(prob.P)]
             placements.append((combo, sum(breaks), breaks))
+    return placements
+
+
+@st.composite
+def stars(draw):
+    """One session of up to 6 slots where one person meets 3 to 5 others, some of whom also
+    meet each other: the Hall intervals of the hub bind."""
+    n_slots = draw(st.integers(3, 6))
+    slot_ids = [f"s{i}" for i in range(n_slots)]
+    n_people = draw(st.integers(4, 6))
+    people = [
+        {
+            "id": f"p{i}",
+            "unavailable": draw(st.lists(st.sampled_from(slot_ids), unique=True, max_size=3))
+            if i
+            else [],
+            "max_meetings": None,
+            "table": None,
+        }
+        for i in range(n_people)
+    ]
+    pairs = [(0, q) for q in range(1, n_people)]
+    pairs += draw(
+        st.lists(
+            st.sampled_from([(a, b) for a in range(1, n_people) for b in range(a + 1, n_people)]),
+            unique=True,
+            max_size=2,
+        )
+    )
+    meetings = [
+        {"id": f"m{i}", "participants": [f"p{a}", f"p{b}"], "rank": i + 1}
+        for i, (a, b) in enumerate(pairs)
+    ]
+    return {
+        "format": "civitas-schedule/1",
+        "slots": [
+            {
+                "id": sid,
+                "start": f"2027-03-10T{9 + i:02d}:00:00",
+                "end": f"2027-03-10T{9 + i:02d}:30:00",
+                "session": "x0",
+            }
+            for i, sid in enumerate(slot_ids)
+        ],
+        "locations": [{"id": "hall", "tables": draw(st.integers(2, 3))}],
+        "participants": people,
+        "meetings": meetings,
+    }
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.one_of(instances(max_meetings=6, max_per_session=5, max_sessions=1), stars()))
+def test_every_fair_placement_is_a_model_of_the_break_formula(data):
+    """Soundness of every implied constraint of satbreaks.build (busy windows, window-start
+    links, Hall intervals): each valid placement of the scheduled meetings that keeps everybody
+    at 2 breaks or fewer extends to a model of the formula."""
+    from pysat.solvers import Solver
+
+    from civitas.scheduling.core import Problem, State
+    from civitas.scheduling.satbreaks import FAIR_MAX, build
+
+    prob = Problem(load_instance(data))
+    placements = _placements(prob)
+    assume(placements)
+    size = max(sum(1 for s in c if s >= 0) for c, _, _ in placements)
+    worst = max(
+        (p for p in placements if sum(1 for s in p[0] if s >= 0) == size), key=lambda p: p[1]
+    )
+    scheduled = {m for m, s in enumerate(worst[0]) if s >= 0}
+    st_ = State(prob)
+    st_.load(list(worst[0]))
+    built = build(prob, st_, scheduled, FAIR_MAX)
+    assert built is not None
+    cnf, x, _ = built
+    with Solver(name="cadical195", bootstrap_with=cnf.clauses) as solver:
+        for combo, _, per in placements:
+            if {m for m, s in enumerate(combo) if s >= 0} != scheduled or max(per) > FAIR_MAX:
+                continue
+            plan = [v if combo[m] == s else -v for (m, s), v in x.items()]
+            assert solver.solve(assumptions=plan), combo
+
+
+def _check_descent_against_enumeration(data):
+    from civitas.scheduling.core import Problem, State
+    from civitas.scheduling.satbreaks import FAIR_MAX, descend
+    from civitas.scheduling.solver import _Control
+
+    prob = Problem(load_instance(data))
+    placements = _placements(prob)
     if not placements:
         return
     size = max(sum(1 for s in c if s >= 0) for c, _, _ in placements)

@@ -17,6 +17,8 @@ The set of scheduled meetings is kept; only their slots change. The model is a C
   at i .. i + n_p - 1 (participants whose meetings all lie in one break group);
 - implied start links for those participants: ``f[p, i]`` (p's window starts at i); a meeting
   at i lies in the window, and two such participants who meet have intersecting windows;
+- implied Hall intervals: the meetings of p that fall in a short interval of slots are at
+  most the slots of that interval where p can meet;
 - ``sum h <= k`` through an incremental totalizer, k given as an assumption.
 
 The search asks two questions in turn with the same conflict budget: "at most lo breaks"
@@ -55,6 +57,11 @@ START_FROM_TOP = True  # the first question after the probe: from the top (a goo
 # implied start links of the participants without a break (see _start_links): on 7 long
 # instances x 6 seeds, 2,053 M propagations instead of 2,277 M; the heavy tail remains
 START_LINKS = True
+# implied Hall intervals per participant over 2 to HALL_MAX_LENGTH slots (see _hall_intervals):
+# on 7 long instances x 6 seeds, 1,403 M propagations instead of 2,053 M; all lengths: 2,702 M
+# (the formula grows faster than the search shrinks), 3 slots: 668 M and 5 slots: 753 M
+# instead of 488 M at seeds 0-1 (docs/benchmarks-scheduling.md)
+HALL_MAX_LENGTH = 4
 
 
 class _Cnf:
@@ -192,6 +199,8 @@ def build(prob: Problem, st: State, scheduled: set[int], fair_max: int | list[in
                     wins[p] = (busy_gid, _starts(cnf, busy_groups[0], p, true), n, nb)
     if START_LINKS:
         _start_links(cnf, prob, st, movable, x, wins, groups)
+    if HALL_MAX_LENGTH >= 2:
+        _hall_intervals(cnf, prob, st, movable, x, groups, fixed_busy)
     # implied: the participants busy at a slot are at most (meetings there) x (their size);
     # not valid when owned-table meetings sit outside the table count
     if IMPLIED_SLOT_BOUND and not any(st.owner[m] for m in movable):
@@ -291,6 +300,58 @@ def _start_links(cnf, prob, st, movable, x, wins, groups) -> None:
                 window = range(max(0, i - nb_ + 1), min(len(fb), i + na))
                 lits = [fb[j] for j in window if fb[j] is not None]
                 cnf.add([-f, -nba, -nbb, *lits])
+
+
+def _hall_intervals(cnf, prob, st, movable, x, groups, fixed_busy) -> None:
+    """Implied, for each participant p and each interval I of 2 to ``HALL_MAX_LENGTH``
+    consecutive slots of a break group: the meetings of p placed in I are at most the slots of
+    I where p can meet (the interval decomposition of "all different").
+
+    ``in[m, I]`` is implied by "m at none of its slots outside I" (a meeting whose slots all
+    lie in I counts as a constant); then "at most that many" over the ``in`` literals. Once
+    the partners' windows confine as many meetings as I has slots, unit propagation pushes the
+    other meetings of p out of I: the pigeonhole reasoning that resolution on "one meeting per
+    slot" alone only reaches through many conflicts (forum-13crafc: 58 k conflicts instead of
+    172 k)."""
+    mine: dict[int, list[int]] = {}
+    for m in movable:
+        for p in st.parts[m]:
+            mine.setdefault(p, []).append(m)
+    slots_of = {m: [s for s in prob.domain[m] if (m, s) in x] for m in movable}
+    for p, meetings in mine.items():
+        if len(meetings) < 3:  # two meetings: "one per slot" already says it all
+            continue
+        for gid, g_slots in groups.items():
+            can_meet = [
+                (p, s) not in fixed_busy and any((m, s) in x for m in meetings) for s in g_slots
+            ]
+            for a in range(len(g_slots)):
+                if not can_meet[a]:
+                    continue
+                room = 0  # slots of g_slots[a .. b] where p can meet
+                for b in range(a, min(len(g_slots), a + HALL_MAX_LENGTH)):
+                    room += can_meet[b]
+                    if room < 2 or not can_meet[b]:
+                        continue
+                    inside = set(g_slots[a : b + 1])
+                    lits, forced = [], 0
+                    for m in meetings:
+                        if not any(s in inside for s in slots_of[m]):
+                            continue
+                        outside = [x[m, s] for s in slots_of[m] if s not in inside]
+                        if not outside:
+                            forced += 1
+                            continue
+                        v = cnf.var(("in", m, p, a, b, gid))
+                        cnf.add([v, *outside])
+                        lits.append(v)
+                    bound = room - forced
+                    if len(lits) <= bound:
+                        continue
+                    if bound <= 0:  # bound < 0 cannot happen: the current plan fits
+                        cnf.clauses.extend([-v] for v in lits)
+                        continue
+                    cnf.card("atmost", lits, bound)
 
 
 class _WallShare:
