@@ -110,6 +110,37 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+_PLAIN = (str, int, float, bool)
+
+
+def export_value(field, value):
+    """A JSON-ready form of `value` read from `field`, whatever the field type.
+
+    Values Django returns as rich Python objects (Wagtail's StreamValue, rich text, arrays of
+    decimals, third-party types) go back through the field's own `get_prep_value`, which gives
+    what the database stores; anything still unknown becomes its text.
+    """
+    if value is None or isinstance(value, _PLAIN):
+        return value
+    converted = jsonable(value)
+    if converted is not value:
+        return converted
+    if isinstance(value, list | tuple):
+        return [export_value(None, v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): export_value(None, v) for k, v in value.items()}
+    if field is not None:
+        prep = field.get_prep_value(value)
+        if prep is not value:
+            if isinstance(prep, str) and field.get_internal_type() in ("JSONField", "TextField"):
+                try:
+                    return json.loads(prep)
+                except ValueError:
+                    return prep
+            return export_value(None, prep)
+    return str(value)
+
+
 def export_table(model, tables_dir: Path) -> int:
     """Stream one table to CSV and JSON. Returns the number of rows written."""
     cols = columns(model)
@@ -124,9 +155,10 @@ def export_table(model, tables_dir: Path) -> int:
         writer = csv.writer(fcsv)
         writer.writerow(names)
         fjson.write("[")
-        for values in qs.iterator(chunk_size=CHUNK):
+        for raw in qs.iterator(chunk_size=CHUNK):
+            values = [export_value(f, v) for f, v in zip(cols, raw, strict=True)]
             writer.writerow([csv_cell(v) for v in values])
-            record = {n: jsonable(v) for n, v in zip(names, values, strict=True)}
+            record = dict(zip(names, values, strict=True))
             fjson.write(("\n" if rows == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
             rows += 1
         fjson.write("\n]\n")
