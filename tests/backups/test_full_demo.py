@@ -32,7 +32,8 @@ def table_digests():
             cur.execute(f'SELECT * FROM "{table}" ORDER BY "{pk}"')  # noqa: S608 - model tables
             h, n = hashlib.sha256(), 0
             for row in cur.fetchall():
-                h.update(repr(tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)).encode())
+                plain = tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+                h.update(repr(plain).encode())
                 n += 1
             out[table] = (n, h.hexdigest())
     return out
