@@ -26,6 +26,11 @@ class GdprConfig(AppConfig):
         permissions.register(
             "gdpr.export_all", _("Export all the organisation's data (reversibility)"), "gdpr"
         )
+        permissions.register(
+            "gdpr.manage_breaches",
+            _("Record personal-data breaches and their notifications"),
+            "gdpr",
+        )
         section = _("Personal data")
         nav.register(section, _("A person's data"), "gdpr:home", "gdpr.manage_personal_data", 60)
         nav.register(
@@ -34,5 +39,6 @@ class GdprConfig(AppConfig):
         nav.register(section, _("Retention rules"), "gdpr:retention", "gdpr.manage_register", 62)
         nav.register(section, _("Privacy notices"), "gdpr:notices", "gdpr.manage_register", 63)
         nav.register(section, _("Full data export"), "gdpr:export_all", "gdpr.export_all", 64)
+        nav.register(section, _("Data breaches"), "gdpr:breaches", "gdpr.manage_breaches", 65)
         registry.register_default_categories()
         registry.autodiscover()

@@ -85,3 +85,61 @@ class RetentionRuleForm(forms.ModelForm):
         if days is None or days < 1:
             raise forms.ValidationError(_("Give at least one day."))
         return days
+
+
+class BreachForm(forms.ModelForm):
+    class Meta:
+        from .models import Breach
+
+        model = Breach
+        fields = [
+            "title",
+            "discovered_at",
+            "occurred_at",
+            "ended_at",
+            "description",
+            "confidentiality",
+            "integrity",
+            "availability",
+            "cause",
+            "data_categories",
+            "sensitive_data",
+            "people_categories",
+            "people_count",
+            "records_count",
+            "consequences",
+            "risk",
+            "assessment",
+            "measures",
+            "dpo_email",
+            "late_reason",
+        ]
+        widgets = {
+            f: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+            for f in ("discovered_at", "occurred_at", "ended_at")
+        }
+
+    def clean(self):
+        data = super().clean()
+        found = data.get("discovered_at")
+        for name in ("occurred_at", "ended_at"):
+            value = data.get(name)
+            if value and found and name == "occurred_at" and value > found:
+                self.add_error(name, _("A breach cannot occur after it was discovered."))
+        if (
+            data.get("occurred_at")
+            and data.get("ended_at")
+            and data["ended_at"] < data["occurred_at"]
+        ):
+            self.add_error("ended_at", _("The end cannot come before the start."))
+        return data
+
+
+class CnilNotifiedForm(forms.Form):
+    reference = forms.CharField(label=_("CNIL notification number"), max_length=60)
+    late_reason = forms.CharField(
+        label=_("Reasons for a late notification"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the CNIL is notified after 72 hours."),
+    )

@@ -15,3 +15,10 @@ def purge_expired():
     if result["errors"]:
         msg += "; errors: " + "; ".join(f"{k}: {v}" for k, v in result["errors"].items())
     return msg
+
+
+@periodic("gdpr.breach_deadlines", every=timedelta(minutes=15))
+def breach_deadlines():
+    from .breaches import send_due_alerts
+
+    return f"{send_due_alerts()} breach deadline alerts sent"

@@ -28,3 +28,13 @@ urlpatterns = [
     path("backoffice/reversibilite/", views.export_all, name="export_all"),
     path("espace/mes-donnees/", views.my_data, name="my_data"),
 ]
+
+urlpatterns += [
+    path("backoffice/violations/", views.breaches_list, name="breaches"),
+    path("backoffice/violations/nouvelle/", views.breach_edit, name="breach_create"),
+    path("backoffice/violations/<int:pk>/", views.breach_detail, name="breach_detail"),
+    path("backoffice/violations/<int:pk>/modifier/", views.breach_edit, name="breach_edit"),
+    path(
+        "backoffice/violations/<int:pk>/notification-cnil/", views.breach_cnil, name="breach_cnil"
+    ),
+]

@@ -4,6 +4,7 @@ from django.forms import modelform_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,15 +13,18 @@ from django.views.decorators.http import require_POST
 from civitas.core import jobs, journal
 from civitas.core.permissions import login_required, permission_required
 
+from . import breaches as service
 from . import registry, services, tasks
 from .forms import (
+    BreachForm,
+    CnilNotifiedForm,
     EraseConfirmForm,
     PersonSearchForm,
     PrivacyNoticeForm,
     ProcessingActivityForm,
     RetentionRuleForm,
 )
-from .models import PrivacyNotice, ProcessingActivity, RetentionRule
+from .models import Breach, PrivacyNotice, ProcessingActivity, RetentionRule
 
 MANAGE = "gdpr.manage_personal_data"
 REGISTER = "gdpr.manage_register"
@@ -288,3 +292,96 @@ def export_all(request):
         return redirect("core:job_status", pk=job.pk)
     recent = request.user.jobs.filter(kind="gdpr.export_all")[:5]
     return render(request, "gdpr/export_all.html", {"recent": recent})
+
+
+# --- Register of personal-data breaches (art. 33) ----------------------------------------
+
+BREACHES = "gdpr.manage_breaches"
+
+
+@permission_required(BREACHES)
+def breaches_list(request):
+
+    rows = [(b, service.deadlines(b)) for b in Breach.objects.all()]
+    return render(request, "gdpr/breaches.html", {"rows": rows})
+
+
+@permission_required(BREACHES)
+def breach_edit(request, pk=None):
+
+    breach = get_object_or_404(Breach, pk=pk) if pk else None
+    initial = {}
+    if breach is None:
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        initial = {"discovered_at": now, "dpo_email": service.default_dpo_email()}
+    form = BreachForm(request.POST or None, instance=breach, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if breach is None:
+            breach = service.record(actor=request.user, request=request, **form.cleaned_data)
+            messages.success(request, _("Breach recorded. Notify the data protection officer now."))
+        else:
+            service.update(form.save(commit=False), form.changed_data, request=request)
+            messages.success(request, _("Breach updated."))
+        return redirect("gdpr:breach_detail", breach.pk)
+    return render(request, "gdpr/breach_edit.html", {"form": form, "breach": breach})
+
+
+@permission_required(BREACHES)
+def breach_detail(request, pk):
+
+    breach = get_object_or_404(Breach, pk=pk)
+    cnil_form = CnilNotifiedForm(request.POST if request.POST.get("action") == "cnil" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "dpo":
+                service.notify_dpo(breach, actor=request.user, request=request)
+                messages.success(request, _("The data protection officer has been mailed."))
+            elif action == "cnil" and cnil_form.is_valid():
+                service.mark_cnil_notified(
+                    breach,
+                    cnil_form.cleaned_data["reference"],
+                    late_reason=cnil_form.cleaned_data["late_reason"],
+                    actor=request.user,
+                    request=request,
+                )
+                messages.success(request, _("Notification to the CNIL recorded."))
+            elif action == "people":
+                service.mark_people_informed(breach, actor=request.user, request=request)
+                messages.success(request, _("Information of the people concerned recorded."))
+            elif action == "close":
+                service.close(breach, actor=request.user, request=request)
+                messages.success(request, _("Breach closed."))
+            else:
+                raise ValueError(_("Check the form below."))
+            return redirect("gdpr:breach_detail", breach.pk)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+    return render(
+        request,
+        "gdpr/breach_detail.html",
+        {
+            "breach": breach,
+            "deadlines": service.deadlines(breach),
+            "cnil_required": service.cnil_required(breach),
+            "cnil_deadline": service.cnil_deadline(breach),
+            "cnil_form": cnil_form,
+        },
+    )
+
+
+@permission_required(BREACHES)
+def breach_cnil(request, pk):
+    """The CNIL notification prepared from the register, to print or copy into its form."""
+
+    breach = get_object_or_404(Breach, pk=pk)
+    journal.record("gdpr.breach_cnil_prepared", request=request, obj=breach)
+    return render(
+        request,
+        "gdpr/breach_cnil.html",
+        {
+            "breach": breach,
+            "cnil_deadline": service.cnil_deadline(breach),
+            "late": (breach.cnil_notified_at or timezone.now()) > service.cnil_deadline(breach),
+        },
+    )
