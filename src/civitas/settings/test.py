@@ -17,3 +17,6 @@ STORAGES = {
 LOGGING["handlers"]["console"]["formatter"] = "plain"  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests close connections at the end of each request, as threads in concurrency tests expect;
+# persistent connections are exercised by tests/faults against a real server.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -81,8 +81,27 @@ def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def database_unavailable() -> bool:
+    """True when the exception being handled is the database being out of reach."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+
+    exc = sys.exc_info()[1]
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
 def error_500(request):
     # Rendered with the request so the page follows the visitor's language; no stack trace.
+    if database_unavailable():
+        # The database restarts or is unreachable: say so and invite to retry (503), with a
+        # page that needs no database (no context processor reads it).
+        from django.template.loader import render_to_string
+
+        html = render_to_string("503.html")
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = "30"
+        return response
     try:
         return render(request, "500.html", status=500)
     except Exception:
