@@ -180,6 +180,28 @@ def _media_filter(backup_dir: Path):
     return keep
 
 
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC / EDQUOT from the OS, or SQLite's "database or disk is full"."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower()
+
+
+def disk_full_error(directory: Path) -> BackupError:
+    try:
+        free = shutil.disk_usage(directory).free
+    except OSError:
+        free = 0
+    return BackupError(
+        f"Not enough space in the backup directory {directory} "
+        f"({free / 1e6:.1f} MB free): this backup was not written and nothing half-written "
+        "was left; the previous backups are kept. Free some space (or prune old backups) "
+        "and start again."
+    )
+
+
 def create_backup(
     kind: str = "manual",
     note: str = "",
@@ -187,7 +209,24 @@ def create_backup(
     using="default",
     now: datetime | None = None,
 ) -> dict:
-    """Snapshot the database (+ media), encrypt it into the backup directory, catalogue it."""
+    """Snapshot the database (+ media), encrypt it into the backup directory, catalogue it.
+
+    A full disk raises BackupError with a clear message; the previous backups are untouched
+    (the new archive is written beside them as `.partial` and renamed only once complete).
+    """
+    directory = catalogue.directory()
+    try:
+        return _create_backup(kind, note, progress, using, now)
+    except Exception as exc:
+        cause = exc.__cause__ if isinstance(exc, BackupError) else exc
+        # pg_dump reports a full disk on its standard error only
+        dump_full = isinstance(exc, BackupError) and "No space left on device" in str(exc)
+        if dump_full or (cause is not None and is_disk_full(cause)):
+            raise disk_full_error(directory) from exc
+        raise
+
+
+def _create_backup(kind, note, progress, using, now) -> dict:
     if kind not in catalogue.TYPES:
         raise BackupError(f"Unknown backup type {kind!r}: one of {', '.join(catalogue.TYPES)}.")
     key = parse_key(conf.backup_key())
@@ -274,7 +313,13 @@ def create_backup(
         "verified_ok": None,
         "verify_report": None,
     }
-    catalogue.save(manifest)
+    try:
+        catalogue.save(manifest)
+    except BaseException:
+        # an archive without its manifest would be an orphan: remove it
+        final.unlink(missing_ok=True)
+        catalogue.manifest_path(backup_id).unlink(missing_ok=True)
+        raise
     if conf.copy_command():
         progress(0.9, "copy off the server")
         manifest["offsite"] = copy_off_server(manifest)

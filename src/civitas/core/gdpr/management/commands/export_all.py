@@ -1,5 +1,7 @@
 """manage.py export_all DIR: complete archive of the organisation's data (reversibility)."""
 
+import errno
+import shutil
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,7 +26,17 @@ class Command(BaseCommand):
         target = Path(directory)
         if target.exists() and any(target.iterdir()) and not force:
             raise CommandError(f"{target} is not empty (use --force to write into it anyway)")
-        manifest = export_all(target)
+        try:
+            manifest = export_all(target)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            free = shutil.disk_usage(target if target.exists() else target.parent).free
+            raise CommandError(
+                f"Not enough space in {target} ({free / 1e6:.1f} MB free): the archive is "
+                "incomplete and has no manifest.json, do not use it. Free some space and "
+                "export again into an empty directory."
+            ) from exc
         rows = sum(t["rows"] for t in manifest["tables"].values())
         journal.record(
             "gdpr.export_all",
