@@ -17,3 +17,10 @@ def purge_login_journal():
     count, _ = LoginEvent.objects.filter(created_at__lt=cutoff).delete()
     journal.record("purge.login_journal", details={"deleted": count, "before": cutoff.isoformat()})
     return f"{count} login events older than {cutoff:%Y-%m-%d} deleted"
+
+
+@periodic("core.reap_interrupted_jobs", every=timedelta(minutes=5))
+def reap_interrupted_jobs():
+    from . import jobs
+
+    return f"{jobs.reap_interrupted()} interrupted background jobs marked as failed"

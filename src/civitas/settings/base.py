@@ -242,6 +242,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Civitas <no-reply@ci
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background jobs ----------------------------------------------------------
+CIVITAS_JOB_STALE_MINUTES = env.int("CIVITAS_JOB_STALE_MINUTES", default=15)
+CIVITAS_JOB_QUEUED_MAX_HOURS = env.int("CIVITAS_JOB_QUEUED_MAX_HOURS", default=24)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- API ------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,6 +31,9 @@ class JobProgress(models.Model):
     result_file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
     result_url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Heartbeat: every progress report moves it; a running job whose heartbeat stops was
+    # interrupted (worker killed, machine restarted) and is reaped by a periodic job.
+    updated_at = models.DateTimeField(_("last progress"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -23,7 +23,8 @@ def job_status(request, pk):
 @login_required
 def job_download(request, pk):
     job = _own_job(request, pk)
-    if not job.result_file:
+    # a result is offered only once its job finished: never a half-written file
+    if not job.result_file or job.status != job.Status.DONE:
         raise Http404
     return FileResponse(
         job.result_file.open("rb"),
