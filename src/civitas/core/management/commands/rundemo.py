@@ -64,6 +64,12 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Civitas demo running at {url}"))
         self.stdout.write(f"  back office: {url}backoffice/   content editor: {url}cms/")
+        if "events" in settings.CIVITAS_MODULES:
+            self.stdout.write(f"  demo event: {url}evenements/rencontres-affaires-demo/")
+        self.stdout.write(
+            f"  mail: printed here by the task worker and listed in {url}backoffice/outbox/"
+            "messages/; SMS: var/sms.log"
+        )
         self.stdout.write(f"  password for every demo account: {DEMO_PASSWORD}")
         for email, name, role, _scope, _editor in DEMO_USERS:
             self.stdout.write(f"  {email:32} {name:14} {role or 'participant'}")
