@@ -4,14 +4,14 @@ from wagtail.models import Page, Site
 
 from .models import HomePage
 
-INTRO_FR = (
+# The services themselves are presented by the modules switched on (civitas.core.home).
+INTRO_FR = "<p>Bienvenue sur le portail de services en ligne de votre organisation.</p>"
+INTRO_EN = "<p>Welcome to your organisation's online services portal.</p>"
+# The first intro listed every module of the product, switched on or not: replaced if untouched.
+_OLD_INTRO_FR = (
     "<p>Bienvenue sur Civitas, la plateforme de services de votre organisation : "
     "rendez-vous d'affaires, suivi des informations préoccupantes, envoi des documents "
     "de séance aux élus et assistance.</p>"
-)
-INTRO_EN = (
-    "<p>Welcome to Civitas, your organisation's services platform: business meetings, "
-    "child-protection reports, council documents for elected officials, and support.</p>"
 )
 
 
@@ -31,6 +31,9 @@ def ensure_homepage() -> HomePage:
                 title="Accueil", title_en="Home", slug="home", intro=INTRO_FR, intro_en=INTRO_EN
             )
         )
+    elif home.intro == _OLD_INTRO_FR:
+        home.intro, home.intro_en = INTRO_FR, INTRO_EN
+        home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(

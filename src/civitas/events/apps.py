@@ -68,6 +68,18 @@ class EventsConfig(AppConfig):
 
         sync.connect()
         self._connect_minisite()
+        self._register_home()
+
+    def _register_home(self):
+        """The public home page presents the events, and the header links to them."""
+        from civitas.core import home
+
+        from .services.public import home_section
+
+        home.register_link(_("Events"), "events:event_list", order=10)
+        home.register_section(
+            "events.upcoming", "events/public/home_section.html", home_section, order=10
+        )
 
     def _connect_minisite(self):
         """The mini-site follows the event, and Wagtail groups follow the Civitas roles."""

@@ -28,8 +28,13 @@ def _event(slug) -> Event:
 
 @public
 def event_list(request):
-    events = Event.objects.filter(is_published=True)
-    return render(request, "events/public/event_list.html", {"events": events})
+    from ..services.public import past_events, public_events
+
+    return render(
+        request,
+        "events/public/event_list.html",
+        {"events": public_events(), "past": past_events()[:20]},
+    )
 
 
 @public
