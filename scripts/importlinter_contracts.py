@@ -110,14 +110,13 @@ class PrivateNamesContract(Contract):
     def render_broken_contract(self, check: ContractCheck) -> None:
         for violation in check.metadata["violations"]:
             output.print_error(
-                f"{violation.importer} uses the private {violation.imported} "
+                f"- {violation.importer} uses the private {violation.imported} "
                 f"({violation.path}:{violation.line})",
                 bold=False,
             )
-            output.new_line()
-        output.print(
-            "Use core's public API (CONTRIBUTING.md) or make the name public in core.",
-        )
+        output.new_line()
+        output.print("Use core's public API (CONTRIBUTING.md) or make the name public in core.")
+        output.new_line()
 
 
 # Reading sources ------------------------------------------------------------------------
