@@ -180,15 +180,13 @@ def _scan_module(importer: str, graph: ImportGraph, protected: list[str]) -> lis
                     bindings[head] = head
         elif isinstance(node, ast.ImportFrom):
             source = _resolve_from(importer, is_package, node)
-            if not protected_package(source):
-                continue
-            if private_part(source):
+            if protected_package(source) and private_part(source):
                 report(node, source)
                 continue
             for alias in node.names:
-                if alias.name == "*":
-                    continue
                 dotted = f"{source}.{alias.name}"
+                if alias.name == "*" or not protected_package(dotted):
+                    continue
                 if _is_private(alias.name):
                     report(node, dotted)
                 elif dotted in graph.modules:

@@ -174,7 +174,27 @@ def fake_tree(tmp_path, monkeypatch):
             return record()
         """,
     )
-    write(root / "events" / "clean.py", "from fakeciv.core.journal import record\n")
+    write(
+        root / "events" / "clean.py",
+        """\
+        from fakeciv import core
+        from fakeciv.core import journal as j
+        from fakeciv.core.journal import record
+
+        def g(user):
+            return record(), j.record, core.journal.record, user._meta, j.__name__
+        """,
+    )
+    write(
+        root / "events" / "package.py",
+        """\
+        from fakeciv import core as platform
+        from . import services
+
+        platform.journal._entries()
+        services._local()
+        """,
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     return grimp.build_graph("fakeciv", cache_dir=None)
 
@@ -194,13 +214,17 @@ def test_private_names_contract_lists_each_use(fake_tree):
     assert not result.kept
     found = [(v.importer, v.line, v.imported) for v in result.metadata["violations"]]
     assert found == [
+        ("fakeciv.events.package", 4, "fakeciv.core.journal._entries"),
         ("fakeciv.events.services", 2, "fakeciv.core.journal._entries"),
         ("fakeciv.events.services", 5, "fakeciv.core.journal._entries"),
     ]
 
 
 def test_private_names_contract_allowlist_and_its_stale_entries(fake_tree):
-    allowed = ["fakeciv.events.services -> fakeciv.core.journal._entries"]
+    allowed = [
+        "fakeciv.events.services -> fakeciv.core.journal._entries",
+        "fakeciv.events.package -> fakeciv.core.journal._entries",
+    ]
     result = check(fake_tree, allowed=allowed)
     assert result.kept and not result.warnings
     stale = [*allowed, "fakeciv.events.clean -> fakeciv.core.journal._gone"]

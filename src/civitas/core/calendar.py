@@ -248,15 +248,16 @@ class BusinessCalendar:
         self.closures = _parse_closures(closures)
         self._closure_starts = [first for first, _ in self.closures]
         self.worked_holidays = frozenset(_items(worked_holidays, "worked_holidays"))
-        known_names = set(self._holidays_of(2000).values()) | set(
-            self._holidays_of(date.today().year).values()
-        )
-        unknown = sorted(self.worked_holidays - known_names)
-        if unknown:
-            raise ValueError(
-                f"worked_holidays: {', '.join(unknown)} is not a holiday of region "
-                f"{self.region} (known: {', '.join(sorted(known_names))})."
-            )
+        if self.worked_holidays:
+            years = range(2000, date.today().year + 2)
+            table = holidays.France(subdiv=self._subdivision, years=years, language="en_US")
+            known = set(table.values())
+            unknown = sorted(self.worked_holidays - known)
+            if unknown:
+                raise ValueError(
+                    f"worked_holidays: {', '.join(unknown)} is not a holiday of region "
+                    f"{self.region} (known: {', '.join(sorted(known))})."
+                )
         self._holiday_years: dict[int, dict[date, str]] = {}
         self._day_intervals = lru_cache(maxsize=4096)(self._compute_day_intervals)
 
