@@ -81,7 +81,7 @@ _ZERO = timedelta(0)
 # Longest run of closed days searched before giving up (a closure of ten years).
 _MAX_CLOSED_DAYS = 3660
 _FOREVER = datetime.max.replace(tzinfo=UTC)
-_CLOCK = re.compile(r"^(\d{2}):(\d{2})$")
+_CLOCK = re.compile(r"(\d{2}):(\d{2})", re.ASCII)
 
 Segment = tuple[timedelta, timedelta]  # offsets from local midnight
 Interval = tuple[datetime, datetime]  # UTC instants, start < end
@@ -106,7 +106,7 @@ def _clock(value: str | time, what: str, *, end: bool) -> timedelta:
             microseconds=value.microsecond,
         )
     if isinstance(value, str):
-        match = _CLOCK.match(value.strip())
+        match = _CLOCK.fullmatch(value.strip())
         if match:
             hour, minute = int(match[1]), int(match[2])
             if (hour < 24 and minute < 60) or (end and hour == 24 and minute == 0):
