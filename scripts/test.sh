@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 echo "Database: ${DATABASE_URL:-SQLite (in memory)}"
 ruff check . || exit 1
+PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}" lint-imports --no-cache --no-logo || exit 1
 pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"
 status=$?
 # pytest's exit 5 means "no tests collected": that is a failure for us too.
