@@ -40,7 +40,7 @@ def test_incremental_fill_moves_nothing_and_places_the_new_requests():
     draft = Meeting.objects.get(request=draft_req, state="scheduled")
     assert not draft.published and not draft.locked
     first = Meeting.objects.filter(event=event, published=True).order_by("pk").first()
-    manual.cancel_meeting(first, "Retard")  # a freed slot; its request waits again
+    manual.cancel_placement(first, "Retard")  # a freed slot; its request waits again
     before = _places(event)
     # Late registration: a new company with two confirmed requests.
     g = make_company(event, "Late").representatives.get()

@@ -148,8 +148,8 @@ def test_cancel_puts_the_request_back_or_closes_it():
     m2 = manual.place_request(_confirmed(event, c, d), s2)
     Message.objects.all().delete()
     with pytest.raises(ServiceError, match="reason"):
-        manual.cancel_meeting(m1, "  ")
-    req = manual.cancel_meeting(m1, "Alpha est en retard")
+        manual.cancel_placement(m1, "  ")
+    req = manual.cancel_placement(m1, "Alpha est en retard")
     assert req.state == CONFIRMED
     assert list(confirmed_unplaced(event)) == [req]
     mails = Message.objects.filter(template_code="events.meeting_cancelled_by_organiser")
@@ -159,11 +159,11 @@ def test_cancel_puts_the_request_back_or_closes_it():
     # It can be placed again by hand.
     assert manual.place_request(req, s2).slot == s2
     # Closing the request as well
-    req2 = manual.cancel_meeting(m2, "Ne souhaitent plus se rencontrer", close_request=True)
+    req2 = manual.cancel_placement(m2, "Ne souhaitent plus se rencontrer", close_request=True)
     assert req2.state == MeetingRequest.State.CANCELLED
     assert not confirmed_unplaced(event).filter(pk=req2.pk).exists()
     with pytest.raises(ServiceError, match="already cancelled"):
-        manual.cancel_meeting(m2, "encore")
+        manual.cancel_placement(m2, "encore")
     entries = JournalEntry.objects.filter(action="events.meeting_cancelled")
     assert entries.count() == 2
 
@@ -173,7 +173,7 @@ def test_cancelling_a_draft_tells_nobody():
     a, b = _reps(event, "Alpha", "Beta")
     m = manual.place_request(_confirmed(event, a, b), _slots(event)[0], publish=False)
     Message.objects.all().delete()
-    manual.cancel_meeting(m, "Erreur de saisie")
+    manual.cancel_placement(m, "Erreur de saisie")
     assert not Message.objects.exists()
 
 
@@ -287,7 +287,7 @@ def test_manual_place_move_cancel_queue_crm_webhooks():
     room = Room.objects.get(site__event=event)
     meeting = manual.place_request(_confirmed(event, a, b), s1, room=room, table=1)
     manual.move_meeting(meeting, s2, room=room, table=2)
-    manual.cancel_meeting(meeting, "Room closed")
+    manual.cancel_placement(meeting, "Room closed")
     topics = list(WebhookDelivery.objects.order_by("pk").values_list("topic", flat=True))
     assert topics == ["meeting.scheduled", "meeting.moved", "meeting.cancelled"]
     moved = WebhookDelivery.objects.get(topic="meeting.moved").payload["data"]

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
@@ -12,7 +13,9 @@ from ..models import (
     Sector,
     Session,
     Site,
+    Slot,
 )
+from ..services import placement
 
 
 class EventForm(forms.ModelForm):
@@ -145,3 +148,67 @@ ITEM_FORMS = {
         _simple(ExpertiseField, ["label_fr", "label_en"]),
     ),
 }
+
+
+# --- Meetings placed, moved and cancelled by hand (backoffice/manual.py) ---------------------
+
+
+class SlotField(forms.ModelChoiceField):
+    def __init__(self, *args, notes=None, **kwargs):
+        self.notes = notes or {}
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, slot):
+        start, end = timezone.localtime(slot.start), timezone.localtime(slot.end)
+        label = f"{start:%d/%m/%Y %H:%M}–{end:%H:%M} · {slot.session.name}"
+        note = self.notes.get(slot.pk)
+        return f"{label} — {note}" if note else label
+
+
+class PlacementForm(forms.Form):
+    slot = SlotField(queryset=Slot.objects.none(), label=_("Slot"))
+    room = forms.ModelChoiceField(
+        queryset=Room.objects.none(),
+        required=False,
+        label=_("Room"),
+        empty_label=_("First free table in any room"),
+    )
+    table = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label=_("Table"),
+        help_text=_("Leave empty for the first free table of the room."),
+    )
+    publish = forms.BooleanField(
+        required=False,
+        initial=True,
+        label=_("Publish now and tell both parties (e-mail and SMS)"),
+        help_text=_("Otherwise the meeting stays a draft until the next publication."),
+    )
+
+    def __init__(self, *args, event, req, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = Slot.objects.filter(
+            session__day__event=event
+        ).select_related("session")
+        self.fields["slot"].notes = placement.slot_notes(req, meeting)
+        self.fields["room"].queryset = Room.objects.filter(site__event=event).select_related("site")
+        if meeting is not None:
+            del self.fields["publish"]
+            self.fields["slot"].initial = meeting.slot_id
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("Sent to both parties if the meeting was published."),
+    )
+    close_request = forms.BooleanField(
+        required=False,
+        label=_("The two parties no longer want to meet: close the request too"),
+        help_text=_(
+            "Otherwise the request stays confirmed and waits for a new place (by hand or "
+            "with the incremental fill)."
+        ),
+    )
