@@ -27,7 +27,7 @@ from rest_framework.response import Response
 
 from civitas.core import journal, permissions
 
-from ..frontoffice.forms import CompanyForm, RepresentativeForm
+from ..forms import CompanyForm, RepresentativeForm
 from ..models import (
     SCOPE_EVENT,
     Company,

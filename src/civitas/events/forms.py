@@ -1,8 +1,23 @@
-"""The event's form settings applied to the company and representative forms."""
+"""Validation shared by the front office, the back office and the API of the events module.
+
+Layout of the events forms: a form used by one area lives in that area's `forms.py`
+(`frontoffice/forms.py`, `backoffice/forms.py`), never in a view file; a form whose
+validation more than one area needs (the API writes companies and contacts with the same
+rules as the registration form; participants and organisers write messages with the same
+limits) lives here.
+"""
 
 from __future__ import annotations
 
-from ..services import regform
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Company, Representative, Session
+from .models.messaging import MAX_MESSAGE_LENGTH
+from .services import checks, regform
+
+# --- The event's form settings applied to the company and representative forms -------------
 
 HIDDEN, REQUIRED = regform.HIDDEN, regform.REQUIRED
 
@@ -126,3 +141,107 @@ class ConfigurableFormMixin:
         super()._post_clean()
         if hasattr(self, "_extra_values"):
             self.instance.extra = dict(self._extra_values)
+
+
+# --- Companies and representatives (registration, participants area, API) ------------------------
+
+
+class CompanyForm(ConfigurableFormMixin, forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = [
+            "name",
+            "country",
+            "siret",
+            "vat_number",
+            "address",
+            "postcode",
+            "city",
+            "website",
+            "email",
+            "phone",
+            "sector",
+            "description",
+        ]
+        help_texts = {
+            "country": _("Two letters, e.g. FR, DE, IT."),
+            "siret": _("Required for French companies: 14 digits."),
+            "vat_number": _("Intra-EU VAT number, required for EU companies outside France."),
+        }
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = event.sectors.all()
+        self.fields["country"].widget.attrs.update({"autocomplete": "country", "size": 3})
+        self.configure(event)
+
+    def clean_country(self):
+        value = (self.cleaned_data.get("country") or "").strip().upper()
+        if len(value) != 2 or not value.isalpha():
+            raise ValidationError(_("Use the two-letter country code (FR, DE, ...)."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        country = data.get("country")
+        siret, vat = data.get("siret", ""), data.get("vat_number", "")
+        if country == "FR":
+            if not siret:
+                self.add_error("siret", _("The SIRET number is required for French companies."))
+            else:
+                try:
+                    data["siret"] = checks.clean_siret(siret)
+                except ValidationError as e:
+                    self.add_error("siret", e)
+        elif siret:
+            self.add_error("siret", _("A SIRET number only applies to French companies."))
+        if country and checks.is_eu_country(country):
+            if vat:
+                try:
+                    data["vat_number"] = checks.clean_vat(vat, country)
+                except ValidationError as e:
+                    self.add_error("vat_number", e)
+            elif country != "FR":
+                self.add_error(
+                    "vat_number", _("The VAT number is required for companies in the EU.")
+                )
+        return data
+
+
+def session_label(s: Session) -> str:
+    """A session as people read it: day, name and hours (not the ISO date)."""
+    return f"{s.day.date:%d/%m/%Y} · {s.name} ({s.start_time:%H:%M}–{s.end_time:%H:%M})"
+
+
+class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
+    regform_target = regform.REPRESENTATIVE
+
+    class Meta:
+        model = Representative
+        fields = ["first_name", "last_name", "job_title", "email", "phone", "absent_sessions"]
+        widgets = {"absent_sessions": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "phone": _("For SMS about your meetings, e.g. +33612345678."),
+            "absent_sessions": _("Tick the sessions you will not attend."),
+        }
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["absent_sessions"]
+        field.queryset = Session.objects.filter(day__event=event).select_related("day")
+        field.label_from_instance = session_label
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.configure(event)
+
+
+# --- Messages (participants and organisers) ------------------------------------------------------
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_MESSAGE_LENGTH}),
+        help_text=_("Plain text, at most %(n)s characters.") % {"n": MAX_MESSAGE_LENGTH},
+    )
