@@ -143,26 +143,38 @@ class ConfigurableFormMixin:
             self.instance.extra = dict(self._extra_values)
 
 
+# The fields of a company and of a representative that people and the CRM write: the forms
+# below, the API's read serializers and its write views all use these two lists.
+COMPANY_FIELDS = [
+    "name",
+    "country",
+    "siret",
+    "vat_number",
+    "address",
+    "postcode",
+    "city",
+    "website",
+    "email",
+    "phone",
+    "sector",
+    "description",
+]
+REPRESENTATIVE_FIELDS = [
+    "first_name",
+    "last_name",
+    "job_title",
+    "email",
+    "phone",
+    "absent_sessions",
+]
+
 # --- Companies and representatives (registration, participants area, API) ------------------------
 
 
 class CompanyForm(ConfigurableFormMixin, forms.ModelForm):
     class Meta:
         model = Company
-        fields = [
-            "name",
-            "country",
-            "siret",
-            "vat_number",
-            "address",
-            "postcode",
-            "city",
-            "website",
-            "email",
-            "phone",
-            "sector",
-            "description",
-        ]
+        fields = COMPANY_FIELDS
         help_texts = {
             "country": _("Two letters, e.g. FR, DE, IT."),
             "siret": _("Required for French companies: 14 digits."),
@@ -218,7 +230,7 @@ class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
 
     class Meta:
         model = Representative
-        fields = ["first_name", "last_name", "job_title", "email", "phone", "absent_sessions"]
+        fields = REPRESENTATIVE_FIELDS
         widgets = {"absent_sessions": forms.CheckboxSelectMultiple}
         help_texts = {
             "phone": _("For SMS about your meetings, e.g. +33612345678."),
