@@ -4,10 +4,9 @@ The meeting keeps its id; it may go to another time of the same expert or to a t
 another expert of the event sharing a field of expertise (the meeting's subject, else a
 field of its expert). The same rules as booking apply (services/experts.py): the
 participant must be free (services/placement.py: no B2B meeting, no other expert meeting,
-session attended) and,
-for another expert, the quota must leave a place. Rows are locked in the same order as the
-booking path: experts first (primary-key order), then the meeting, then the
-representative.
+session attended) and, for another expert, the quota must leave a place. Rows are locked
+in the same order as the booking path: experts first (primary-key order), then the
+meeting, then the representative.
 """
 
 from __future__ import annotations

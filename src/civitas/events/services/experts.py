@@ -12,9 +12,9 @@ is asked of services/placement.py, as every other placement path does.
 Races. Booking locks the expert's row first (so two requests never both take the last
 place of the quota), then the representative's row (services/placement.lock): the B2B
 booking path (services/meetings.place_meeting) locks the same representative rows, so a B2B
-meeting and an expert meeting can never be placed at the same time for the same person. The partial
-unique constraints on (expert, start) and (representative, start) are a second line of
-defence.
+meeting and an expert meeting can never be placed at the same time for the same person. The
+partial unique constraints on (expert, start) and (representative, start) are a second line
+of defence.
 """
 
 from __future__ import annotations
