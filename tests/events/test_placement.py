@@ -137,6 +137,25 @@ def test_busy_slots_answers_for_many_people_in_a_few_queries(django_assert_max_n
     assert only[people[0].pk] == {} and set(only[people[4].pk]) == {s1.pk, s2.pk}
 
 
+def test_the_scheduler_export_asks_the_same_few_queries_for_any_number_of_people():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n):
+        event = make_event(f"pl-export-{n}", tables=20)
+        people = _reps(event, *[f"E{n}x{i}" for i in range(n)])
+        for a, b in zip(people[::2], people[1::2], strict=True):
+            _confirmed(event, a, b)
+        expert_svc.request_meeting(people[0], _expert(event))
+        people[1].absent_sessions.add(Session.objects.get(day__event=event))
+        with CaptureQueriesContext(connection) as ctx:
+            instance, _ = scheduling.build_instance(event)
+        assert len(instance["participants"]) == n
+        return len(ctx.captured_queries)
+
+    assert queries(2) == queries(8)
+
+
 def test_manual_slot_list_shows_expert_meetings_as_busy(client_for):
     """Regression: the organisers' slot list only knew B2B meetings and absences."""
     event = make_event("pl-notes")
