@@ -341,3 +341,19 @@ def test_schema_documents_writes_and_sync(client):
     for path in ("requests", "attendance", "deletions"):
         params = {p["name"] for p in paths[f"/api/v1/events/{{slug}}/{path}/"]["get"]["parameters"]}
         assert {"updated_since", "cursor", "page_size"} <= params, path
+
+
+def test_the_write_schemas_document_the_forms_fields():
+    """The company and contact field lists exist once (events/forms.py): the write views take
+    them from the forms, the read serializers include them, the documented write schemas
+    list the same fields."""
+    from civitas.events.api import serializers as s
+    from civitas.events.api import views
+    from civitas.events.forms import COMPANY_FIELDS, REPRESENTATIVE_FIELDS
+
+    assert list(s.CompanyWriteSerializer().fields) == COMPANY_FIELDS
+    assert list(s.ContactWriteSerializer().fields) == ["company", *REPRESENTATIVE_FIELDS]
+    assert set(COMPANY_FIELDS) <= set(s.CrmCompanySerializer.Meta.fields)
+    assert set(REPRESENTATIVE_FIELDS) <= set(s.ContactSerializer.Meta.fields)
+    assert views.CompanyWriting.form_class._meta.fields == COMPANY_FIELDS
+    assert views.ContactWriting.form_class._meta.fields == REPRESENTATIVE_FIELDS

@@ -3,11 +3,11 @@ places at the same slot ("slots" booking mode). Without the row locks both succe
 race exists); with them, exactly one succeeds and the other gets a clear refusal."""
 
 import threading
-import time
 
 import pytest
 from django.db import connection
 
+from civitas.core.locking import race_test
 from civitas.events.models import Meeting, Slot
 from civitas.events.services import ServiceError
 from civitas.events.services import meetings as svc
@@ -25,9 +25,6 @@ def _race(monkeypatch, locking):
     r2 = svc.send_request(c, b, slot=slot)
     svc.accept_request(r1, b)
     svc.accept_request(r2, b)
-    monkeypatch.setattr(svc, "LOCKING", locking)
-    # Widen the window between the checks and the insert, as a slow request would.
-    monkeypatch.setattr(svc, "_after_checks", lambda: time.sleep(0.5))
     start = threading.Barrier(2)
     results = {}
 
@@ -45,10 +42,13 @@ def _race(monkeypatch, locking):
         threading.Thread(target=confirm, args=(r1, a)),
         threading.Thread(target=confirm, args=(r2, c)),
     ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    # Widen the window between the checks and the insert, as a slow request would; without
+    # locks the race shows.
+    with race_test(locks=locking, after_checks=0.5):
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
     count = Meeting.objects.filter(slot=slot, state="scheduled", request__recipient=b).count()
     return results, count
 

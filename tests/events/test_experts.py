@@ -3,7 +3,6 @@ meetings, the scheduler's view, agendas, last-minute absence, back office and sc
 
 import datetime as dt
 import threading
-import time
 
 import pytest
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from civitas.core.locking import race_test
 from civitas.core.models import JournalEntry, Role, RoleAssignment
 from civitas.core.outbox.models import Message
 from civitas.core.permissions import clear_cache
@@ -593,8 +593,6 @@ def _race(monkeypatch, locking):
     expert = make_expert(event, "Roux", quota=1)
     a, b = rep_of(event, "Alpha"), rep_of(event, "Beta")
     b2b(b, rep_of(event, "Other"), at(9))  # so the two would not want the same time
-    monkeypatch.setattr(svc, "LOCKING", locking)
-    monkeypatch.setattr(svc, "_after_checks", lambda: time.sleep(0.5))
     start = threading.Barrier(2)
     results = {}
 
@@ -609,10 +607,11 @@ def _race(monkeypatch, locking):
             connection.close()
 
     threads = [threading.Thread(target=ask, args=(r,)) for r in (a, b)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    with race_test(locks=locking, after_checks=0.5):
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
     return results, ExpertMeeting.objects.filter(expert=expert, state=S.SCHEDULED).count()
 
 
@@ -642,9 +641,6 @@ def _b2b_race(monkeypatch, locking):
     slot = Slot.objects.get(session__day__event=event, start=at(9))
     req = meeting_svc.send_request(a, b, slot=slot)
     meeting_svc.accept_request(req, b)
-    for module in (svc, meeting_svc):
-        monkeypatch.setattr(module, "LOCKING", locking)
-        monkeypatch.setattr(module, "_after_checks", lambda: time.sleep(0.5))
     start = threading.Barrier(2)
     results = {}
 
@@ -662,10 +658,11 @@ def _b2b_race(monkeypatch, locking):
         threading.Thread(target=run, args=("b2b", lambda: meeting_svc.confirm_request(req, a))),
         threading.Thread(target=run, args=("expert", lambda: svc.request_meeting(a, expert))),
     ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    with race_test(locks=locking, after_checks=0.5):
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
     b2b_starts = set(
         a.sent_requests.filter(meetings__state="scheduled").values_list(
             "meetings__slot__start", flat=True

@@ -9,7 +9,7 @@ from django.urls import reverse
 from civitas.core.exports.registry import get as get_exporter
 from civitas.core.models import JournalEntry, Role, RoleAssignment
 from civitas.core.permissions import clear_cache
-from civitas.events.models import Company, Event, ExtraField, Representative
+from civitas.events.models import Company, Event, ExtraField, KeyFigure, Offer, Representative
 from civitas.events.services import ServiceError, regform, registration
 
 from .conftest import make_company, make_event
@@ -553,3 +553,32 @@ def test_event_form_keeps_and_removes_the_public_extra_field(client_for, event):
     data["public_fields"] = [p for p in data["public_fields"] if p != public.public_code]
     assert c.post(url, data).status_code == 302
     assert public.public_code not in Event.objects.get(pk=event.pk).public_fields
+
+
+# --- Sessions and offers in the registration form ------------------------------------------------
+
+
+def test_registration_form_names_sessions_by_day_and_hours(client):
+    event = make_event("inscription")
+    html = client.get(reverse("events:register", kwargs={"slug": event.slug})).content.decode()
+    assert "10/03/2027 · Matin (09:00–10:00)" in html
+    assert "2027-03-10 Matin" not in html
+
+
+def test_offer_form_shows_key_figures_only_when_the_event_has_some(client):
+    event = make_event("chiffres")
+    url = reverse("events:register", kwargs={"slug": event.slug})
+    assert 'name="offer-0-key_figures"' not in client.get(url).content.decode()
+    KeyFigure.objects.create(event=event, label_fr="CA > 10 M€")
+    assert 'name="offer-0-key_figures"' in client.get(url).content.decode()
+
+
+def test_offer_edit_without_key_figures_keeps_working(client):
+    event = make_event("offres")
+    company = make_company(event, "Alpha", offers=[("offer", "Robots", ["robotique"])])
+    offer = company.offers.get()
+    client.force_login(company.representatives.get().user)
+    url = reverse("events:area_offer", kwargs={"slug": event.slug, "pk": offer.pk})
+    r = client.post(url, {"kind": "offer", "title": "Robots soudeurs", "description": "x"})
+    assert r.status_code == 302
+    assert Offer.objects.get(pk=offer.pk).title == "Robots soudeurs"

@@ -271,3 +271,37 @@ def test_backoffice_validation_and_scheduling(
     )
     body = b"".join(csv.streaming_content) if csv.streaming else csv.content
     assert b"Alpha" in body and b"Beta" in body
+
+
+# --- Event tabs ----------------------------------------------------------------------------------
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_event_tabs_mark_the_current_page_and_offer_the_form_to_managers(client_for, client):
+    from tests.conftest import add_totp, make_user
+
+    event = make_event("onglets")
+    principal = client_for("principal", lang="en")
+    html = principal.get(reverse("events:bo_requests", kwargs={"pk": event.pk})).content.decode()
+    assert 'aria-current="page">Requests</a>' in html
+    form_url = reverse("events:bo_regform", kwargs={"pk": event.pk})
+    assert f'href="{form_url}"' in html
+    html = principal.get(form_url).content.decode()
+    assert 'aria-current="page">Registration form</a>' in html
+    # Someone who may only read registrations of this event is not offered the form.
+    role = Role.objects.create(
+        code="event_reader",
+        name="Lecture des inscriptions",
+        permissions=["core.access_backoffice", "events.view_registrations"],
+    )
+    user = make_user("lecteur@example.org")
+    RoleAssignment.objects.create(user=user, role=role, scope_type="event", scope_id=event.pk)
+    add_totp(user)
+    clear_cache(user)
+    client.force_login(user)
+    r = client.get(reverse("events:bo_registrations", kwargs={"pk": event.pk}))
+    assert r.status_code == 200
+    assert f'href="{form_url}"' not in r.content.decode()
+    assert client.get(form_url).status_code == 403

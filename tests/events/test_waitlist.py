@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection
 from django.urls import reverse
 from django.utils import timezone
 
+from civitas.core.locking import race_test
 from civitas.core.outbox.models import Message
 from civitas.events.models import Meeting, MeetingRequest, Slot, SlotWaitlistEntry
 from civitas.events.services import ServiceError, manual, waitlist
@@ -117,7 +118,7 @@ def test_incompatible_first_entry_is_skipped():
     e_cd = waitlist.join(_accepted(c, d, s1), c)
     # A, first on the list, now says they will miss that session.
     a.absent_sessions.add(s1.session)
-    manual.cancel_meeting(Meeting.objects.get(request=m1), "Salle", close_request=True)
+    manual.cancel_placement(Meeting.objects.get(request=m1), "Salle", close_request=True)
     e_ab.refresh_from_db()
     e_cd.refresh_from_db()
     assert e_ab.state == State.WAITING  # A does not attend: skipped, still waiting
@@ -189,14 +190,12 @@ def _race(monkeypatch, locking):
     e2 = waitlist.join(_accepted(c, d, slot), c)
     # Free the last table without going through the waiting list.
     Meeting.objects.filter(request=pq).update(state=Meeting.State.CANCELLED)
-    monkeypatch.setattr(svc, "LOCKING", locking)
     passed_checks = []
 
     def slow():
         passed_checks.append(1)
         time.sleep(0.5)
 
-    monkeypatch.setattr(svc, "_after_checks", slow)
     start = threading.Barrier(2)
     results = {}
 
@@ -213,10 +212,11 @@ def _race(monkeypatch, locking):
             connection.close()
 
     threads = [threading.Thread(target=promote, args=(e,)) for e in (e1, e2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    with race_test(locks=locking, after_checks=slow):
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
     count = Meeting.objects.filter(slot=slot, state="scheduled").count()
     return results, count, len(passed_checks)
 

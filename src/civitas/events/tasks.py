@@ -1,17 +1,23 @@
+"""Background jobs of the events module, each a thin call of a service.
+
+Services enqueue these jobs with a lazy import (`from ..tasks import schedule_event` inside
+the function), so this module may import the services at the top without an import circle.
+"""
+
+from django.utils.translation import gettext as _
 from django_tasks import task
+
+from civitas.core import jobs
+
+from .models import Event, ScheduleRun
+from .services import ServiceError, agenda_pdf, scheduling, webhooks
 
 
 @task()
 def schedule_event(run_id: int, progress_id: str):
-    from civitas.core import jobs
-
-    from .models import ScheduleRun
-    from .services import ServiceError
-    from .services.scheduling import run_now
-
     run = ScheduleRun.objects.select_related("event").get(pk=run_id)
     try:
-        run = run_now(run, progress_id)
+        run = scheduling.run_now(run, progress_id)
     except ServiceError as exc:
         ScheduleRun.objects.filter(pk=run_id).update(
             status=ScheduleRun.Status.FAILED, message=str(exc)
@@ -30,6 +36,37 @@ def schedule_event(run_id: int, progress_id: str):
 @task()
 def deliver_webhooks(ids: list[int]) -> dict:
     """POST these webhook deliveries (see services/webhooks.py)."""
-    from .services.webhooks import deliver
+    return webhooks.deliver(ids)
 
-    return deliver(ids)
+
+# --- Agendas: zip of all PDF agendas, mailing of the personal links ---------------------------
+
+
+def _run_with_progress(progress_id, work):
+    def progress(done, total):
+        jobs.update(progress_id, done / total, f"{done} / {total}")
+
+    try:
+        return work(progress)
+    except Exception as exc:
+        jobs.fail(progress_id, _("The job failed: %(error)s") % {"error": type(exc).__name__})
+        raise
+
+
+@task()
+def build_agendas_zip(event_id: int, progress_id: str):
+    event = Event.objects.get(pk=event_id)
+    content, count = _run_with_progress(progress_id, lambda p: agenda_pdf.build_zip(event, p))
+    jobs.finish(
+        progress_id,
+        file_name=f"agendas-{event.slug}.zip",
+        content=content,
+        message=_("%(count)s agendas") % {"count": count},
+    )
+
+
+@task()
+def mail_agenda_links(event_id: int, progress_id: str):
+    event = Event.objects.get(pk=event_id)
+    count = _run_with_progress(progress_id, lambda p: agenda_pdf.mail_links(event, p))
+    jobs.finish(progress_id, message=_("%(count)s messages queued") % {"count": count})

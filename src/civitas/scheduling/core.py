@@ -140,9 +140,6 @@ class State:
                 self.busy[p][s] = mi
                 self.count[p] += 1
 
-    def copy_assignment(self) -> list[int]:
-        return list(self.slot_of)
-
     def load(self, slot_of: list[int]) -> None:
         for m in range(self.prob.M):
             if not self.is_fixed[m] and self.slot_of[m] >= 0:
@@ -231,17 +228,6 @@ class State:
         for s, m in enumerate(row):
             if m != -1:
                 if prev != -1 and group_of[prev] == group_of[s] and s - prev > 1:
-                    breaks += 1
-                prev = s
-        return breaks
-
-    def group_breaks(self, p: int, g_slots: list[int]) -> int:
-        row = self.busy[p]
-        breaks = 0
-        prev = -1
-        for s in g_slots:
-            if row[s] != -1:
-                if prev != -1 and s - prev > 1:
                     breaks += 1
                 prev = s
         return breaks

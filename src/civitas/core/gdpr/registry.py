@@ -219,10 +219,6 @@ def declaration(label: str) -> Declaration | None:
     return d if d and d.installed else None
 
 
-def is_exempt(model) -> bool:
-    return _label(model) in _exempt
-
-
 def exemptions() -> dict[str, str]:
     return dict(_exempt)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..forms import COMPANY_FIELDS, REPRESENTATIVE_FIELDS
 from ..models import (
     Company,
     DeletedRecord,
@@ -157,19 +158,8 @@ class CrmCompanySerializer(serializers.ModelSerializer):
         model = Company
         fields = [
             "id",
-            "name",
             "status",
-            "country",
-            "siret",
-            "vat_number",
-            "address",
-            "postcode",
-            "city",
-            "website",
-            "email",
-            "phone",
-            "sector",
-            "description",
+            *COMPANY_FIELDS,
             "created_at",
             "validated_at",
             "updated_at",
@@ -196,12 +186,7 @@ class ContactSerializer(serializers.ModelSerializer):
             "company",
             "company_name",
             "company_status",
-            "first_name",
-            "last_name",
-            "job_title",
-            "email",
-            "phone",
-            "absent_sessions",
+            *REPRESENTATIVE_FIELDS,
             "extra",
             "updated_at",
         ]

@@ -1,4 +1,4 @@
-"""Routes of the events API, added to civitas.events.urls (namespace "events")."""
+"""Routes of the events API, included by civitas.events.urls (namespace "events")."""
 
 from django.urls import path
 

@@ -27,7 +27,7 @@ from rest_framework.response import Response
 
 from civitas.core import journal, permissions
 
-from ..frontoffice.forms import CompanyForm, RepresentativeForm
+from ..forms import CompanyForm, RepresentativeForm
 from ..models import (
     SCOPE_EVENT,
     Company,
@@ -210,20 +210,8 @@ class CrmMixin:
 
 # --- Writing: the registration forms validate, services save and journal ---------------
 
-COMPANY_FIELDS = [
-    "name",
-    "country",
-    "siret",
-    "vat_number",
-    "address",
-    "postcode",
-    "city",
-    "website",
-    "email",
-    "phone",
-    "sector",
-    "description",
-]
+# The writable fields are the registration forms' (events/forms.py); these are the fields a
+# GET returns that a CRM may send back unchanged (ignored).
 COMPANY_READ_ONLY = {
     "id",
     "status",
@@ -233,7 +221,6 @@ COMPANY_READ_ONLY = {
     "representatives",
     "offers",
 }
-CONTACT_FIELDS = ["first_name", "last_name", "job_title", "email", "phone", "absent_sessions"]
 CONTACT_READ_ONLY = {"id", "company_name", "company_status", "updated_at"}
 ID_FIELDS = {"sector", "company"}
 LIST_FIELDS = {"absent_sessions"}
@@ -312,12 +299,113 @@ def service_call(fn, *args, **kwargs):
         raise ValidationError({"non_field_errors": [str(exc)]}) from exc
 
 
+def created(request, data: dict, url_name: str, event) -> Response:
+    """201 with the new record and its address in ``Location``."""
+    location = reverse(url_name, kwargs={"slug": event.slug, "pk": data["id"]})
+    return Response(
+        data,
+        status=status.HTTP_201_CREATED,
+        headers={"Location": request.build_absolute_uri(location)},
+    )
+
+
+class CrmWriteMixin:
+    """The one way the CRM writes a record: the body's fields are type-checked
+    (`body_fields`), the registration form of the record validates them, a crm service saves
+    and journals; the answer is the record as a GET shows it.
+
+    A record kind sets `form_class` (its fields are the writable ones), `read_only`,
+    `output` (its read serializer), `url_name` (its detail route) and the two service
+    calls `create_record` and `update_record`. `extra_fields` are accepted beside the form's
+    (the contact's `company`) and handled by `split_extra`."""
+
+    form_class: type
+    read_only: set = set()
+    extra_fields: tuple = ()
+    output: type
+    url_name = ""
+
+    def writable(self) -> list[str]:
+        return list(self.form_class._meta.fields)
+
+    def read_body(self, request) -> dict:
+        return body_fields(request, [*self.writable(), *self.extra_fields], self.read_only)
+
+    def split_extra(self, values: dict, instance=None) -> tuple[dict, dict]:
+        """(context for the service call, errors) from the extra fields (popped)."""
+        return {}, {}
+
+    def validated_form(self, data, instance=None, errors=None):
+        form = self.form_class(data, instance=instance, event=self.get_event())
+        found = {} if form.is_valid() else dict(form_errors(form).detail)
+        found.update(errors or {})
+        if found:
+            raise ValidationError(found)
+        return form
+
+    def create_record(self, form, request, **context):
+        raise NotImplementedError
+
+    def update_record(self, form, request):
+        raise NotImplementedError
+
+
+class CrmCreateMixin(CrmWriteMixin):
+    """POST on a list creates a record."""
+
+    def post(self, request, *args, **kwargs):
+        event = self.get_event()
+        values = self.read_body(request)
+        context, errors = self.split_extra(values)
+        form = self.validated_form(values, errors=errors)
+        obj = service_call(self.create_record, form, request, **context)
+        obj = self.records().get(pk=obj.pk)
+        return created(request, self.output(obj).data, self.url_name, event)
+
+
+class CrmUpdateMixin(CrmWriteMixin):
+    """PUT replaces the writable fields of one record; PATCH changes those sent."""
+
+    def write(self, request, partial):
+        obj = self.get_object()
+        values = self.read_body(request)
+        self.split_extra(values, instance=obj)
+        data = {**current_values(obj, self.writable()), **values} if partial else values
+        form = self.validated_form(data, instance=obj)
+        service_call(self.update_record, form, request)
+        return Response(self.output(self.get_object()).data)
+
+    def put(self, request, *args, **kwargs):
+        return self.write(request, partial=False)
+
+    def patch(self, request, *args, **kwargs):
+        return self.write(request, partial=True)
+
+
 def companies_of(event):
     return (
         Company.objects.filter(event=event)
         .select_related("sector")
         .prefetch_related("representatives", offers_prefetch())
     )
+
+
+class CompanyWriting:
+    """How the CRM writes a company (see CrmWriteMixin)."""
+
+    form_class = CompanyForm
+    read_only = COMPANY_READ_ONLY
+    output = s.CrmCompanySerializer
+    url_name = "events:api_company"
+
+    def records(self):
+        return companies_of(self.get_event())
+
+    def create_record(self, form, request):
+        return crm.create_company(self.get_event(), form.save(commit=False), request=request)
+
+    def update_record(self, form, request):
+        return crm.update_company(form.save(commit=False), form.changed_data, request=request)
 
 
 @extend_schema_view(
@@ -331,22 +419,12 @@ def companies_of(event):
         responses={201: s.CrmCompanySerializer, **FIELD_ERRORS},
     ),
 )
-class CrmCompanyListView(CrmMixin, ListAPIView):
+class CrmCompanyListView(CompanyWriting, CrmCreateMixin, CrmMixin, ListAPIView):
     serializer_class = s.CrmCompanySerializer
     journal_action = "events.api_companies_read"
 
     def get_queryset(self):
-        return companies_of(self.get_event()).order_by("pk")
-
-    def post(self, request, *args, **kwargs):
-        event = self.get_event()
-        values = body_fields(request, COMPANY_FIELDS, COMPANY_READ_ONLY)
-        form = CompanyForm(values, event=event)
-        if not form.is_valid():
-            raise form_errors(form)
-        company = service_call(crm.create_company, event, form.save(commit=False), request=request)
-        company = companies_of(event).get(pk=company.pk)
-        return created(request, s.CrmCompanySerializer(company).data, "events:api_company", event)
+        return self.records().order_by("pk")
 
 
 @extend_schema_view(
@@ -364,13 +442,12 @@ class CrmCompanyListView(CrmMixin, ListAPIView):
         responses={200: s.CrmCompanySerializer, **FIELD_ERRORS},
     ),
 )
-class CrmCompanyDetailView(CrmMixin, GenericAPIView):
+class CrmCompanyDetailView(CompanyWriting, CrmUpdateMixin, CrmMixin, GenericAPIView):
     serializer_class = s.CrmCompanySerializer
     journal_action = "events.api_companies_read"
 
     def get_object(self):
-        event = self.get_event()
-        company = companies_of(event).filter(pk=self.kwargs["pk"]).first()
+        company = self.records().filter(pk=self.kwargs["pk"]).first()
         if company is None:
             raise NotFound(_("No company #%(pk)s in this event.") % {"pk": self.kwargs["pk"]})
         return company
@@ -380,34 +457,6 @@ class CrmCompanyDetailView(CrmMixin, GenericAPIView):
         self.journal_read(request, id=company.pk)
         return Response(s.CrmCompanySerializer(company).data)
 
-    def _write(self, request, partial):
-        company = self.get_object()
-        values = body_fields(request, COMPANY_FIELDS, COMPANY_READ_ONLY)
-        data = {**current_values(company, COMPANY_FIELDS), **values} if partial else values
-        form = CompanyForm(data, instance=company, event=self.get_event())
-        if not form.is_valid():
-            raise form_errors(form)
-        service_call(
-            crm.update_company, form.save(commit=False), form.changed_data, request=request
-        )
-        return Response(s.CrmCompanySerializer(self.get_object()).data)
-
-    def put(self, request, *args, **kwargs):
-        return self._write(request, partial=False)
-
-    def patch(self, request, *args, **kwargs):
-        return self._write(request, partial=True)
-
-
-def created(request, data: dict, url_name: str, event) -> Response:
-    """201 with the new record and its address in ``Location``."""
-    location = reverse(url_name, kwargs={"slug": event.slug, "pk": data["id"]})
-    return Response(
-        data,
-        status=status.HTTP_201_CREATED,
-        headers={"Location": request.build_absolute_uri(location)},
-    )
-
 
 def contacts_of(event):
     return (
@@ -415,6 +464,55 @@ def contacts_of(event):
         .select_related("company")
         .prefetch_related("absent_sessions")
     )
+
+
+class ContactWriting:
+    """How the CRM writes a contact (see CrmWriteMixin)."""
+
+    form_class = RepresentativeForm
+    read_only = CONTACT_READ_ONLY
+    extra_fields = ("company",)
+    output = s.ContactSerializer
+    url_name = "events:api_contact"
+
+    def records(self):
+        return contacts_of(self.get_event())
+
+    def split_extra(self, values, instance=None):
+        if instance is not None:  # a contact stays with its company
+            if values.pop("company", instance.company_id) != instance.company_id:
+                raise ValidationError(
+                    {"company": [_("A contact cannot move to another company; create a new one.")]}
+                )
+            return {}, {}
+        company_id = values.pop("company", None)
+        company = (
+            Company.objects.filter(event=self.get_event(), pk=company_id).first()
+            if company_id
+            else None
+        )
+        if company is not None:
+            return {"company": company}, {}
+        return {}, {
+            "company": [
+                _("No company #%(pk)s in this event.") % {"pk": company_id}
+                if company_id
+                else _("This field is required.")
+            ]
+        }
+
+    def create_record(self, form, request, company):
+        return crm.create_contact(
+            company, form.save(commit=False), form.cleaned_data["absent_sessions"], request=request
+        )
+
+    def update_record(self, form, request):
+        return crm.update_contact(
+            form.save(commit=False),
+            form.changed_data,
+            form.cleaned_data["absent_sessions"],
+            request=request,
+        )
 
 
 @extend_schema_view(
@@ -428,37 +526,12 @@ def contacts_of(event):
         responses={201: s.ContactSerializer, **FIELD_ERRORS},
     ),
 )
-class CrmContactListView(CrmMixin, ListAPIView):
+class CrmContactListView(ContactWriting, CrmCreateMixin, CrmMixin, ListAPIView):
     serializer_class = s.ContactSerializer
     journal_action = "events.api_contacts_read"
 
     def get_queryset(self):
-        return contacts_of(self.get_event()).order_by("pk")
-
-    def post(self, request, *args, **kwargs):
-        event = self.get_event()
-        values = body_fields(request, [*CONTACT_FIELDS, "company"], CONTACT_READ_ONLY)
-        company_id = values.pop("company", None)
-        company = Company.objects.filter(event=event, pk=company_id).first() if company_id else None
-        form = RepresentativeForm(values, event=event)
-        errors = {} if form.is_valid() else dict(form_errors(form).detail)
-        if company is None:
-            errors["company"] = [
-                _("No company #%(pk)s in this event.") % {"pk": company_id}
-                if company_id
-                else _("This field is required.")
-            ]
-        if errors:
-            raise ValidationError(errors)
-        rep = service_call(
-            crm.create_contact,
-            company,
-            form.save(commit=False),
-            form.cleaned_data["absent_sessions"],
-            request=request,
-        )
-        rep = contacts_of(event).get(pk=rep.pk)
-        return created(request, s.ContactSerializer(rep).data, "events:api_contact", event)
+        return self.records().order_by("pk")
 
 
 @extend_schema_view(
@@ -476,12 +549,12 @@ class CrmContactListView(CrmMixin, ListAPIView):
         responses={200: s.ContactSerializer, **FIELD_ERRORS},
     ),
 )
-class CrmContactDetailView(CrmMixin, GenericAPIView):
+class CrmContactDetailView(ContactWriting, CrmUpdateMixin, CrmMixin, GenericAPIView):
     serializer_class = s.ContactSerializer
     journal_action = "events.api_contacts_read"
 
     def get_object(self):
-        rep = contacts_of(self.get_event()).filter(pk=self.kwargs["pk"]).first()
+        rep = self.records().filter(pk=self.kwargs["pk"]).first()
         if rep is None:
             raise NotFound(_("No contact #%(pk)s in this event.") % {"pk": self.kwargs["pk"]})
         return rep
@@ -490,33 +563,6 @@ class CrmContactDetailView(CrmMixin, GenericAPIView):
         rep = self.get_object()
         self.journal_read(request, id=rep.pk)
         return Response(s.ContactSerializer(rep).data)
-
-    def _write(self, request, partial):
-        rep = self.get_object()
-        values = body_fields(request, [*CONTACT_FIELDS, "company"], CONTACT_READ_ONLY)
-        company_id = values.pop("company", rep.company_id)
-        if company_id != rep.company_id:
-            raise ValidationError(
-                {"company": [_("A contact cannot move to another company; create a new one.")]}
-            )
-        data = {**current_values(rep, CONTACT_FIELDS), **values} if partial else values
-        form = RepresentativeForm(data, instance=rep, event=self.get_event())
-        if not form.is_valid():
-            raise form_errors(form)
-        service_call(
-            crm.update_contact,
-            form.save(commit=False),
-            form.changed_data,
-            form.cleaned_data["absent_sessions"],
-            request=request,
-        )
-        return Response(s.ContactSerializer(self.get_object()).data)
-
-    def put(self, request, *args, **kwargs):
-        return self._write(request, partial=False)
-
-    def patch(self, request, *args, **kwargs):
-        return self._write(request, partial=True)
 
 
 # --- Reading meetings, requests, attendance, deletions -------------------------------------

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civitas.core.permissions import has_perm, permission_required
 
-from ..models import Event, Expert, ExpertAbsence, ExpertMeeting, Session
+from ..models import Event, Expert, ExpertAbsence, ExpertMeeting
 from ..services import ServiceError
 from ..services import experts as svc
+from .forms import AbsenceForm, CandidatesForm, ExpertForm
 
 
 def _event_of(request, pk, **kwargs):
@@ -25,66 +22,6 @@ def _event_of(request, pk, **kwargs):
 
 def _expert(event, expert_pk) -> Expert:
     return get_object_or_404(Expert, pk=expert_pk, event=event)
-
-
-class ExpertForm(forms.ModelForm):
-    class Meta:
-        model = Expert
-        fields = [
-            "first_name",
-            "last_name",
-            "job_title",
-            "organisation",
-            "email",
-            "phone",
-            "fields",
-            "bio",
-            "photo",
-            "sought_sectors",
-            "sought_countries",
-            "sought_profile",
-            "sessions",
-            "place",
-            "slot_minutes",
-            "quota",
-            "mode",
-            "is_public",
-        ]
-        widgets = {
-            "fields": forms.CheckboxSelectMultiple,
-            "sessions": forms.CheckboxSelectMultiple,
-            "sought_sectors": forms.CheckboxSelectMultiple,
-            "mode": forms.RadioSelect,
-        }
-        help_texts = {
-            "email": gettext_lazy(
-                "If a user account has this address, the expert sees their agenda in it."
-            ),
-            "phone": gettext_lazy("For SMS about their meetings, e.g. +33612345678."),
-        }
-
-    def __init__(self, *args, event, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["fields"].queryset = event.expertise_fields.all()
-        self.fields["sought_sectors"].queryset = event.sectors.all()
-        self.fields["sessions"].queryset = Session.objects.filter(day__event=event).select_related(
-            "day"
-        )
-        if not event.expertise_fields.exists():
-            self.fields["fields"].help_text = _(
-                "Add the event's fields of expertise first (event page, Add: field of expertise)."
-            )
-
-    def clean_sought_countries(self):
-        codes = [c.strip().upper() for c in self.cleaned_data["sought_countries"].split(",")]
-        codes = [c for c in codes if c]
-        bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
-        if bad:
-            raise ValidationError(
-                _("Use two-letter country codes separated by commas (not: %(bad)s).")
-                % {"bad": ", ".join(bad)}
-            )
-        return ", ".join(codes)
 
 
 @permission_required("events.view_registrations", obj_getter=_event_of)
@@ -151,37 +88,6 @@ def expert_edit(request, pk, expert_pk):
     return _edit(request, event, _expert(event, expert_pk))
 
 
-class CandidatesForm(forms.Form):
-    chosen = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Candidates retained"),
-        queryset=ExpertMeeting.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=gettext_lazy(
-            "In order of arrival. Ticked: the automatic pre-assignment (order of arrival, "
-            "within the places left, only candidates who can be placed). Those not ticked "
-            "are told they are not retained."
-        ),
-    )
-
-    def __init__(self, *args, expert, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["chosen"]
-        field.queryset = svc.candidates(expert)
-        field.label_from_instance = self.label
-
-    @staticmethod
-    def label(em):
-        rep = em.representative
-        text = f"{rep.full_name} ({rep.company.name}, {rep.company.country})"
-        text += f" – {timezone.localtime(em.created_at):%d/%m %H:%M}"
-        if em.topic_id:
-            text += f" – {em.topic}"
-        if em.message:
-            text += f" – « {em.message[:200]} »"
-        return text
-
-
 @permission_required("events.manage_meetings", obj_getter=_event_of)
 def expert_candidates(request, pk, expert_pk):
     event = get_object_or_404(Event, pk=pk)
@@ -217,20 +123,6 @@ def expert_candidates(request, pk, expert_pk):
             "n_times": len(svc.expert_times(expert)),
         },
     )
-
-
-class AbsenceForm(forms.Form):
-    day = forms.ModelChoiceField(
-        label=gettext_lazy("Absent on"),
-        queryset=None,
-        required=False,
-        empty_label=gettext_lazy("The whole event"),
-    )
-
-    def __init__(self, *args, event, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["day"].queryset = event.days.all()
-        self.fields["day"].label_from_instance = lambda day: f"{day.date:%d/%m/%Y}"
 
 
 @permission_required("events.manage_meetings", obj_getter=_event_of)

@@ -2,139 +2,22 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateSyntaxError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from civitas.core.outbox import services as outbox
 from civitas.core.permissions import permission_required
 
-from ..models import Company, Event, Session
+from ..models import Company, Event
 from ..services import ServiceError
 from ..services import mailing as svc
+from .forms import FilterForm, MailingForm
 from .views import _event_of
 
 PERM = "events.send_mailings"
-
-
-class FilterForm(forms.Form):
-    status = forms.MultipleChoiceField(
-        label=gettext_lazy("Registration status"),
-        choices=Company.Status.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    sector = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Sectors"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    country = forms.MultipleChoiceField(
-        label=gettext_lazy("Countries"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    sessions = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Attending at least one of these sessions"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    meetings = forms.ChoiceField(
-        label=gettext_lazy("Meetings"),
-        choices=[
-            ("", gettext_lazy("With or without meetings")),
-            (svc.MEETINGS_WITH, gettext_lazy("With at least one scheduled meeting")),
-            (svc.MEETINGS_WITHOUT, gettext_lazy("Without any scheduled meeting")),
-        ],
-        required=False,
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args, event: Event, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.event = event
-        self.fields["sector"].queryset = event.sectors.all()
-        self.fields["sessions"].queryset = Session.objects.filter(day__event=event).select_related(
-            "day"
-        )
-        self.fields["country"].choices = [(c, c) for c in svc.filter_choices(event)["countries"]]
-
-    def params(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "event": self.event.pk,
-            "status": list(data.get("status") or []),
-            "sector": [s.pk for s in data.get("sector") or []],
-            "country": list(data.get("country") or []),
-            "sessions": [s.pk for s in data.get("sessions") or []],
-            "meetings": data.get("meetings") or "",
-        }
-
-
-_TEXT_HELP = gettext_lazy(
-    "Placeholders: {first_name}, {last_name}, {name}, {company}, {event}, {event_url}, "
-    "{area_url}, {agenda_url} (or {{ first_name }}...)."
-)
-
-
-class MailingForm(FilterForm):
-    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=255)
-    body = forms.CharField(
-        label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 10}), help_text=_TEXT_HELP
-    )
-    subject_en = forms.CharField(
-        label=gettext_lazy("Subject in English (optional)"), max_length=255, required=False
-    )
-    body_en = forms.CharField(
-        label=gettext_lazy("Text in English (optional)"),
-        widget=forms.Textarea(attrs={"rows": 10}),
-        required=False,
-        help_text=gettext_lazy(
-            "If given, participants whose account is in English receive this version."
-        ),
-    )
-    essential = forms.BooleanField(
-        label=gettext_lazy("Service message: also send to people who unsubscribed"),
-        required=False,
-        help_text=gettext_lazy(
-            "Only for information every participant must receive (change of venue, "
-            "schedule). Otherwise opt-outs are respected."
-        ),
-    )
-
-    def _check(self, name):
-        value = self.cleaned_data.get(name, "")
-        problems = svc.check_text(value)
-        if problems:
-            raise forms.ValidationError(problems)
-        return value
-
-    def clean_subject(self):
-        return self._check("subject")
-
-    def clean_body(self):
-        return self._check("body")
-
-    def clean_subject_en(self):
-        return self._check("subject_en")
-
-    def clean_body_en(self):
-        return self._check("body_en")
-
-    def clean(self):
-        data = super().clean()
-        if bool(data.get("subject_en")) != bool(data.get("body_en")):
-            self.add_error(
-                "body_en" if data.get("subject_en") else "subject_en",
-                _("Give both the English subject and the English text, or none."),
-            )
-        return data
 
 
 def _initial():

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from civitas.core import journal
 from civitas.core.permissions import permission_required
 
-from ..frontoffice.messaging import MessageForm
+from ..forms import MessageForm
 from ..models import Conversation, Event, Representative
 from ..services import ServiceError
 from ..services import messaging as svc

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civitas.core.permissions import permission_required
 
 from ..models import Company, Event, Offer, Representative
 from ..services import ServiceError, moderation, registration
+from .forms import RejectForm
 
 KINDS = {"company": Company, "representative": Representative, "offer": Offer}
 
@@ -24,14 +23,6 @@ def _event_of(request, pk, **kwargs):
 
 def _ids(request, name):
     return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason (sent to the participant)"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-    )
 
 
 @permission_required("events.validate_registrations", obj_getter=_event_of)

@@ -13,7 +13,7 @@ from civitas.core.permissions import has_perm, permission_required
 
 from ..models import Company, Event, ExtraField, Representative
 from ..services import ServiceError, convocation, regform
-from .regform_forms import ExtraFieldForm, StandardFieldsForm
+from .forms import ExtraFieldForm, StandardFieldsForm
 
 
 def _event_of(request, pk, **kwargs):

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from civitas.core.permissions import permission_required
 
 from ..models import Event, MeetingRequest, SlotWaitlistEntry
 from ..services import ServiceError
 from ..services import waitlist as waitlist_svc
+from .forms import RemoveForm
 
 
 def _event_of(request, pk, **kwargs):
@@ -31,15 +30,6 @@ def _waiting(event):
         )
         .select_related("slot__session", "request__sender__company", "request__recipient__company")
         .order_by("slot__start", "slot_id", "created_at", "pk")
-    )
-
-
-class RemoveForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason (optional)"),
-        required=False,
-        max_length=300,
-        help_text=gettext_lazy("Kept in the action journal; the parties are not mailed."),
     )
 
 

@@ -7,22 +7,18 @@ another event's addresses (404).
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civitas.core.permissions import permission_required
 
 from ..models import Event, WebhookDelivery, WebhookSubscription
 from ..services import webhooks
+from .forms import WebhookForm
 
 PERMISSION = "events.manage_webhooks"
 Topic = WebhookSubscription.Topic
@@ -30,31 +26,6 @@ Topic = WebhookSubscription.Topic
 
 def _event_of(request, pk, **kwargs):
     return get_object_or_404(Event, pk=pk)
-
-
-class WebhookForm(forms.ModelForm):
-    topics = forms.MultipleChoiceField(
-        label=gettext_lazy("Notifications sent"),
-        choices=[(v, label) for v, label in Topic.choices if v != Topic.PING],
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy(
-            "Each change of these kinds in this event is POSTed to the address."
-        ),
-    )
-
-    class Meta:
-        model = WebhookSubscription
-        fields = ["name", "url", "topics", "is_active"]
-        help_texts = {"name": gettext_lazy("For you, e.g. “CRM Selligent”.")}
-
-    def clean_url(self):
-        url = self.cleaned_data["url"]
-        scheme = urlsplit(url).scheme
-        if scheme != "https" and not (scheme == "http" and webhooks.allow_http()):
-            raise ValidationError(
-                _("Use an https:// address: notifications carry data about participants.")
-            )
-        return url
 
 
 def _subscription(event, hook_pk):

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from civitas.core.permissions import login_required
 
 from ..models import Session
 from ..services import ServiceError, availability
-from .forms import session_label
+from .forms import AvailabilityForm
 from .views import _me, _not_registered
-
-
-class SessionField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, s):
-        return session_label(s)
-
-
-class AvailabilityForm(forms.Form):
-    attended = SessionField(
-        queryset=Session.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=gettext_lazy("Sessions I attend"),
-        help_text=gettext_lazy("Untick the sessions you will miss."),
-    )
-
-    def __init__(self, *args, event, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["attended"].queryset = Session.objects.filter(day__event=event).select_related(
-            "day"
-        )
 
 
 @login_required

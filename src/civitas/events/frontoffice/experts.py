@@ -3,12 +3,10 @@ area, the expert's own agenda."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civitas.core.permissions import login_required, public
@@ -17,25 +15,7 @@ from ..models import Company, Event, Expert, ExpertMeeting
 from ..services import ServiceError
 from ..services import experts as svc
 from ..services import meetings as meeting_services
-
-
-class ExpertRequestForm(forms.Form):
-    topic = forms.ModelChoiceField(
-        label=gettext_lazy("Subject"), queryset=None, required=False, empty_label="—"
-    )
-    message = forms.CharField(
-        label=gettext_lazy("Your project and what you expect from the meeting"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=3000,
-        help_text=gettext_lazy(
-            "Outline your project, the sectors and countries you target and your questions: "
-            "the expert reads it before the meeting."
-        ),
-    )
-
-    def __init__(self, *args, expert, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = expert.fields.all()
+from .forms import ExpertRequestForm
 
 
 @public

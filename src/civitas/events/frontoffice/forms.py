@@ -1,99 +1,9 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Company, Offer, Representative, Session
-from ..services import checks, regform
-from .regform import ConfigurableFormMixin
-
-
-class CompanyForm(ConfigurableFormMixin, forms.ModelForm):
-    class Meta:
-        model = Company
-        fields = [
-            "name",
-            "country",
-            "siret",
-            "vat_number",
-            "address",
-            "postcode",
-            "city",
-            "website",
-            "email",
-            "phone",
-            "sector",
-            "description",
-        ]
-        help_texts = {
-            "country": _("Two letters, e.g. FR, DE, IT."),
-            "siret": _("Required for French companies: 14 digits."),
-            "vat_number": _("Intra-EU VAT number, required for EU companies outside France."),
-        }
-
-    def __init__(self, *args, event, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sector"].queryset = event.sectors.all()
-        self.fields["country"].widget.attrs.update({"autocomplete": "country", "size": 3})
-        self.configure(event)
-
-    def clean_country(self):
-        value = (self.cleaned_data.get("country") or "").strip().upper()
-        if len(value) != 2 or not value.isalpha():
-            raise ValidationError(_("Use the two-letter country code (FR, DE, ...)."))
-        return value
-
-    def clean(self):
-        data = super().clean()
-        country = data.get("country")
-        siret, vat = data.get("siret", ""), data.get("vat_number", "")
-        if country == "FR":
-            if not siret:
-                self.add_error("siret", _("The SIRET number is required for French companies."))
-            else:
-                try:
-                    data["siret"] = checks.clean_siret(siret)
-                except ValidationError as e:
-                    self.add_error("siret", e)
-        elif siret:
-            self.add_error("siret", _("A SIRET number only applies to French companies."))
-        if country and checks.is_eu_country(country):
-            if vat:
-                try:
-                    data["vat_number"] = checks.clean_vat(vat, country)
-                except ValidationError as e:
-                    self.add_error("vat_number", e)
-            elif country != "FR":
-                self.add_error(
-                    "vat_number", _("The VAT number is required for companies in the EU.")
-                )
-        return data
-
-
-def session_label(s: Session) -> str:
-    """A session as people read it: day, name and hours (not the ISO date)."""
-    return f"{s.day.date:%d/%m/%Y} · {s.name} ({s.start_time:%H:%M}–{s.end_time:%H:%M})"
-
-
-class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
-    regform_target = regform.REPRESENTATIVE
-
-    class Meta:
-        model = Representative
-        fields = ["first_name", "last_name", "job_title", "email", "phone", "absent_sessions"]
-        widgets = {"absent_sessions": forms.CheckboxSelectMultiple}
-        help_texts = {
-            "phone": _("For SMS about your meetings, e.g. +33612345678."),
-            "absent_sessions": _("Tick the sessions you will not attend."),
-        }
-
-    def __init__(self, *args, event, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["absent_sessions"]
-        field.queryset = Session.objects.filter(day__event=event).select_related("day")
-        field.label_from_instance = session_label
-        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.configure(event)
+from ..forms import RepresentativeForm, session_label
+from ..models import Offer, Session
+from ..services import checks
 
 
 class OfferForm(forms.ModelForm):
@@ -160,3 +70,62 @@ class RequestForm(forms.Form):
             self.fields["slot"].required = True
         else:
             del self.fields["slot"]
+
+
+# --- Sessions attended (frontoffice/availability.py) ---------------------------------------------
+
+
+class SessionField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, s):
+        return session_label(s)
+
+
+class AvailabilityForm(forms.Form):
+    attended = SessionField(
+        queryset=Session.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Sessions I attend"),
+        help_text=_("Untick the sessions you will miss."),
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].queryset = Session.objects.filter(day__event=event).select_related(
+            "day"
+        )
+
+
+# --- Expert meetings (frontoffice/experts.py) ----------------------------------------------------
+
+
+class ExpertRequestForm(forms.Form):
+    topic = forms.ModelChoiceField(
+        label=_("Subject"), queryset=None, required=False, empty_label="—"
+    )
+    message = forms.CharField(
+        label=_("Your project and what you expect from the meeting"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=3000,
+        help_text=_(
+            "Outline your project, the sectors and countries you target and your questions: "
+            "the expert reads it before the meeting."
+        ),
+    )
+
+    def __init__(self, *args, expert, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = expert.fields.all()
+
+
+# --- A representative added from the area (frontoffice/regform_views.py) -------------------------
+
+
+class AreaRepresentativeForm(RepresentativeForm):
+    """A representative's profile in the area: the e-mail address is the login, shown
+    read-only (only the organisers change it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].disabled = True
+        self.fields["email"].help_text = _("Your login: ask the organisers to change it.")

@@ -4,29 +4,18 @@ keeping the text on errors) and work without JavaScript too."""
 
 from __future__ import annotations
 
-from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from civitas.core.permissions import login_required
 
+from ..forms import MessageForm
 from ..models import Conversation, MeetingRequest
-from ..models.messaging import MAX_MESSAGE_LENGTH
 from ..services import ServiceError
 from ..services import messaging as svc
 from .views import _me, _not_registered
-
-
-class MessageForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Your message"),
-        max_length=MAX_MESSAGE_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_MESSAGE_LENGTH}),
-        help_text=gettext_lazy("Plain text, at most %(n)s characters.") % {"n": MAX_MESSAGE_LENGTH},
-    )
 
 
 @login_required

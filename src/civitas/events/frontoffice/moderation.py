@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from civitas.core.permissions import login_required
 
+from ..forms import RepresentativeForm
 from ..models import Company, Event
 from ..services import ServiceError, moderation
 from ..services import meetings as meeting_services
-from .forms import RepresentativeForm
 
 
 @login_required

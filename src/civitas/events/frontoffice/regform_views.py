@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from civitas.core.documents.pdf import pdf_response
 from civitas.core.permissions import login_required, public
 
+from ..forms import CompanyForm
 from ..models import Event, Representative
 from ..services import ServiceError, convocation, registration
 from ..services import meetings as meeting_services
-from .forms import CompanyForm, RepresentativeForm
+from .forms import AreaRepresentativeForm
 
 
 @public
@@ -32,16 +33,6 @@ def sector_fields(request, slug):
 def _me(request, slug):
     event = get_object_or_404(Event, slug=slug)
     return event, meeting_services.representative_for(request.user, event)
-
-
-class AreaRepresentativeForm(RepresentativeForm):
-    """A representative's profile in the area: the e-mail address is the login, shown
-    read-only (only the organisers change it)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].disabled = True
-        self.fields["email"].help_text = _("Your login: ask the organisers to change it.")
 
 
 @login_required

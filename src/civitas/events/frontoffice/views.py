@@ -14,12 +14,13 @@ from wagtail.views import serve as wagtail_serve
 
 from civitas.core.permissions import login_required, public
 
+from ..forms import CompanyForm
 from ..models import Company, Event, MeetingRequest, Offer, Representative
 from ..services import ServiceError, agenda, minisite, moderation, registration, suggestions
 from ..services import catalogue as catalogue_service
 from ..services import experts as experts_service
 from ..services import meetings as meeting_services
-from .forms import CompanyForm, OfferForm, OfferFormSet, RepresentativeFormSet, RequestForm
+from .forms import OfferForm, OfferFormSet, RepresentativeFormSet, RequestForm
 
 
 def _event(slug) -> Event:

@@ -42,8 +42,13 @@ class DeletedRecord(models.Model):
         return f"{self.kind} #{self.object_id}"
 
 
-def _secret():
+def new_secret() -> str:
+    """A fresh signing secret for a webhook subscription."""
     return secrets.token_urlsafe(32)
+
+
+def _secret():  # the field default named by migration 0008: keep the name
+    return new_secret()
 
 
 class WebhookSubscription(EventChild):

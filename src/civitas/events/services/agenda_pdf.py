@@ -89,7 +89,7 @@ def mail_links(event, progress=None) -> int:
 
 def start(event, what: str, *, user=None, request=None):
     """Start the background job `what` ("zip" or "mail"); returns its JobProgress."""
-    from ..agenda_tasks import build_agendas_zip, mail_agenda_links
+    from ..tasks import build_agendas_zip, mail_agenda_links
 
     if what == "zip":
         job = jobs.create(

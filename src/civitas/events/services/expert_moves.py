@@ -3,10 +3,10 @@
 The meeting keeps its id; it may go to another time of the same expert or to a time of
 another expert of the event sharing a field of expertise (the meeting's subject, else a
 field of its expert). The same rules as booking apply (services/experts.py): the
-participant must be free (no B2B meeting, no other expert meeting, session attended) and,
-for another expert, the quota must leave a place. Rows are locked in the same order as the
-booking path: experts first (primary-key order), then the meeting, then the
-representative.
+participant must be free (services/placement.py: no B2B meeting, no other expert meeting,
+session attended) and, for another expert, the quota must leave a place. Rows are locked
+in the same order as the booking path: experts first (primary-key order), then the
+meeting, then the representative.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civitas.core import journal
+from civitas.core import journal, locking
 
 from ..models import Expert, ExpertMeeting
-from . import ServiceError
+from . import ServiceError, placement
 from . import expert_messages as messages
 from . import experts as base
 
@@ -61,7 +61,7 @@ def eligible_experts(em: ExpertMeeting) -> list[Expert]:
         .prefetch_related("fields")
         .order_by("last_name", "first_name", "pk")
     )
-    return [em.expert, *base._compatible(em.expert, em, others)]
+    return [em.expert, *base.compatible_experts(em.expert, em, others)]
 
 
 def move_options(em: ExpertMeeting, *, now=None) -> list[Option]:
@@ -100,12 +100,15 @@ def _refusal(em: ExpertMeeting, expert: Expert, start: datetime, now) -> str | N
             "n": expert.quota,
         }
     rep = em.representative
-    if rep.absent_sessions.filter(pk=t.session_id).exists():
+    ignore = placement.Ignore.of(expert_meeting=em)
+    found = placement.clashes(
+        [rep.pk], start=t.start, end=t.end, session_id=t.session_id, ignore=ignore
+    )
+    if any(c.kind == placement.ABSENT for c in found):
         return _("The participant does not attend that session.")
-    if base._overlaps(t.start, t.end, base._expert_busy(expert, exclude_meeting=em)):
+    if placement.overlaps(t.start, t.end, placement.expert_busy(expert, ignore=ignore)):
         return _("%(expert)s already has a meeting at that time.") % {"expert": expert.full_name}
-    busy = base._intervals_of([rep.pk], exclude_meeting=em)[rep.pk]
-    if base._overlaps(t.start, t.end, busy):
+    if found:
         return _("The participant already has a meeting at that time (B2B or with an expert).")
     return None
 
@@ -117,21 +120,19 @@ def move_meeting(
     """Move a scheduled expert meeting to `expert` (the same or another one) at `start`;
     the participant (mail and SMS) and the expert(s) are told; journaled."""
     # Experts first, in primary-key order, as mark_absent does.
-    pks = sorted({em.expert_id, expert.pk})
-    if base.LOCKING:
-        locked = {e.pk: e for e in Expert.objects.select_for_update().filter(pk__in=pks)}
-    else:
-        locked = {e.pk: e for e in Expert.objects.filter(pk__in=pks)}
+    locked = placement.lock(experts={em.expert_id, expert.pk})
     if expert.pk not in locked:
         raise ServiceError(_("This expert no longer exists."))
-    em = (
-        ExpertMeeting.objects.select_for_update(of=("self",))
-        .select_related("expert", "representative__company__event", "topic")
-        .get(pk=em.pk)
-    )
+    em = locking.lock(
+        rows=[
+            ExpertMeeting.objects.filter(pk=em.pk).select_related(
+                "expert", "representative__company__event", "topic"
+            )
+        ]
+    )[0]
     if em.state != State.SCHEDULED:
         raise ServiceError(_("Only a scheduled meeting can be moved."))
-    base._lock_reps([em.representative_id])
+    base.lock_people([em.representative_id])
     target = locked[expert.pk]
     if target.absent:
         raise ServiceError(_("This expert is absent."))
@@ -146,7 +147,7 @@ def move_meeting(
         # Told with the old time and place, before the meeting changes.
         messages.tell_expert(old_expert, "events.expert_meeting_cancelled_expert", meeting=em)
         em.moved_from = old_expert
-    base._place(em, target, t)
+    base.assign_time(em, target, t)
     messages.tell_rep(em.representative, "events.expert_meeting_rescheduled", meeting=em)
     messages.tell_expert(
         target,
@@ -161,8 +162,8 @@ def move_meeting(
         actor=actor,
         obj=em,
         details={
-            "old_start": base._label(old_start),
-            "new_start": base._label(em.start),
+            "old_start": base.time_label(old_start),
+            "new_start": base.time_label(em.start),
             "old_expert": old_expert.pk,
             "new_expert": target.pk,
         },

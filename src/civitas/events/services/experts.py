@@ -6,12 +6,15 @@ session (the sessions they declared "not attended" are neutralised) and have no 
 meeting overlapping it: neither a B2B meeting (draft or published) nor another expert
 meeting.
 
+Whether the participant is free (B2B meetings, other expert meetings, sessions not attended)
+is asked of services/placement.py, as every other placement path does.
+
 Races. Booking locks the expert's row first (so two requests never both take the last
-place of the quota), then the representative's row: the B2B booking path
-(services/meetings.place_meeting) locks the same representative rows, so a B2B meeting and
-an expert meeting can never be placed at the same time for the same person. The partial
-unique constraints on (expert, start) and (representative, start) are a second line of
-defence.
+place of the quota), then the representative's row (services/placement.lock): the B2B
+booking path (services/meetings.place_meeting) locks the same representative rows, so a B2B
+meeting and an expert meeting can never be placed at the same time for the same person. The
+partial unique constraints on (expert, start) and (representative, start) are a second line
+of defence.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civitas.core import journal
+from civitas.core import journal, locking
 
 from ..models import (
     Company,
@@ -33,18 +36,12 @@ from ..models import (
     Expert,
     ExpertAbsence,
     ExpertMeeting,
-    Meeting,
     Representative,
-    Slot,
 )
-from . import ServiceError
+from . import ServiceError, placement
 from . import expert_messages as messages
 
 State = ExpertMeeting.State
-
-# Tests switch these to show the race the locks prevent (tests/events/test_experts.py).
-LOCKING = True
-_after_checks = None
 
 
 @dataclass(frozen=True)
@@ -77,80 +74,22 @@ def expert_times(expert: Expert, *, include_absent=False) -> list[Time]:
     return sorted(out, key=lambda t: t.start)
 
 
-def _intervals_of(rep_ids, *, exclude_meeting=None) -> dict[int, list[tuple]]:
-    """(start, end) of every meeting (B2B and expert) of these representatives."""
-    busy: dict[int, list[tuple]] = {pk: [] for pk in rep_ids}
-    b2b = Meeting.objects.filter(state=Meeting.State.SCHEDULED).filter(
-        Q(request__sender_id__in=rep_ids) | Q(request__recipient_id__in=rep_ids)
-    )
-    for sender, recipient, start, end in b2b.values_list(
-        "request__sender_id", "request__recipient_id", "slot__start", "slot__end"
-    ):
-        for pk in (sender, recipient):
-            if pk in busy:
-                busy[pk].append((start, end))
-    em = ExpertMeeting.objects.filter(representative_id__in=rep_ids, state=State.SCHEDULED)
-    if exclude_meeting is not None:
-        em = em.exclude(pk=exclude_meeting.pk)
-    for rep_id, start, end in em.values_list("representative_id", "start", "end"):
-        busy[rep_id].append((start, end))
-    return busy
-
-
-def _overlaps(start, end, intervals) -> bool:
-    return any(s < end and start < e for s, e in intervals)
-
-
-def _expert_busy(expert: Expert, exclude_meeting=None) -> list[tuple]:
-    qs = ExpertMeeting.objects.filter(expert=expert, state=State.SCHEDULED)
-    if exclude_meeting is not None:
-        qs = qs.exclude(pk=exclude_meeting.pk)
-    return list(qs.values_list("start", "end"))
-
-
 def free_times(expert: Expert, rep: Representative, *, exclude_meeting=None, now=None):
-    """Times, in order, when the expert and the representative are both free."""
+    """Times, in order, when the expert and the representative are both free (whether the
+    representative is free: services/placement.py)."""
     now = now or timezone.now()
-    expert_busy = _expert_busy(expert, exclude_meeting)
-    rep_busy = _intervals_of([rep.pk], exclude_meeting=exclude_meeting)[rep.pk]
-    absent_sessions = set(rep.absent_sessions.values_list("pk", flat=True))
+    ignore = placement.Ignore.of(expert_meeting=exclude_meeting)
+    expert_busy = placement.expert_busy(expert, ignore=ignore)
+    rep_busy = [(c.start, c.end) for c in placement.commitments([rep.pk], ignore=ignore)[rep.pk]]
+    absent_sessions = placement.absences([rep.pk])[rep.pk]
     return [
         t
         for t in expert_times(expert)
         if t.start > now
         and t.session_id not in absent_sessions
-        and not _overlaps(t.start, t.end, expert_busy)
-        and not _overlaps(t.start, t.end, rep_busy)
+        and not placement.overlaps(t.start, t.end, expert_busy)
+        and not placement.overlaps(t.start, t.end, rep_busy)
     ]
-
-
-def expert_meeting_during(rep_ids, start, end) -> ExpertMeeting | None:
-    """A scheduled expert meeting of one of these representatives overlapping [start, end)."""
-    return (
-        ExpertMeeting.objects.filter(
-            representative_id__in=rep_ids, state=State.SCHEDULED, start__lt=end, end__gt=start
-        )
-        .select_related("representative", "expert")
-        .first()
-    )
-
-
-def busy_b2b_slots(event: Event, rep_ids) -> dict[int, set[int]]:
-    """For the B2B scheduler: the slots (pk) each representative spends with an expert."""
-    out: dict[int, set[int]] = {}
-    ems = list(
-        ExpertMeeting.objects.filter(
-            event=event, representative_id__in=rep_ids, state=State.SCHEDULED
-        ).values_list("representative_id", "start", "end")
-    )
-    if not ems:
-        return out
-    slots = list(Slot.objects.filter(session__day__event=event).values_list("pk", "start", "end"))
-    for rep_id, start, end in ems:
-        for pk, s, e in slots:
-            if s < end and start < e:
-                out.setdefault(rep_id, set()).add(pk)
-    return out
 
 
 def scheduled_count(expert: Expert) -> int:
@@ -165,21 +104,14 @@ def places_left(expert: Expert) -> int | None:
 
 
 def _lock_expert(expert: Expert) -> Expert:
-    if LOCKING:
-        return Expert.objects.select_for_update().get(pk=expert.pk)
-    return Expert.objects.get(pk=expert.pk)
+    return placement.lock(experts=[expert.pk])[expert.pk]
 
 
-def _lock_reps(rep_ids) -> None:
-    if LOCKING:
-        list(
-            Representative.objects.select_for_update()
-            .filter(pk__in=sorted(set(rep_ids)))
-            .order_by("pk")
-        )
+def lock_people(rep_ids) -> None:
+    placement.lock(people=rep_ids)
 
 
-def _place(em: ExpertMeeting, expert: Expert, t: Time) -> ExpertMeeting:
+def assign_time(em: ExpertMeeting, expert: Expert, t: Time) -> ExpertMeeting:
     em.expert = expert
     em.session_id = t.session_id
     em.start, em.end = t.start, t.end
@@ -211,7 +143,7 @@ def request_meeting(rep: Representative, expert: Expert, message="", topic=None)
     if topic is not None and not expert.fields.filter(pk=topic.pk).exists():
         raise ServiceError(_("This expert does not cover that subject."))
     expert = _lock_expert(expert)
-    _lock_reps([rep.pk])
+    lock_people([rep.pk])
     if ExpertMeeting.objects.filter(
         expert=expert, representative=rep, state__in=ExpertMeeting.OPEN_STATES
     ).exists():
@@ -243,9 +175,8 @@ def request_meeting(rep: Representative, expert: Expert, message="", topic=None)
             )
             % {"expert": expert.full_name}
         )
-    if _after_checks is not None:
-        _after_checks()
-    _place(em, expert, times[0])
+    locking.checkpoint()
+    assign_time(em, expert, times[0])
     _tell_scheduled(em)
     return em
 
@@ -351,7 +282,7 @@ def assign_candidates(expert: Expert, chosen_ids, *, request=None, actor=None) -
     cands = list(candidates(expert).select_for_update(of=("self",)))
     if not cands:
         raise ServiceError(_("There is no candidate to decide on."))
-    _lock_reps([c.representative_id for c in cands])
+    lock_people([c.representative_id for c in cands])
     by_pk = {c.pk: c for c in cands}
     chosen_ids = {int(pk) for pk in chosen_ids}
     unknown = chosen_ids - set(by_pk)
@@ -380,7 +311,7 @@ def assign_candidates(expert: Expert, chosen_ids, *, request=None, actor=None) -
             % {"names": names}
         )
     for c in chosen:
-        _place(c, expert, assignment[c.pk])
+        assign_time(c, expert, assignment[c.pk])
     not_chosen = [c for c in cands if c.pk not in chosen_ids]
     now = timezone.now()
     for c in not_chosen:
@@ -404,14 +335,14 @@ def assign_candidates(expert: Expert, chosen_ids, *, request=None, actor=None) -
 # --- Last-minute absence --------------------------------------------------------------------
 
 
-def _compatible(expert: Expert, em: ExpertMeeting, others: list[Expert]) -> list[Expert]:
+def compatible_experts(expert: Expert, em: ExpertMeeting, others: list[Expert]) -> list[Expert]:
     """Other experts sharing the meeting's subject (or, without one, a field of the absent
     expert)."""
     wanted = {em.topic_id} if em.topic_id else set(expert.fields.values_list("pk", flat=True))
     return [o for o in others if wanted & {f.pk for f in o.fields.all()}]
 
 
-def _label(dt_value) -> str:
+def time_label(dt_value) -> str:
     return f"{timezone.localtime(dt_value):%d/%m/%Y %H:%M}" if dt_value else ""
 
 
@@ -425,11 +356,8 @@ def mark_absent(expert: Expert, day: Day | None = None, *, request=None, actor=N
     if day is not None and day.event_id != event.pk:
         raise ServiceError(_("This day is not part of the event."))
     # Lock every expert of the event (in primary-key order): meetings move between them.
-    experts = (
-        list(Expert.objects.select_for_update().filter(event=event).order_by("pk"))
-        if LOCKING
-        else list(Expert.objects.filter(event=event).order_by("pk"))
-    )
+    locked = placement.lock(experts=Expert.objects.filter(event=event).values_list("pk", flat=True))
+    experts = [locked[pk] for pk in sorted(locked)]
     expert = next(e for e in experts if e.pk == expert.pk)
     if expert.absent:
         raise ServiceError(_("This expert is already marked absent for the whole event."))
@@ -450,7 +378,7 @@ def mark_absent(expert: Expert, day: Day | None = None, *, request=None, actor=N
         meetings = meetings.filter(session__day=day)
     now = timezone.now()
     meetings = list(meetings.filter(end__gt=now).order_by("start", "pk"))
-    _lock_reps([m.representative_id for m in meetings])
+    lock_people([m.representative_id for m in meetings])
     others = list(
         Expert.objects.filter(pk__in=[e.pk for e in experts], absent=False)
         .exclude(pk=expert.pk)
@@ -461,7 +389,7 @@ def mark_absent(expert: Expert, day: Day | None = None, *, request=None, actor=N
         old_start = em.start
         target = _find_replacement(expert, em, others, now)
         # No names in the report: they are read from the meeting (so erasure reaches them).
-        row = {"meeting": em.pk, "old_start": _label(old_start)}
+        row = {"meeting": em.pk, "old_start": time_label(old_start)}
         if target is None:
             em.state = State.CANCELLED
             em.reason = _("The expert is absent and no other expert could take the meeting.")
@@ -474,10 +402,10 @@ def mark_absent(expert: Expert, day: Day | None = None, *, request=None, actor=N
             continue
         other, t = target
         em.moved_from = expert
-        _place(em, other, t)
+        assign_time(em, other, t)
         messages.tell_rep(em.representative, "events.expert_meeting_moved", meeting=em)
         messages.tell_expert(other, "events.expert_meeting_for_expert", meeting=em)
-        moved.append({**row, "new_start": _label(em.start), "place": other.place})
+        moved.append({**row, "new_start": time_label(em.start), "place": other.place})
     absence = ExpertAbsence.objects.create(
         event=event,
         expert=expert,
@@ -516,7 +444,7 @@ def absence_report(absence: ExpertAbsence) -> dict:
 
 
 def _find_replacement(expert, em, others, now) -> tuple[Expert, Time] | None:
-    compatible = _compatible(expert, em, others)
+    compatible = compatible_experts(expert, em, others)
     with_room = [o for o in compatible if places_left(o) != 0]
     # Spread the load: experts with fewer meetings first.
     with_room.sort(key=lambda o: (scheduled_count(o), o.last_name, o.first_name, o.pk))
@@ -632,7 +560,7 @@ def save_expert(expert: Expert, *, fields, sessions, sought_sectors, request=Non
                 )
                 % {
                     "list": ", ".join(
-                        f"{_label(m.start)} {m.representative.full_name}" for m in lost
+                        f"{time_label(m.start)} {m.representative.full_name}" for m in lost
                     )
                 }
             )

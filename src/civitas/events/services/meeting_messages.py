@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civitas.core.outbox import templates
 
-from .notify import _P_EVENT, _P_MEETING, _P_OTHER, _P_PERSON
+from .notify import P_EVENT, P_MEETING, P_OTHER, P_PERSON
 
 _P_REASON = {"reason": _("Reason given")}
 
@@ -95,7 +95,7 @@ MESSAGES = [
 
 def register_templates():
     for code, label, fr_subject, en_subject, fr_text, en_text, extra, sms in MESSAGES:
-        placeholders = {**_P_EVENT, **_P_PERSON, **_P_OTHER, **_P_MEETING, **extra}
+        placeholders = {**P_EVENT, **P_PERSON, **P_OTHER, **P_MEETING, **extra}
         templates.register(
             f"events.{code}",
             label,

@@ -5,9 +5,9 @@ A asks B (pending) -> B accepts (accepted) or declines -> A confirms (confirmed)
 free table; in the "requests" mode confirmed requests wait for the automatic scheduling.
 
 Placing a meeting is race-free: `place_meeting` locks the slot row and both
-representatives' rows (in primary-key order, so two transactions never deadlock) before it
-checks that both are free and a table is left. The table constraint in the database is a
-second line of defence.
+representatives' rows (services/placement.lock: slots then people, in primary-key order, so
+two transactions never deadlock) before it asks services/placement.py whether both are free
+and which table is left. The table constraint in the database is a second line of defence.
 """
 
 from __future__ import annotations
@@ -19,83 +19,35 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civitas.core import journal
+from civitas.core import journal, locking
 
-from ..models import Company, Event, Meeting, MeetingRequest, Representative, Room, Slot
-from . import ServiceError, notify, webhooks
-from .experts import expert_meeting_during
+from ..models import Company, Event, Meeting, MeetingRequest, Representative, Slot
+from . import ServiceError, notify, placement, webhooks
 
 State = MeetingRequest.State
-
-# Tests switch these to show the race the locks prevent (see tests/events/test_concurrency.py).
-LOCKING = True
-_after_checks = None
 
 
 def _expiry(event: Event):
     return timezone.now() + timedelta(days=event.request_expiry_days)
 
 
-def _lock_request(req) -> MeetingRequest:
-    return (
-        MeetingRequest.objects.select_for_update(of=("self",))
-        .select_related("event", "sender__company", "recipient__company", "slot")
-        .get(pk=req.pk)
-    )
-
-
-def _check_slot_free(rep_ids, slot, exclude_request=None) -> None:
-    busy = Meeting.objects.filter(slot=slot, state=Meeting.State.SCHEDULED).filter(
-        Q(request__sender_id__in=rep_ids) | Q(request__recipient_id__in=rep_ids)
-    )
-    if exclude_request is not None:
-        busy = busy.exclude(request=exclude_request)
-    if busy.exists():
-        raise ServiceError(
-            _("One of the two people already has a meeting at %(slot)s.") % {"slot": slot}
-        )
-    clash = expert_meeting_during(rep_ids, slot.start, slot.end)
-    if clash:
-        raise ServiceError(
-            _("%(name)s has an expert meeting at %(slot)s.")
-            % {"name": clash.representative.full_name, "slot": slot}
-        )
-    absent = Representative.objects.filter(pk__in=rep_ids, absent_sessions=slot.session_id).first()
-    if absent:
-        raise ServiceError(_("%(name)s does not attend this session.") % {"name": absent.full_name})
-
-
-def _free_table(slot, event, start_hint: int) -> tuple[Room, int]:
-    taken = set(
-        Meeting.objects.filter(slot=slot, state=Meeting.State.SCHEDULED).values_list(
-            "room_id", "table_number"
-        )
-    )
-    tables = [
-        (room, n)
-        for room in Room.objects.filter(site__event=event).order_by("site__name", "name", "pk")
-        for n in range(1, room.tables + 1)
-    ]
-    if not tables:
-        raise ServiceError(_("No room with tables is set up for this event."))
-    # Start from a place depending on the request, so meetings spread over the rooms.
-    offset = start_hint % len(tables)
-    for room, n in tables[offset:] + tables[:offset]:
-        if (room.pk, n) not in taken:
-            return room, n
-    raise ServiceError(_("No table is left at %(slot)s.") % {"slot": slot})
+def lock_request(req) -> MeetingRequest:
+    """The request's row, locked until the end of the transaction, with its parties."""
+    return locking.lock(
+        rows=[
+            MeetingRequest.objects.filter(pk=req.pk).select_related(
+                "event", "sender__company", "recipient__company", "slot"
+            )
+        ]
+    )[0]
 
 
 def place_meeting(req: MeetingRequest, slot: Slot, *, locked=False, published=True) -> Meeting:
     """Put the request in `slot` at a free table (call inside a transaction)."""
-    rep_ids = sorted([req.sender_id, req.recipient_id])
-    if LOCKING:
-        Slot.objects.select_for_update().filter(pk=slot.pk).first()
-        list(Representative.objects.select_for_update().filter(pk__in=rep_ids).order_by("pk"))
-    _check_slot_free(rep_ids, slot, exclude_request=req)
-    room, table = _free_table(slot, req.event, req.pk)
-    if _after_checks is not None:
-        _after_checks()
+    placement.lock(slots=[slot.pk], people=[req.sender_id, req.recipient_id])
+    placement.check_free([req.sender, req.recipient], slot, ignore=placement.Ignore.of(request=req))
+    room, table = placement.choose_table(req.event, slot, hint=req.pk)
+    locking.checkpoint()
     previous = Meeting.objects.filter(request=req, state=Meeting.State.SCHEDULED).first()
     Meeting.objects.filter(request=req, state=Meeting.State.SCHEDULED).update(
         state=Meeting.State.CANCELLED
@@ -146,7 +98,7 @@ def send_request(sender: Representative, recipient: Representative, message="", 
     if event.booking_mode == Event.BookingMode.SLOTS:
         if slot is None or slot.get_event().pk != event.pk:
             raise ServiceError(_("Choose a slot for this meeting."))
-        _check_slot_free([sender.pk, recipient.pk], slot)
+        placement.check_free([sender, recipient], slot)
     else:
         slot = None
     req = MeetingRequest.objects.create(
@@ -163,13 +115,15 @@ def send_request(sender: Representative, recipient: Representative, message="", 
 
 @transaction.atomic
 def accept_request(req: MeetingRequest, by: Representative) -> MeetingRequest:
-    req = _lock_request(req)
+    req = lock_request(req)
     if by.pk != req.recipient_id:
         raise ServiceError(_("Only the person asked can accept this request."))
     if req.state != State.PENDING:
         raise ServiceError(_("This request is no longer waiting for an answer."))
     if req.slot_id:
-        _check_slot_free([req.sender_id, req.recipient_id], req.slot)
+        placement.check_free(
+            [req.sender, req.recipient], req.slot, ignore=placement.Ignore.of(request=req)
+        )
     req.state = State.ACCEPTED
     req.answered_at = timezone.now()
     req.expires_at = _expiry(req.event)
@@ -180,7 +134,7 @@ def accept_request(req: MeetingRequest, by: Representative) -> MeetingRequest:
 
 @transaction.atomic
 def decline_request(req: MeetingRequest, by: Representative, reason="") -> MeetingRequest:
-    req = _lock_request(req)
+    req = lock_request(req)
     if by.pk != req.recipient_id:
         raise ServiceError(_("Only the person asked can decline this request."))
     if req.state != State.PENDING:
@@ -195,7 +149,7 @@ def decline_request(req: MeetingRequest, by: Representative, reason="") -> Meeti
 
 @transaction.atomic
 def confirm_request(req: MeetingRequest, by: Representative) -> MeetingRequest:
-    req = _lock_request(req)
+    req = lock_request(req)
     if by.pk != req.sender_id:
         raise ServiceError(_("Only the person who asked can confirm this meeting."))
     if req.state != State.ACCEPTED:
@@ -219,7 +173,7 @@ def cancel_request(
     req: MeetingRequest, by: Representative | None, reason="", *, actor=None, request=None
 ) -> MeetingRequest:
     """Either party (or an administrator, by=None) cancels; the other side is told."""
-    req = _lock_request(req)
+    req = lock_request(req)
     if by is not None and by.pk not in (req.sender_id, req.recipient_id):
         raise ServiceError(_("You are not a party to this meeting."))
     if req.state not in MeetingRequest.OPEN_STATES:
@@ -246,10 +200,6 @@ def cancel_request(
 
         promote(meeting.slot)
     return req
-
-
-def cancel_meeting(meeting: Meeting, by: Representative | None, reason="", **kw):
-    return cancel_request(meeting.request, by, reason, **kw)
 
 
 def expire_requests(now=None) -> int:

@@ -111,14 +111,6 @@ def is_member(conversation: Conversation, rep: Representative | None) -> bool:
     return conversation.members.filter(representative=rep).exists()
 
 
-def can_read(conversation: Conversation, *, rep=None, user=None) -> bool:
-    from civitas.core.permissions import has_perm
-
-    if is_member(conversation, rep):
-        return True
-    return user is not None and has_perm(user, PERMISSION, conversation.event)
-
-
 # --- Finding and creating conversations -----------------------------------------------------
 
 

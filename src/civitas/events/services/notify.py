@@ -10,10 +10,10 @@ from civitas.core.outbox import templates
 
 from ..models import SCOPE_EVENT
 
-_P_EVENT = {"event": _("Event name"), "event_url": _("Address of the event page")}
-_P_PERSON = {"name": _("Recipient's name")}
-_P_OTHER = {"other": _("The other party (person and company)")}
-_P_MEETING = {"when": _("Date and time"), "where": _("Room and table")}
+P_EVENT = {"event": _("Event name"), "event_url": _("Address of the event page")}
+P_PERSON = {"name": _("Recipient's name")}
+P_OTHER = {"other": _("The other party (person and company)")}
+P_MEETING = {"when": _("Date and time"), "where": _("Room and table")}
 
 
 def register_templates():
@@ -21,8 +21,8 @@ def register_templates():
         "events.registration_received",
         _("Events: registration received"),
         placeholders={
-            **_P_EVENT,
-            **_P_PERSON,
+            **P_EVENT,
+            **P_PERSON,
             "company": _("Company"),
             "password_url": _("Link to choose a password"),
             "area_url": _("Area"),
@@ -53,7 +53,7 @@ def register_templates():
     templates.register(
         "events.registration_validated",
         _("Events: registration validated"),
-        placeholders={**_P_EVENT, **_P_PERSON, "company": _("Company"), "area_url": _("Area")},
+        placeholders={**P_EVENT, **P_PERSON, "company": _("Company"), "area_url": _("Area")},
         default_subject={
             "fr": "Inscription validée : {{ event }}",
             "en": "Registration validated: {{ event }}",
@@ -71,8 +71,8 @@ def register_templates():
         "events.item_rejected",
         _("Events: representative, offer or registration rejected"),
         placeholders={
-            **_P_EVENT,
-            **_P_PERSON,
+            **P_EVENT,
+            **P_PERSON,
             "company": _("Company"),
             "item": _("What was rejected"),
             "reason": _("Reason given by the organisers"),
@@ -151,7 +151,7 @@ def register_templates():
             "Meeting with {{ other }}: {{ when }}, {{ where }}.",
         ),
     ]:
-        placeholders = {**_P_EVENT, **_P_PERSON, **_P_OTHER, **_P_MEETING}
+        placeholders = {**P_EVENT, **P_PERSON, **P_OTHER, **P_MEETING}
         templates.register(
             f"events.{code}",
             label,

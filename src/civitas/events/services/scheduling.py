@@ -29,7 +29,14 @@ from ..models import (
     Session,
     Slot,
 )
-from . import ServiceError, experts, notify, webhooks
+from . import ServiceError, notify, placement, webhooks
+
+
+def _avoided_kinds(*, absent=True) -> list[str]:
+    """The kinds of commitment (services/placement.py) the scheduler must avoid."""
+    return [
+        k for k in placement.KINDS if k != placement.MEETING and (absent or k != placement.ABSENT)
+    ]
 
 
 def confirmed_unplaced(event):
@@ -59,20 +66,14 @@ def build_instance(event: Event, *, fix_all: bool = False) -> tuple[dict, dict]:
         )
     )
     rep_ids = {r.sender_id for r in reqs} | {r.recipient_id for r in reqs}
-    session_slots: dict[int, list[str]] = {}
-    for s in slots:
-        session_slots.setdefault(s.session_id, []).append(f"s{s.pk}")
+    # Absences, expert meetings and any other commitment make a person unavailable; B2B
+    # meetings are the scheduler's own business (fixed or placed by it).
+    busy = placement.busy_slots(event, rep_ids, kinds=_avoided_kinds())
     participants = []
-    with_experts = experts.busy_b2b_slots(event, rep_ids)  # expert meetings make them busy
-    for rep in Representative.objects.filter(pk__in=rep_ids).prefetch_related("absent_sessions"):
-        unavailable = [
-            sid for sess in rep.absent_sessions.all() for sid in session_slots.get(sess.pk, [])
-        ]
-        unavailable += [
-            f"s{pk}" for pk in sorted(with_experts.get(rep.pk, ())) if f"s{pk}" not in unavailable
-        ]
+    for rep_pk in Representative.objects.filter(pk__in=rep_ids).values_list("pk", flat=True):
+        unavailable = [f"s{s.pk}" for s in slots if s.pk in busy[rep_pk]]
         participants.append(
-            {"id": f"p{rep.pk}", "unavailable": unavailable, "max_meetings": None, "table": None}
+            {"id": f"p{rep_pk}", "unavailable": unavailable, "max_meetings": None, "table": None}
         )
     meetings, by_id = [], {}
     for rank, r in enumerate(reqs, start=1):
@@ -132,7 +133,8 @@ def apply_result(run: ScheduleRun, result: dict, by_id: dict) -> ScheduleRun:
             "pk", "sender_id", "recipient_id"
         )
     }
-    expert_busy = experts.busy_b2b_slots(event, {rep for pair in parties.values() for rep in pair})
+    people = {rep for pair in parties.values() for rep in pair}
+    expert_busy = placement.busy_slots(event, people, kinds=_avoided_kinds(absent=False))
     clashes = []
     new = []
     for a in result["assignments"]:

@@ -1,8 +1,8 @@
 """Incremental sync for the CRM: modification dates and deletion tombstones.
 
-Company, Representative, Offer, MeetingRequest and Meeting carry `updated_at` (auto_now).
-`Model.save()` sets it; a queryset `.update()` does not, so every service that changes
-these rows with `.update()` also sets `updated_at=timezone.now()` (see `touch`).
+Company, Representative, Offer, MeetingRequest and Meeting carry `updated_at` (auto_now),
+set by `Model.save()`. A queryset `.update()` leaves it alone: a service that changes these
+rows with `.update()` and wants the CRM to see the change passes `updated_at` itself.
 
 Deletions leave a `DeletedRecord` (type, id, date), written by the post_delete receivers
 below, whatever deleted the row (a service, a cascade, the admin). The tombstones of an
@@ -12,7 +12,6 @@ event are removed when the event itself is deleted.
 from __future__ import annotations
 
 from django.db.models.signals import post_delete
-from django.utils import timezone
 
 from ..models import (
     Company,
@@ -34,11 +33,6 @@ TRACKED = {
     MeetingRequest: (Kind.REQUEST, lambda o: o.event_id),
     Meeting: (Kind.MEETING, lambda o: o.event_id),
 }
-
-
-def touch(queryset, **changes) -> int:
-    """`queryset.update(**changes)` that also moves `updated_at` forward."""
-    return queryset.update(updated_at=timezone.now(), **changes)
 
 
 def _company_event(company_id):

@@ -3,9 +3,10 @@
 A request both parties agreed on (state "accepted") names a slot whose tables are all taken,
 or where one of the two already has a meeting: either party can put it on the waiting list
 of that slot. When a meeting at that slot is cancelled or moved away, the first compatible
-entry (both people free and attending, a table left) takes the place: the meeting is placed,
-the request confirmed, both parties told by mail and SMS. Entries expire when the slot
-starts. The position is the order of arrival among the entries still waiting.
+entry (both people free and attending, a table left: services/placement.py) takes the
+place: the meeting is placed, the request confirmed, both parties told by mail and SMS.
+Entries expire when the slot starts. The position is the order of arrival among the
+entries still waiting.
 
 Promotion goes through meetings.place_meeting, which locks the slot row and both people's
 rows: two promotions for the last table never both succeed (tests/events/test_waitlist.py).
@@ -20,31 +21,16 @@ from django.utils.translation import gettext as _
 
 from civitas.core import journal
 
-from ..models import Event, Meeting, MeetingRequest, Room, SlotWaitlistEntry
-from . import ServiceError, notify
+from ..models import Event, Meeting, MeetingRequest, SlotWaitlistEntry
+from . import ServiceError, notify, placement
 from . import meetings as meeting_services
 
 State = SlotWaitlistEntry.State
 
 
-def _tables_left(slot) -> int:
-    total = sum(Room.objects.filter(site__event=slot.get_event()).values_list("tables", flat=True))
-    used = Meeting.objects.filter(slot=slot, state=Meeting.State.SCHEDULED).count()
-    return total - used
-
-
-def _busy(rep_id, slot, exclude_request=None) -> bool:
-    qs = Meeting.objects.filter(slot=slot, state=Meeting.State.SCHEDULED).filter(
-        Q(request__sender_id=rep_id) | Q(request__recipient_id=rep_id)
-    )
-    if exclude_request is not None:
-        qs = qs.exclude(request=exclude_request)
-    return qs.exists()
-
-
 @transaction.atomic
 def join(req: MeetingRequest, by) -> SlotWaitlistEntry:
-    req = meeting_services._lock_request(req)
+    req = meeting_services.lock_request(req)
     if by.pk not in (req.sender_id, req.recipient_id):
         raise ServiceError(_("You are not a party to this meeting."))
     if req.event.booking_mode != Event.BookingMode.SLOTS or req.slot is None:
@@ -58,17 +44,17 @@ def join(req: MeetingRequest, by) -> SlotWaitlistEntry:
         raise ServiceError(_("This slot has already started."))
     if req.waitlist_entries.filter(state=State.WAITING).exists():
         raise ServiceError(_("This request is already on the waiting list."))
-    for rep in (req.sender, req.recipient):
-        if rep.absent_sessions.filter(pk=slot.session_id).exists():
-            raise ServiceError(
-                _("%(name)s does not attend this session.") % {"name": rep.full_name}
-            )
-    if _busy(by.pk, slot, req):
+    ignore = placement.Ignore.of(request=req)
+    found = placement.slot_clashes([req.sender, req.recipient], slot, ignore=ignore)
+    absent = next((c for c in found if c.kind == placement.ABSENT), None)
+    if absent is not None:
+        rep = req.sender if absent.rep_id == req.sender_id else req.recipient
+        raise ServiceError(_("%(name)s does not attend this session.") % {"name": rep.full_name})
+    if any(c.rep_id == by.pk for c in found):
         raise ServiceError(
             _("You already have a meeting at this slot: cancel it first if you prefer this one.")
         )
-    other = req.other(by)
-    if not _busy(other.pk, slot, req) and _tables_left(slot) > 0:
+    if not found and placement.tables_left(slot) > 0:
         raise ServiceError(
             _("A place is free at this slot: confirm the meeting instead of waiting.")
         )
@@ -121,7 +107,7 @@ def promote_entry(entry: SlotWaitlistEntry) -> Meeting | None:
     entry = SlotWaitlistEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.state != State.WAITING:
         return None
-    req = meeting_services._lock_request(entry.request)
+    req = meeting_services.lock_request(entry.request)
     slot = req.slot
     if req.state != MeetingRequest.State.ACCEPTED or slot is None or slot.pk != entry.slot_id:
         _close(entry, State.CLOSED)
@@ -151,7 +137,7 @@ def promote(slot) -> list[Meeting]:
         return []
     placed = []
     for entry in list(waiting(slot)):
-        if _tables_left(slot) <= 0:
+        if placement.tables_left(slot) <= 0:
             break
         try:
             with transaction.atomic():

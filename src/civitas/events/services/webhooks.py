@@ -380,9 +380,9 @@ def save_subscription(sub: WebhookSubscription, *, changed=(), request=None):
 
 @transaction.atomic
 def rotate_secret(sub: WebhookSubscription, *, request=None) -> WebhookSubscription:
-    from ..models.sync import _secret
+    from ..models.sync import new_secret
 
-    sub.secret = _secret()
+    sub.secret = new_secret()
     sub.save(update_fields=["secret", "updated_at"])
     journal.record("events.webhook_secret_rotated", request=request, obj=sub)
     return sub

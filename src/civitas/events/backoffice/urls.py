@@ -1,0 +1,207 @@
+"""Routes of the events back office, included by civitas.events.urls (namespace "events")."""
+
+from django.urls import path
+
+from . import agendas as bo_agendas
+from . import expert_moves as bo_expert_moves
+from . import experts as bo_experts
+from . import mailing as bo_mailing
+from . import manual as bo_manual
+from . import messaging as bo_msg
+from . import moderation as bo_moderation
+from . import regform as bo_form
+from . import views as bo
+from . import waitlist as bo_waitlist
+from . import webhooks as bo_webhooks
+
+urlpatterns = [
+    path("backoffice/evenements/", bo.event_list, name="bo_events"),
+    path("backoffice/evenements/nouveau/", bo.event_create, name="bo_event_new"),
+    path("backoffice/evenements/<int:pk>/", bo.event_detail, name="bo_event"),
+    path("backoffice/evenements/<int:pk>/modifier/", bo.event_edit, name="bo_event_edit"),
+    path("backoffice/evenements/<int:pk>/ajouter/<str:kind>/", bo.add_item, name="bo_add"),
+    path(
+        "backoffice/evenements/<int:pk>/sessions/<int:session_pk>/",
+        bo.session_edit,
+        name="bo_session",
+    ),
+    path("backoffice/evenements/<int:pk>/inscriptions/", bo.registrations, name="bo_registrations"),
+    path(
+        "backoffice/evenements/<int:pk>/inscriptions/<int:company_pk>/<str:action>/",
+        bo.registration_action,
+        name="bo_registration_action",
+    ),
+    path("backoffice/evenements/<int:pk>/demandes/", bo.requests_list, name="bo_requests"),
+    path(
+        "backoffice/evenements/<int:pk>/agenda/<int:rep_pk>/",
+        bo.participant_agenda,
+        name="bo_agenda",
+    ),
+    path("backoffice/evenements/<int:pk>/planification/", bo.scheduling, name="bo_scheduling"),
+    # Meeting operations (manual changes)
+    path(
+        "backoffice/evenements/<int:pk>/demandes/<int:req_pk>/placer/",
+        bo_manual.meeting_place,
+        name="bo_meeting_place",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/rendez-vous/<int:meeting_pk>/deplacer/",
+        bo_manual.meeting_move,
+        name="bo_meeting_move",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/rendez-vous/<int:meeting_pk>/annuler/",
+        bo_manual.meeting_cancel,
+        name="bo_meeting_cancel",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/agenda/<int:rep_pk>/pdf/",
+        bo_agendas.agenda_pdf_view,
+        name="bo_agenda_pdf",
+    ),
+    path("backoffice/evenements/<int:pk>/agendas/", bo_agendas.agendas, name="bo_agendas"),
+    # Messages (back office)
+    path("backoffice/evenements/<int:pk>/messages/", bo_msg.inbox, name="bo_messages"),
+    path(
+        "backoffice/evenements/<int:pk>/messages/<int:conv_pk>/",
+        bo_msg.conversation,
+        name="bo_conversation",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/messages/participant/<int:rep_pk>/",
+        bo_msg.participant,
+        name="bo_conversation_participant",
+    ),
+    # Mailings (back office)
+    path(
+        "backoffice/evenements/<int:pk>/publipostage/", bo_mailing.mailing_list, name="bo_mailings"
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/publipostage/nouveau/",
+        bo_mailing.mailing_new,
+        name="bo_mailing_new",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/publipostage/apercu/",
+        bo_mailing.mailing_preview,
+        name="bo_mailing_preview",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/publipostage/<int:mailing_pk>/",
+        bo_mailing.mailing_detail,
+        name="bo_mailing",
+    ),
+    path("backoffice/evenements/<int:pk>/experts/", bo_experts.expert_list, name="bo_experts"),
+    path(
+        "backoffice/evenements/<int:pk>/experts/nouveau/",
+        bo_experts.expert_create,
+        name="bo_expert_new",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/<int:expert_pk>/",
+        bo_experts.expert_edit,
+        name="bo_expert",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/<int:expert_pk>/candidats/",
+        bo_experts.expert_candidates,
+        name="bo_expert_candidates",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/<int:expert_pk>/absence/",
+        bo_experts.expert_absence,
+        name="bo_expert_absence",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/<int:expert_pk>/agenda/",
+        bo_experts.expert_agenda,
+        name="bo_expert_agenda",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/absences/<int:absence_pk>/",
+        bo_experts.expert_absence_report,
+        name="bo_expert_absence_report",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/rendez-vous/<int:meeting_pk>/annuler/",
+        bo_experts.expert_meeting_cancel,
+        name="bo_expert_meeting_cancel",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/experts/rendez-vous/<int:meeting_pk>/deplacer/",
+        bo_expert_moves.expert_meeting_move,
+        name="bo_expert_meeting_move",
+    ),
+    path("backoffice/evenements/<int:pk>/formulaire/", bo_form.form_settings, name="bo_regform"),
+    path(
+        "backoffice/evenements/<int:pk>/formulaire/champs/nouveau/",
+        bo_form.field_edit,
+        name="bo_regform_field_new",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/formulaire/champs/<int:field_pk>/",
+        bo_form.field_edit,
+        name="bo_regform_field",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/formulaire/champs/<int:field_pk>/supprimer/",
+        bo_form.field_delete,
+        name="bo_regform_field_delete",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/inscriptions/<int:company_pk>/",
+        bo_form.registration_detail,
+        name="bo_registration",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/checkin/<str:token>/",
+        bo_form.checkin_lookup,
+        name="bo_checkin",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/convocations/<int:rep_pk>.pdf",
+        bo_form.convocation_pdf,
+        name="bo_convocation_pdf",
+    ),
+    path("backoffice/evenements/<int:pk>/webhooks/", bo_webhooks.webhook_list, name="bo_webhooks"),
+    path(
+        "backoffice/evenements/<int:pk>/webhooks/nouveau/",
+        bo_webhooks.webhook_new,
+        name="bo_webhook_new",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/webhooks/<int:hook_pk>/",
+        bo_webhooks.webhook_detail,
+        name="bo_webhook",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/webhooks/<int:hook_pk>/<str:action>/",
+        bo_webhooks.webhook_action,
+        name="bo_webhook_action",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/inscriptions/a-valider/",
+        bo_moderation.to_validate,
+        name="bo_to_validate",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/inscriptions/a-valider/<str:kind>/<int:item_pk>/valider/",
+        bo_moderation.validate,
+        name="bo_moderation_validate",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/inscriptions/a-valider/<str:kind>/<int:item_pk>/refuser/",
+        bo_moderation.reject,
+        name="bo_moderation_reject",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/listes-attente/",
+        bo_waitlist.waitlists,
+        name="bo_waitlists",
+    ),
+    path(
+        "backoffice/evenements/<int:pk>/listes-attente/<int:entry_pk>/retirer/",
+        bo_waitlist.waitlist_remove,
+        name="bo_waitlist_remove",
+    ),
+]

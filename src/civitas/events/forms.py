@@ -1,0 +1,259 @@
+"""Validation shared by the front office, the back office and the API of the events module.
+
+Layout of the events forms: a form used by one area lives in that area's `forms.py`
+(`frontoffice/forms.py`, `backoffice/forms.py`), never in a view file; a form whose
+validation more than one area needs (the API writes companies and contacts with the same
+rules as the registration form; participants and organisers write messages with the same
+limits) lives here.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Company, Representative, Session
+from .models.messaging import MAX_MESSAGE_LENGTH
+from .services import checks, regform
+
+# --- The event's form settings applied to the company and representative forms -------------
+
+HIDDEN, REQUIRED = regform.HIDDEN, regform.REQUIRED
+
+
+class _Part:
+    """A subset of a form's fields, renderable with includes/form.html."""
+
+    def __init__(self, form, fields, *, with_errors):
+        self._form, self._fields, self._with_errors = form, fields, with_errors
+
+    @property
+    def errors(self):
+        return self._form.errors if self._with_errors else {}
+
+    def non_field_errors(self):
+        return self._form.non_field_errors() if self._with_errors else []
+
+    def hidden_fields(self):
+        return self._form.hidden_fields() if self._with_errors else []
+
+    def visible_fields(self):
+        return self._fields
+
+
+class ConfigurableFormMixin:
+    """Hide or require the configurable standard fields and add the extra fields.
+
+    The form's __init__ calls self.configure(event) last. Extra fields are named
+    "x_<key>"; their answers end up in instance.extra (replacing the previous answers: those
+    of fields that no longer apply to the sector are dropped).
+    """
+
+    regform_target = regform.COMPANY
+    extra_fields = ()
+
+    def configure(self, event):
+        self.event = event
+        cfg = regform.config(event)
+        for name, state in cfg.standard_for(self.regform_target).items():
+            if name not in self.fields:
+                continue
+            if state == HIDDEN:
+                del self.fields[name]
+            elif state == REQUIRED:
+                self.fields[name].required = True
+        self.extra_fields = cfg.fields_for(self.regform_target)
+        stored = getattr(self.instance, "extra", None) or {}
+        for extra in self.extra_fields:
+            f = regform.formfield(extra)
+            f.initial = regform.from_json(extra, stored.get(extra.key))
+            self.fields[regform.field_name(extra)] = f
+
+    # --- sector-specific fields -------------------------------------------------------
+
+    def sector_id(self):
+        """The sector chosen in the form (bound data), else the company's."""
+        if self.regform_target != regform.COMPANY:
+            return getattr(getattr(self.instance, "company", None), "sector_id", None)
+        if self.is_bound and "sector" in self.fields:
+            raw = self["sector"].value()
+            return int(raw) if str(raw or "").isdigit() else None
+        return getattr(self.instance, "sector_id", None)
+
+    def _conditional(self):
+        return [e for e in self.extra_fields if e.sector_ids]
+
+    @property
+    def has_sector_fields(self) -> bool:
+        return bool(self._conditional())
+
+    @property
+    def sector_known(self) -> bool:
+        return self.sector_id() is not None
+
+    @property
+    def main_part(self):
+        names = {regform.field_name(e) for e in self._conditional()}
+        fields = [bf for bf in self.visible_fields() if bf.name not in names]
+        return _Part(self, fields, with_errors=True)
+
+    # Set by the HTMX fragment view: only the questions of the sector chosen (none if none).
+    strict_sector = False
+
+    @property
+    def sector_part(self):
+        """Sector-specific fields for the chosen sector; all of them (each saying which
+        sectors it is for) while no sector is chosen, so the form works without JS."""
+        sector = self.sector_id()
+        shown = [
+            self[regform.field_name(e)]
+            for e in self._conditional()
+            if (sector is None and not self.strict_sector) or regform.applies(e, sector)
+        ]
+        return _Part(self, shown, with_errors=False)
+
+    def sector_param_names(self) -> str:
+        """hx-params of the sector fragment request: the sector and those fields only."""
+        names = ["csrfmiddlewaretoken", self["sector"].html_name] if "sector" in self.fields else []
+        names += [self[regform.field_name(e)].html_name for e in self._conditional()]
+        return ",".join(names)
+
+    # --- validation ---------------------------------------------------------------------
+
+    def clean(self):
+        data = super().clean()
+        if self.regform_target == regform.COMPANY and "sector" in self.fields:
+            sector = data.get("sector")
+            sector_id = sector.pk if sector else None
+        else:
+            sector_id = self.sector_id()
+        typed = {e.key: data.get(regform.field_name(e)) for e in self.extra_fields}
+        failed = {e.key for e in self.extra_fields if regform.field_name(e) in self._errors}
+        values, errors = regform.collect(self.extra_fields, typed, sector_id, skip=failed)
+        by_key = {e.key: e for e in self.extra_fields}
+        for key, message in errors.items():
+            self.add_error(regform.field_name(by_key[key]), message)
+        self._extra_values = values
+        return data
+
+    def _post_clean(self):
+        super()._post_clean()
+        if hasattr(self, "_extra_values"):
+            self.instance.extra = dict(self._extra_values)
+
+
+# The fields of a company and of a representative that people and the CRM write: the forms
+# below, the API's read serializers and its write views all use these two lists.
+COMPANY_FIELDS = [
+    "name",
+    "country",
+    "siret",
+    "vat_number",
+    "address",
+    "postcode",
+    "city",
+    "website",
+    "email",
+    "phone",
+    "sector",
+    "description",
+]
+REPRESENTATIVE_FIELDS = [
+    "first_name",
+    "last_name",
+    "job_title",
+    "email",
+    "phone",
+    "absent_sessions",
+]
+
+# --- Companies and representatives (registration, participants area, API) ------------------------
+
+
+class CompanyForm(ConfigurableFormMixin, forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = COMPANY_FIELDS
+        help_texts = {
+            "country": _("Two letters, e.g. FR, DE, IT."),
+            "siret": _("Required for French companies: 14 digits."),
+            "vat_number": _("Intra-EU VAT number, required for EU companies outside France."),
+        }
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = event.sectors.all()
+        self.fields["country"].widget.attrs.update({"autocomplete": "country", "size": 3})
+        self.configure(event)
+
+    def clean_country(self):
+        value = (self.cleaned_data.get("country") or "").strip().upper()
+        if len(value) != 2 or not value.isalpha():
+            raise ValidationError(_("Use the two-letter country code (FR, DE, ...)."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        country = data.get("country")
+        siret, vat = data.get("siret", ""), data.get("vat_number", "")
+        if country == "FR":
+            if not siret:
+                self.add_error("siret", _("The SIRET number is required for French companies."))
+            else:
+                try:
+                    data["siret"] = checks.clean_siret(siret)
+                except ValidationError as e:
+                    self.add_error("siret", e)
+        elif siret:
+            self.add_error("siret", _("A SIRET number only applies to French companies."))
+        if country and checks.is_eu_country(country):
+            if vat:
+                try:
+                    data["vat_number"] = checks.clean_vat(vat, country)
+                except ValidationError as e:
+                    self.add_error("vat_number", e)
+            elif country != "FR":
+                self.add_error(
+                    "vat_number", _("The VAT number is required for companies in the EU.")
+                )
+        return data
+
+
+def session_label(s: Session) -> str:
+    """A session as people read it: day, name and hours (not the ISO date)."""
+    return f"{s.day.date:%d/%m/%Y} · {s.name} ({s.start_time:%H:%M}–{s.end_time:%H:%M})"
+
+
+class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
+    regform_target = regform.REPRESENTATIVE
+
+    class Meta:
+        model = Representative
+        fields = REPRESENTATIVE_FIELDS
+        widgets = {"absent_sessions": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "phone": _("For SMS about your meetings, e.g. +33612345678."),
+            "absent_sessions": _("Tick the sessions you will not attend."),
+        }
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["absent_sessions"]
+        field.queryset = Session.objects.filter(day__event=event).select_related("day")
+        field.label_from_instance = session_label
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.configure(event)
+
+
+# --- Messages (participants and organisers) ------------------------------------------------------
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_MESSAGE_LENGTH}),
+        help_text=_("Plain text, at most %(n)s characters.") % {"n": MAX_MESSAGE_LENGTH},
+    )
