@@ -15,6 +15,7 @@ from .backoffice import webhooks as bo_webhooks
 from .frontoffice import agendas as fo_agendas
 from .frontoffice import availability as fo_availability
 from .frontoffice import experts as fo_experts
+from .frontoffice import membership as fo_membership
 from .frontoffice import messaging as fo_msg
 from .frontoffice import moderation as fo_moderation
 from .frontoffice import regform_views as fo_form
@@ -49,6 +50,11 @@ urlpatterns = [
         name="area_request_action",
     ),
     path("espace/evenements/<slug:slug>/agenda/", fo.area_agenda, name="area_agenda"),
+    path(
+        "espace/evenements/<slug:slug>/rejoindre/<str:token>/",
+        fo_membership.join_company,
+        name="area_join_company",
+    ),
     # Back office
     path("backoffice/evenements/", bo.event_list, name="bo_events"),
     path("backoffice/evenements/nouveau/", bo.event_create, name="bo_event_new"),
