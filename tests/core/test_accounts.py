@@ -479,3 +479,68 @@ def test_gdpr_erasure_sends_account_erased(users, received):
     erase(Subject.find(user.email))
     assert ("erased", user.email, user.pk) in received
     assert not User.objects.filter(pk=user.pk).exists()
+
+
+def _revoke_race(monkeypatch, locked):
+    """Two principal administrators revoke each other at the same moment."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from civitas.core import accounts
+    from civitas.core.models import Role, RoleAssignment
+
+    role = Role.objects.get_or_create(
+        code=Role.PRINCIPAL_ADMIN, defaults={"name": "Administrateur principal"}
+    )[0]
+    first = make_user("first@example.org", role_code=role.code, mfa=False)
+    second = make_user("second@example.org", role_code=role.code, mfa=False)
+    if not locked:
+        monkeypatch.setattr(accounts, "_locked_role", lambda pk: Role.objects.get(pk=pk))
+    a_revoked, b_started = threading.Event(), threading.Event()
+    results = {}
+
+    def a():
+        try:
+            with transaction.atomic():
+                accounts.revoke(first.role_assignments.get(), by=second)
+                a_revoked.set()
+                b_started.wait(5)
+                time.sleep(0.5)  # B is now checking (or waiting for the lock)
+            results["a"] = "ok"
+        finally:
+            connection.close()
+
+    def b():
+        try:
+            a_revoked.wait(5)
+            b_started.set()
+            accounts.revoke(second.role_assignments.get(), by=first)
+            results["b"] = "ok"
+        except accounts.AccountError as exc:
+            results["b"] = str(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    return results, RoleAssignment.objects.filter(role=role).count()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_without_the_lock_two_revokes_leave_no_principal_administrator(monkeypatch, org):
+    results, left = _revoke_race(monkeypatch, locked=False)
+    assert results == {"a": "ok", "b": "ok"} and left == 0  # the race exists
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_with_the_lock_one_principal_administrator_always_remains(monkeypatch, org):
+    results, left = _revoke_race(monkeypatch, locked=True)
+    assert results["a"] == "ok" and results["b"] != "ok"
+    assert left == 1

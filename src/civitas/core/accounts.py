@@ -198,6 +198,12 @@ def grant(user, role: Role, scope=(permissions.ORGANISATION, 1), *, by=None, req
     return assignment, created
 
 
+def _locked_role(pk) -> Role:
+    """The role row, locked until the transaction ends: revokes of one role run one at a
+    time (tests/core/test_accounts.py shows the race without it)."""
+    return Role.objects.select_for_update().get(pk=pk)
+
+
 def revoke(assignment: RoleAssignment, *, by=None, request=None) -> None:
     """Take a role assignment away. The last principal administrator cannot be removed
     (checked under a lock on the principal role, so two administrators removing each other
@@ -205,7 +211,7 @@ def revoke(assignment: RoleAssignment, *, by=None, request=None) -> None:
     if by is None and request is not None and request.user.is_authenticated:
         by = request.user
     with transaction.atomic():
-        role = Role.objects.select_for_update().get(pk=assignment.role_id)
+        role = _locked_role(assignment.role_id)
         if role.is_principal and RoleAssignment.objects.filter(role=role).count() <= 1:
             raise AccountError(_("The last principal administrator cannot be removed."))
         deleted, _rows = RoleAssignment.objects.filter(pk=assignment.pk).delete()
