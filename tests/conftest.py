@@ -22,7 +22,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def make_user(email, *, role_code=None, scope=("organisation", 1), mfa=True, **extra):
-    from civitas.core.models import Role, RoleAssignment, User
+    from civitas.core import accounts
+    from civitas.core.models import Role, User
 
     user = User.objects.create_user(email, PASSWORD, full_name=email.split("@")[0], **extra)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
@@ -33,7 +34,7 @@ def make_user(email, *, role_code=None, scope=("organisation", 1), mfa=True, **e
             role = Role.objects.create(
                 code=role_code, name="Administrateur principal", is_system=True
             )
-        RoleAssignment.objects.create(user=user, role=role, scope_type=scope[0], scope_id=scope[1])
+        accounts.grant(user, role, scope)
     if mfa and role_code:
         add_totp(user)
     return user

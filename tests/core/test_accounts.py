@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from civitas.core.models import LoginEvent, Organisation, User
+from civitas.core.outbox.models import Message
 from tests.conftest import PASSWORD, TOTP_SECRET, add_totp, make_user, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -246,7 +247,9 @@ def test_principal_creates_a_secondary_admin_and_chooses_the_scope(
     assert response.status_code == 302
     new = User.objects.get(email="new.admin@example.org")
     assert not new.has_usable_password()
-    assert mail.outbox and mail.outbox[-1].to == ["new.admin@example.org"]
+    invitation = Message.objects.get(template_code="core.account_invitation")
+    assert invitation.to == "new.admin@example.org"
+    assert "/accounts/password/reset/key/" in invitation.body_text
     client.post(
         f"/backoffice/utilisateurs/{new.pk}/",
         {"role": secondary_role.pk, "scope": f"unit:{unit_tree['north'].pk}"},
@@ -301,3 +304,243 @@ def test_first_password_through_the_mailed_link_proves_the_address(client, org):
     response = login(client, "invited@example.org", "Un-mot-de-passe-solide-9")
     assert response.status_code == 302
     assert response["Location"] == "/espace/"
+
+
+# --- Accounts and roles service (civitas.core.accounts) ------------------------------------
+
+
+@pytest.fixture
+def received():
+    """The roles_changed and account_erased signals received during the test."""
+    from civitas.core.signals import account_erased, roles_changed
+
+    got = []
+
+    def on_roles(sender, user, **kwargs):
+        got.append(("roles", user.email))
+
+    def on_erased(sender, user_id, email, **kwargs):
+        got.append(("erased", email, user_id))
+
+    roles_changed.connect(on_roles, dispatch_uid="test.roles")
+    account_erased.connect(on_erased, dispatch_uid="test.erased")
+    yield got
+    roles_changed.disconnect(dispatch_uid="test.roles")
+    account_erased.disconnect(dispatch_uid="test.erased")
+
+
+def test_get_or_create_matches_the_address_whatever_its_case(org):
+    from allauth.account.models import EmailAddress
+
+    from civitas.core import accounts
+
+    user, created = accounts.get_or_create("  Jeanne.Dupont@Example.ORG ", "Jeanne Dupont")
+    assert created and user.email == "jeanne.dupont@example.org"
+    assert not user.has_usable_password()
+    address = EmailAddress.objects.get(user=user)
+    assert address.primary and not address.verified
+    again, created = accounts.get_or_create("JEANNE.DUPONT@example.org", "Quelqu'un d'autre")
+    assert (again, created) == (user, False)
+    again.refresh_from_db()
+    assert again.full_name == "Jeanne Dupont"  # an existing account is left as it is
+    assert accounts.find("jeanne.dupont@EXAMPLE.org") == user
+    assert accounts.find("") is None
+
+
+def test_invitation_goes_through_the_outbox_and_its_link_sets_the_password(
+    client, org, django_capture_on_commit_callbacks
+):
+    import re
+
+    from civitas.core import accounts
+
+    user, _created = accounts.get_or_create("invitee@example.org", "Invitée", verified=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = accounts.invite(user)
+    message.refresh_from_db()
+    assert message.template_code == "core.account_invitation"
+    assert message.state == "sent"
+    sent = [m for m in mail.outbox if m.to == ["invitee@example.org"]][-1]
+    path = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", sent.body)[1]
+    response = client.get(path, follow=True)
+    form_path = response.redirect_chain[-1][0] if response.redirect_chain else path
+    password = "Un-mot-de-passe-solide-9"
+    done = client.post(form_path, {"password1": password, "password2": password})
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(password)
+
+
+def test_only_a_principal_administrator_grants_the_principal_role(users, received):
+    from civitas.core import accounts
+    from civitas.core.models import JournalEntry, Role
+
+    principal_role = Role.objects.get(code=Role.PRINCIPAL_ADMIN)
+    target = users["participant"]
+    with pytest.raises(accounts.AccountError):
+        accounts.grant(target, principal_role, by=users["secondary"])
+    assert not target.role_assignments.exists()
+    assert received == []
+    assignment, created = accounts.grant(target, principal_role, by=users["principal"])
+    assert created and assignment.created_by == users["principal"]
+    assert received == [("roles", target.email)]
+    entry = JournalEntry.objects.get(action="admin.role_assigned", object_id=str(target.pk))
+    assert entry.details == {"role": "principal_admin", "scope": "organisation:1"}
+    # Granting it again changes nothing and tells nobody.
+    assert accounts.grant(target, principal_role, by=users["principal"])[1] is False
+    assert len(received) == 1
+
+
+def test_the_last_principal_administrator_cannot_be_revoked(users, received):
+    from civitas.core import accounts
+    from civitas.core.models import JournalEntry, Role, RoleAssignment
+
+    principal_role = Role.objects.get(code=Role.PRINCIPAL_ADMIN)
+    only = RoleAssignment.objects.get(role=principal_role)
+    with pytest.raises(accounts.AccountError):
+        accounts.revoke(only)
+    assert RoleAssignment.objects.filter(pk=only.pk).exists()
+    second, _created = accounts.grant(users["participant"], principal_role)
+    received.clear()
+    accounts.revoke(only, by=users["participant"])
+    assert not RoleAssignment.objects.filter(pk=only.pk).exists()
+    assert received == [("roles", users["principal"].email)]
+    assert JournalEntry.objects.filter(action="admin.role_revoked").count() == 1
+    with pytest.raises(accounts.AccountError):
+        accounts.revoke(second)
+
+
+def test_role_edits_tell_every_holder(users, secondary_role, received):
+    from civitas.core import accounts
+    from civitas.core.permissions import has_perm
+
+    holder = users["secondary"]
+    assert has_perm(holder, "core.view_journal")
+    secondary_role.permissions = ["core.access_backoffice"]
+    accounts.save_role(secondary_role)
+    assert ("roles", holder.email) in received
+    assert ("roles", users["principal"].email) not in received
+    assert not has_perm(User.objects.get(pk=holder.pk), "core.view_journal")
+
+
+def test_holders_of_a_permission_on_an_object(users, unit_tree, secondary_role):
+    from civitas.core import accounts
+
+    north = make_user(
+        "north@example.org", role_code="journal_reader", scope=("unit", unit_tree["north"].pk)
+    )
+    root = make_user(
+        "root@example.org", role_code="journal_reader", scope=("unit", unit_tree["root"].pk)
+    )
+    gone = make_user(
+        "gone@example.org", role_code="journal_reader", scope=("unit", unit_tree["north"].pk)
+    )
+    gone.is_active = False
+    gone.save()
+    on_north = set(accounts.holders("core.view_journal", unit_tree["north"]))
+    # The unit, its parent, the organisation-wide holders; not the inactive account.
+    assert on_north == {north, root, users["secondary"], users["principal"]}
+    on_south = set(accounts.holders("core.view_journal", unit_tree["south"]))
+    assert on_south == {root, users["secondary"], users["principal"]}
+    assert set(accounts.holders("core.manage_organisation")) == {users["principal"]}
+    with pytest.raises(KeyError):
+        accounts.holders("core.no_such_permission")
+
+
+def test_backoffice_refuses_a_principal_grant_by_a_secondary_administrator(users, org):
+    from django.test import Client
+
+    from civitas.core.models import Role
+
+    manager_role = Role.objects.create(
+        code="user_manager",
+        name="Gestion des comptes",
+        permissions=["core.access_backoffice", "core.manage_administrators"],
+    )
+    manager = make_user("manager@example.org", role_code=manager_role.code)
+    client = Client()
+    client.force_login(manager)
+    target = users["participant"]
+    principal_role = Role.objects.get(code=Role.PRINCIPAL_ADMIN)
+    response = client.post(
+        f"/backoffice/utilisateurs/{target.pk}/",
+        {"role": principal_role.pk, "scope": "organisation:1"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not target.role_assignments.exists()
+    assert "administrateur principal" in response.content.decode()
+
+
+def test_gdpr_erasure_sends_account_erased(users, received):
+    from civitas.core.gdpr.services import Subject, erase
+
+    user = users["participant"]
+    erase(Subject.find(user.email))
+    assert ("erased", user.email, user.pk) in received
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
+def _revoke_race(monkeypatch, locked):
+    """Two principal administrators revoke each other at the same moment."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from civitas.core import accounts
+    from civitas.core.models import Role, RoleAssignment
+
+    role = Role.objects.get_or_create(
+        code=Role.PRINCIPAL_ADMIN, defaults={"name": "Administrateur principal"}
+    )[0]
+    first = make_user("first@example.org", role_code=role.code, mfa=False)
+    second = make_user("second@example.org", role_code=role.code, mfa=False)
+    if not locked:
+        monkeypatch.setattr(accounts, "_locked_role", lambda pk: Role.objects.get(pk=pk))
+    a_revoked, b_started = threading.Event(), threading.Event()
+    results = {}
+
+    def a():
+        try:
+            with transaction.atomic():
+                accounts.revoke(first.role_assignments.get(), by=second)
+                a_revoked.set()
+                b_started.wait(5)
+                time.sleep(0.5)  # B is now checking (or waiting for the lock)
+            results["a"] = "ok"
+        finally:
+            connection.close()
+
+    def b():
+        try:
+            a_revoked.wait(5)
+            b_started.set()
+            accounts.revoke(second.role_assignments.get(), by=first)
+            results["b"] = "ok"
+        except accounts.AccountError as exc:
+            results["b"] = str(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    return results, RoleAssignment.objects.filter(role=role).count()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_without_the_lock_two_revokes_leave_no_principal_administrator(monkeypatch, org):
+    results, left = _revoke_race(monkeypatch, locked=False)
+    assert results == {"a": "ok", "b": "ok"} and left == 0  # the race exists
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_with_the_lock_one_principal_administrator_always_remains(monkeypatch, org):
+    results, left = _revoke_race(monkeypatch, locked=True)
+    assert results["a"] == "ok" and results["b"] != "ok"
+    assert left == 1

@@ -140,11 +140,18 @@ def test_registration_sends_login_programme_and_convocation(
 def test_existing_account_gets_no_password_link(
     programme_event, django_capture_on_commit_callbacks
 ):
+    from civitas.events.services import membership
     from tests.conftest import make_user
 
-    make_user("p0@alpha.example")
+    user = make_user("p0@alpha.example")
     make_company(programme_event, "Alpha", validated=False)
-    msg = Message.objects.get(to="p0@alpha.example")
+    # An existing account first confirms it joins the company (issue 31), then gets the
+    # registration confirmation, without a password link.
+    ask = Message.objects.get(to="p0@alpha.example")
+    assert ask.template_code == membership.CONFIRM_TEMPLATE
+    token = re.search(r"/rejoindre/([^/\s]+)/", ask.body_text)[1]
+    membership.confirm(programme_event.slug, token, user)
+    msg = Message.objects.get(to="p0@alpha.example", template_code="events.registration_received")
     assert "/accounts/password/reset/key/" not in msg.body_text
     assert "p0@alpha.example" in msg.body_text
     assert msg.attachments.get().content_type == "application/pdf"

@@ -8,7 +8,8 @@ from wagtail.models import GroupPagePermission, Page, Site
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text
 from wagtail.test.utils.form_data import streamfield as stream_data
 
-from civitas.core.models import JournalEntry, Role, RoleAssignment
+from civitas.core import accounts
+from civitas.core.models import JournalEntry, Role
 from civitas.events.models import (
     Event,
     EventContentPage,
@@ -304,11 +305,9 @@ def test_roles_map_to_the_events_wagtail_groups(event, event_roles, users):
     a, b = MiniSiteAccess.objects.get(event=event), MiniSiteAccess.objects.get(event=other)
     user = event_admin("a@example.org", event_roles["editor"], event)
     assert set(user.groups.all()) == {a.editors}
-    assignment = RoleAssignment.objects.create(
-        user=user, role=event_roles["publisher"], scope_type="event", scope_id=event.pk
-    )
+    assignment, _created = accounts.grant(user, event_roles["publisher"], ("event", event.pk))
     assert set(user.groups.all()) == {a.editors, a.publishers}
-    assignment.delete()
+    accounts.revoke(assignment)
     assert set(user.groups.all()) == {a.editors}
     # the principal administrator (organisation scope) is in every event's groups
     principal = users["principal"]
@@ -320,7 +319,7 @@ def test_roles_map_to_the_events_wagtail_groups(event, event_roles, users):
     assert c.editors not in user.groups.all()
     # a role losing the permission takes the groups away
     event_roles["editor"].permissions = ["events.view_registrations"]
-    event_roles["editor"].save()
+    accounts.save_role(event_roles["editor"])
     assert not user.groups.exists()
 
 
@@ -359,9 +358,7 @@ def test_event_admin_edits_own_event_pages_not_anothers(client, event, event_rol
 
 def test_publisher_role_publishes_own_event_pages(client, event, event_roles):
     user = event_admin("a@example.org", event_roles["editor"], event)
-    RoleAssignment.objects.create(
-        user=user, role=event_roles["publisher"], scope_type="event", scope_id=event.pk
-    )
+    accounts.grant(user, event_roles["publisher"], ("event", event.pk))
     client.force_login(user)
     mine = EventContentPage.objects.get(url_path__endswith=f"/{event.slug}/contact/")
     data = edit_form_data(client, mine, title_en="Contact us")
@@ -387,9 +384,7 @@ def test_backoffice_links_the_event_admin_to_their_pages(client, event, event_ro
 
 def test_event_root_page_cannot_be_deleted_by_its_admins(client, event, event_roles, users):
     user = event_admin("a@example.org", event_roles["editor"], event)
-    RoleAssignment.objects.create(
-        user=user, role=event_roles["publisher"], scope_type="event", scope_id=event.pk
-    )
+    accounts.grant(user, event_roles["publisher"], ("event", event.pk))
     root = EventSitePage.objects.get(event=event)
     assert not root.permissions_for_user(user).can_delete()
     assert not root.permissions_for_user(users["principal"]).can_delete()

@@ -36,10 +36,21 @@ def test_register_company_creates_accounts_and_sends_confirmation(event):
 
 
 @pytest.mark.django_db
-def test_register_refuses_duplicate_email_and_closed_registration(event):
+def test_register_leaves_out_registered_addresses_and_refuses_closed_registration(event):
+    from civitas.events.models import Representative
+
     make_company(event, "Acme")
-    with pytest.raises(ServiceError):
-        make_company(event, "Acme")  # same representative e-mails
+    # The same representative e-mail again: no error that would tell the address is
+    # registered (issue 31); nothing is saved and the address gets a notice.
+    again = registration.register_company(
+        event,
+        Company(name="Acme bis", country="FR", siret="73282932000074"),
+        [Representative(first_name="P0", last_name="Acme", email="p0@acme.example")],
+        [],
+    )
+    assert again.pk is None
+    assert Representative.objects.filter(email="p0@acme.example").count() == 1
+    assert Message.objects.filter(template_code="events.registration_duplicate").count() == 1
     event.registration_closes = timezone.now() - dt.timedelta(days=1)
     event.save()
     with pytest.raises(ServiceError):

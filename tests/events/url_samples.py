@@ -80,6 +80,7 @@ def url_samples():
         "events:area_request_new": {**slug, "rep_pk": rep.pk},
         "events:area_request_action": {**slug, "pk": req.pk, "action": "accept"},
         "events:area_agenda": slug,
+        "events:area_join_company": {**slug, "token": "not-a-valid-token"},
         "events:bo_event": {"pk": event.pk},
         "events:bo_event_edit": {"pk": event.pk},
         "events:bo_add": {"pk": event.pk, "kind": "site"},

@@ -9,7 +9,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import audit, nav, periodic_jobs, permissions, signals  # noqa: F401
+        from . import accounts, audit, nav, periodic_jobs, permissions, signals, throttle  # noqa: F401
+
+        accounts.register_templates()
 
         permissions.register_core_permissions()
         nav.register_core_entries()

@@ -1,4 +1,16 @@
-"""Login journal: connects Django, allauth and axes signals to LoginEvent rows."""
+"""Core signals modules listen to, and the login journal's receivers.
+
+Public signals (modules connect to these, never to post_save/post_delete of core models):
+
+- `roles_changed(sender, user)`: the roles a user holds, or the permissions of one of their
+  roles, have changed (sent by `civitas.core.accounts`: grant, revoke, save_role). Sent
+  inside the transaction that made the change, once per user concerned.
+- `account_erased(sender, user_id, email)`: the GDPR erasure has removed an account (or the
+  data of a person without an account: user_id is then None). Sent inside the erasure's
+  transaction, after the rows are gone: a receiver that raises undoes the erasure.
+
+The rest of this file connects Django, allauth and axes signals to LoginEvent rows.
+"""
 
 from allauth.account.signals import password_changed, password_reset
 from allauth.mfa.signals import (
@@ -9,9 +21,12 @@ from allauth.mfa.signals import (
 )
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import LoginEvent
+
+roles_changed = Signal()
+account_erased = Signal()
 
 
 def log_event(kind, request=None, user=None, identifier=""):

@@ -83,9 +83,9 @@ class EventsConfig(AppConfig):
 
     def _connect_minisite(self):
         """The mini-site follows the event, and Wagtail groups follow the Civitas roles."""
-        from django.db.models.signals import post_delete, post_save, pre_delete
+        from django.db.models.signals import post_save, pre_delete
 
-        from civitas.core.models import Role, RoleAssignment
+        from civitas.core.signals import roles_changed
 
         from .models import Event
         from .services import minisite
@@ -93,10 +93,4 @@ class EventsConfig(AppConfig):
         uid = "events.minisite"
         post_save.connect(minisite.on_event_saved, sender=Event, dispatch_uid=uid)
         pre_delete.connect(minisite.on_event_deleted, sender=Event, dispatch_uid=uid)
-        post_save.connect(minisite.on_role_saved, sender=Role, dispatch_uid=uid)
-        post_save.connect(
-            minisite.on_role_assignment_changed, sender=RoleAssignment, dispatch_uid=uid
-        )
-        post_delete.connect(
-            minisite.on_role_assignment_changed, sender=RoleAssignment, dispatch_uid=uid
-        )
+        roles_changed.connect(minisite.on_roles_changed, dispatch_uid=uid)

@@ -1,5 +1,3 @@
-from allauth.account.forms import ResetPasswordForm
-from allauth.account.models import EmailAddress
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -10,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import journal
+from .. import accounts, journal
 from ..models import JournalEntry, LoginEvent, Organisation, Role, RoleAssignment, Unit, User
 from ..nav import entries_for
-from ..permissions import clear_cache, permission_required
+from ..permissions import permission_required
 from . import filters
 from .forms import (
     AssignmentForm,
@@ -109,15 +107,17 @@ def user_create(request):
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            user = form.save(commit=False)
-            user.set_unusable_password()
-            user.save()
-            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+            data = form.cleaned_data
+            user, _created = accounts.get_or_create(
+                data["email"],
+                data["full_name"],
+                phone=data["phone"],
+                language=data["language"],
+                verified=True,
+            )
             journal.record("admin.user_created", request=request, obj=user)
-        # Invitation: the person chooses their password through the reset link.
-        reset = ResetPasswordForm(data={"email": user.email})
-        if reset.is_valid():
-            reset.save(request)
+            # Invitation: the person chooses their password through the mailed link.
+            accounts.invite(user, request=request)
         messages.success(
             request, _("%(email)s has been created and invited by e-mail.") % {"email": user.email}
         )
@@ -130,26 +130,14 @@ def user_detail(request, pk):
     target = get_object_or_404(User, pk=pk)
     form = AssignmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        scope_type, scope_id = form.cleaned_data["scope"]
-        role = form.cleaned_data["role"]
-        if role.is_principal and not request.user.is_superuser and not _is_principal(request.user):
-            messages.error(request, _("Only a principal administrator can grant that role."))
-        else:
-            assignment, created = RoleAssignment.objects.get_or_create(
-                user=target,
-                role=role,
-                scope_type=scope_type,
-                scope_id=scope_id,
-                defaults={"created_by": request.user},
+        try:
+            _assignment, created = accounts.grant(
+                target, form.cleaned_data["role"], form.cleaned_data["scope"], request=request
             )
+        except accounts.AccountError as exc:
+            messages.error(request, str(exc))
+        else:
             if created:
-                journal.record(
-                    "admin.role_assigned",
-                    request=request,
-                    obj=target,
-                    details={"role": role.code, "scope": f"{scope_type}:{scope_id}"},
-                )
-                clear_cache(target)
                 messages.success(request, _("Role assigned."))
             else:
                 messages.info(request, _("This user already holds that role on that scope."))
@@ -165,29 +153,15 @@ def user_detail(request, pk):
     )
 
 
-def _is_principal(user):
-    return RoleAssignment.objects.filter(user=user, role__code=Role.PRINCIPAL_ADMIN).exists()
-
-
 @permission_required("core.manage_administrators")
 @require_POST
 def assignment_revoke(request, pk):
     assignment = get_object_or_404(RoleAssignment.objects.select_related("role", "user"), pk=pk)
-    if assignment.role.is_principal and (
-        RoleAssignment.objects.filter(role=assignment.role).count() <= 1
-    ):
-        messages.error(request, _("The last principal administrator cannot be removed."))
+    try:
+        accounts.revoke(assignment, request=request)
+    except accounts.AccountError as exc:
+        messages.error(request, str(exc))
     else:
-        journal.record(
-            "admin.role_revoked",
-            request=request,
-            obj=assignment.user,
-            details={
-                "role": assignment.role.code,
-                "scope": f"{assignment.scope_type}:{assignment.scope_id}",
-            },
-        )
-        assignment.delete()
         messages.success(request, _("Role removed."))
     return redirect("core:user_detail", pk=assignment.user_id)
 
@@ -205,13 +179,7 @@ def role_edit(request, pk=None):
         return redirect("core:roles")
     form = RoleForm(request.POST or None, instance=role)
     if request.method == "POST" and form.is_valid():
-        role = form.save()
-        journal.record(
-            "admin.role_saved",
-            request=request,
-            obj=role,
-            details={"permissions": sorted(role.permissions)},
-        )
+        role = accounts.save_role(form.save(commit=False), request=request)
         messages.success(request, _("Role saved."))
         return redirect("core:roles")
     return render(request, "core/backoffice/role_edit.html", {"form": form, "role": role})

@@ -1,11 +1,10 @@
 """Importers for the platform core: the organisation's units and users."""
 
-from allauth.account.models import EmailAddress
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civitas.core import journal
+from civitas.core import accounts, journal
 from civitas.core.models import Unit, User
 
 from .importing import Importer, ImportField, RowError, normalise, register_importer
@@ -106,14 +105,12 @@ class UserImporter(Importer):
             raise RowError(_("At most 200 characters."), "full_name")
         if len(cleaned.get("phone") or "") > 30:
             raise RowError(_("At most 30 characters."), "phone")
-        user = User(
-            email=email,
-            full_name=cleaned.get("full_name") or "",
+        user, _created = accounts.get_or_create(
+            email,
+            cleaned.get("full_name") or "",
             phone=cleaned.get("phone") or "",
+            verified=True,
         )
-        user.set_unusable_password()
-        user.save()
-        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
         journal.record(
             "admin.user_created", actor=context["user"], obj=user, details={"via": "import"}
         )

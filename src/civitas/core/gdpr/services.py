@@ -270,6 +270,7 @@ def erase(subject: Subject, *, request=None, actor=None) -> dict:
     The journal keeps a trace of the erasure (counts and a SHA-256 of the e-mail address,
     not the address itself)."""
     result = {}
+    user_id = getattr(subject.user, "pk", None)
     with transaction.atomic(), disable_auditlog():
         # Select every row first: deleting the account changes what the filters match.
         selected = []
@@ -284,6 +285,9 @@ def erase(subject: Subject, *, request=None, actor=None) -> dict:
         for decl, pks in selected:  # in declaration order: the account comes last
             if decl.erase == "delete":
                 decl.model._base_manager.filter(pk__in=pks).delete()
+        from civitas.core.signals import account_erased
+
+        account_erased.send(sender=Subject, user_id=user_id, email=subject.email)
         journal.record(
             "gdpr.erase",
             request=request,

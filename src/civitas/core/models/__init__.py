@@ -3,6 +3,7 @@ from .journal import JournalEntry, LoginEvent
 from .org import Organisation, Unit
 from .periodic import PeriodicRun
 from .roles import Role, RoleAssignment
+from .throttle import ThrottleCount
 from .users import User
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "PeriodicRun",
     "Role",
     "RoleAssignment",
+    "ThrottleCount",
     "Unit",
     "User",
 ]

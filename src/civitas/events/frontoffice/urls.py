@@ -6,6 +6,7 @@ from django.urls import path
 from . import agendas as fo_agendas
 from . import availability as fo_availability
 from . import experts as fo_experts
+from . import membership as fo_membership
 from . import messaging as fo_msg
 from . import moderation as fo_moderation
 from . import regform_views as fo_form
@@ -39,6 +40,11 @@ urlpatterns = [
         name="area_request_action",
     ),
     path("espace/evenements/<slug:slug>/agenda/", fo.area_agenda, name="area_agenda"),
+    path(
+        "espace/evenements/<slug:slug>/rejoindre/<str:token>/",
+        fo_membership.join_company,
+        name="area_join_company",
+    ),
     # Agendas as PDF
     path("evenements/agenda/<str:token>.pdf", fo_agendas.agenda_pdf_link, name="agenda_pdf_link"),
     path(

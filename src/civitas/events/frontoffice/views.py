@@ -95,7 +95,8 @@ def register(request, slug):
                     request=request,
                 )
                 for rep, absent in zip(rep_objs, absences, strict=True):
-                    rep.absent_sessions.set(absent or [])
+                    if rep.pk:  # an address already registered is left out
+                        rep.absent_sessions.set(absent or [])
             except ServiceError as exc:
                 form.add_error(None, str(exc))
             else:

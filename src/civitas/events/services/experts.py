@@ -532,14 +532,13 @@ def save_expert(expert: Expert, *, fields, sessions, sought_sectors, request=Non
     with the same e-mail address, if there is one. A change never drops a meeting silently:
     if scheduled meetings would no longer fit the expert's times or quota, nothing changes
     and ServiceError lists them."""
-    from civitas.core.models import User
+    from civitas.core import accounts
 
     creating = expert.pk is None
     if not creating:
         _lock_expert(expert)
-    expert.user = (
-        User.objects.filter(email__iexact=expert.email, is_active=True).order_by("pk").first()
-    )
+    account = accounts.find(expert.email)
+    expert.user = account if account is not None and account.is_active else None
     expert.save()
     expert.fields.set(fields)
     expert.sessions.set(sessions)

@@ -382,17 +382,9 @@ def organiser_addresses(event: Event) -> list[str]:
     """The event's organiser address, else the accounts that may answer its messages."""
     if event.organiser_email:
         return [event.organiser_email]
-    from civitas.core.models import RoleAssignment
+    from civitas.core import accounts
 
-    out = []
-    assignments = RoleAssignment.objects.filter(
-        Q(scope_type=SCOPE_EVENT, scope_id=event.pk) | Q(scope_type="organisation"),
-        user__is_active=True,
-    ).select_related("role", "user")
-    for a in assignments.order_by("user__email"):
-        if PERMISSION in a.role.granted() and a.user.email not in out:
-            out.append(a.user.email)
-    return out
+    return list(accounts.holders(PERMISSION, event).values_list("email", flat=True))
 
 
 def _notify(conv: Conversation, message: ConversationMessage, now) -> None:

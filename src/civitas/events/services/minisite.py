@@ -436,26 +436,12 @@ def sync_user(user, accesses=None) -> None:
         user.groups.remove(*(current - wanted))
 
 
-def sync_role(role) -> None:
-    from civitas.core.models import User
-
-    for user in User.objects.filter(role_assignments__role=role).distinct():
-        sync_user(user)
-
-
 # --- Signal receivers (connected in apps.py) ---------------------------------------------
 
 
-def on_role_assignment_changed(sender, instance, **kwargs):
-    from civitas.core.models import User
-
-    user = User.objects.filter(pk=instance.user_id).first()
-    if user is not None:
-        sync_user(user)
-
-
-def on_role_saved(sender, instance, **kwargs):
-    sync_role(instance)
+def on_roles_changed(sender, user, **kwargs):
+    """core.signals.roles_changed: a grant, a revoke or a role's permissions edited."""
+    sync_user(user)
 
 
 def on_event_saved(sender, instance, created, raw=False, **kwargs):

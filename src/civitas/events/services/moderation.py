@@ -256,7 +256,7 @@ def add_representative(rep: Representative, *, by: Representative, absent_sessio
     """A colleague added by a representative in their area: an account is made for them
     (without a password if new) and they wait for the organisers' validation (or for their
     company's, which validates them with it)."""
-    from . import convocation, regform, registration
+    from . import convocation, membership, regform, registration
 
     company = by.company
     event = company.event
@@ -272,29 +272,35 @@ def add_representative(rep: Representative, *, by: Representative, absent_sessio
     regform.check_values(event, regform.REPRESENTATIVE, rep, company.sector_id)
     rep.company = company
     submit(rep)
-    user, created = registration._account_for(rep)
+    # An existing account joins only once its holder confirms from the mailed link.
+    user, created = membership.account_for(rep)
     rep.user = user
     rep.save()
     if absent_sessions is not None:
         rep.absent_sessions.set(absent_sessions)
-    from django.urls import reverse
+    if user is None:
+        membership.ask_confirmation(rep)
+    else:
+        from django.urls import reverse
 
-    area = registration._site_url() + reverse("events:area_home", kwargs={"slug": event.slug})
-    extra = {
-        "company": company.name,
-        "area_url": area,
-        "password_url": registration.password_url(user) if created else "",
-    }
-    more, attachments = convocation.confirmation_parts(rep)
-    extra.update(more)
-    notify.tell(
-        rep,
-        "events.registration_received",
-        sms=False,
-        cc_admins=True,
-        extra=extra,
-        attachments=attachments,
-    )
+        from civitas.core import accounts
+
+        area = registration._site_url() + reverse("events:area_home", kwargs={"slug": event.slug})
+        extra = {
+            "company": company.name,
+            "area_url": area,
+            "password_url": accounts.set_password_url(user) if created else "",
+        }
+        more, attachments = convocation.confirmation_parts(rep)
+        extra.update(more)
+        notify.tell(
+            rep,
+            "events.registration_received",
+            sms=False,
+            cc_admins=True,
+            extra=extra,
+            attachments=attachments,
+        )
     journal.record(
         "events.representative_added",
         actor=by.user,

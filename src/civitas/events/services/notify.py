@@ -179,6 +179,9 @@ def register_templates():
             },
             channels=("sms",),
         )
+    from . import membership
+
+    membership.register_templates()
 
 
 def event_url(event) -> str:

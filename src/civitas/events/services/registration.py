@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civitas.core import journal
-from civitas.core.models import User
+from civitas.core import accounts, journal, throttle
 
 from ..models import Company, Offer, Representative
-from . import ServiceError, convocation, moderation, notify, regform, webhooks
+from . import ServiceError, convocation, membership, moderation, notify, regform, webhooks
 
 
 def normalise(text: str) -> str:
@@ -44,36 +46,36 @@ def _site_url() -> str:
     return common_context()["site_url"].rstrip("/")
 
 
-def password_url(user) -> str:
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
-
-    key = default_token_generator.make_token(user)
-    return _site_url() + reverse(
-        "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
-    )
-
-
-def _account_for(rep: Representative) -> tuple[User, bool]:
-    """The person's civitas account (created without a password if new)."""
-    from allauth.account.models import EmailAddress
-
-    user = User.objects.filter(email__iexact=rep.email).first()
-    if user is not None:
-        return user, False
-    user = User.objects.create_user(rep.email, None, full_name=rep.full_name, phone=rep.phone)
-    EmailAddress.objects.create(user=user, email=rep.email, primary=True, verified=False)
-    return user, True
+def _throttle(event, representatives, request) -> None:
+    """At most so many registrations per address and per IP address (counted in the
+    database, before the registration's transaction: a refused attempt counts too)."""
+    limits = getattr(settings, "CIVITAS_EVENTS_REGISTRATION_THROTTLE", {})
+    period = timedelta(seconds=int(limits.get("period", 3600)))
+    values = [("events.register.email", r.email, limits.get("email", 5)) for r in representatives]
+    ip = journal.client_ip(request)
+    if ip:
+        values.append(("events.register.ip", ip, limits.get("ip", 30)))
+    allowed = True
+    for scope, value, limit in values:
+        allowed &= throttle.hit(scope, value, limit=int(limit), period=period)
+    if not allowed:
+        raise ServiceError(
+            _("Too many registrations were sent from here or for these addresses. Try again later.")
+        )
 
 
-@transaction.atomic
 def register_company(event, company: Company, representatives, offers, *, request=None):
     """Save a registration in one transaction and send the confirmations.
 
     `company`, `representatives` and `offers` are unsaved model instances (from the forms);
     offers carry `_keywords` and `_key_figures` lists for their many-to-many fields.
-    """
+
+    The answer is the same whether or not an address has an account or is already
+    registered for the event (services/membership.py): a representative whose address is
+    already registered is left out and the address gets a notice; one whose address has an
+    account is saved without it until the account's holder confirms from a mailed link. The
+    representatives left out have no primary key afterwards. If none is left, nothing is
+    saved and the company is returned unsaved."""
     if not event.registration_is_open():
         raise ServiceError(_("Registration is closed for this event."))
     if not representatives:
@@ -81,30 +83,57 @@ def register_company(event, company: Company, representatives, offers, *, reques
     emails = [r.email.lower() for r in representatives]
     if len(set(emails)) != len(emails):
         raise ServiceError(_("Each representative needs their own e-mail address."))
-    taken = Representative.objects.filter(
-        company__event=event, email__in=[r.email for r in representatives]
-    ).exclude(company__status=Company.Status.REJECTED)
-    if taken.exists():
-        raise ServiceError(
-            _("%(emails)s is already registered for this event.")
-            % {"emails": ", ".join(t.email for t in taken)}
-        )
+    _throttle(event, representatives, request)
+    return _register(event, company, representatives, offers, request=request)
+
+
+def registered_emails(event, emails) -> set[str]:
+    """Those of `emails` (lower case) already given for a representative of the event."""
+    wanted = {e.lower() for e in emails}
+    if not wanted:
+        return set()
+    query = Q()
+    for email in wanted:
+        query |= Q(email__iexact=email)
+    taken = Representative.objects.filter(query, company__event=event).exclude(
+        company__status=Company.Status.REJECTED
+    )
+    return {e.lower() for e in taken.values_list("email", flat=True)}
+
+
+@transaction.atomic
+def _register(event, company, representatives, offers, *, request=None):
     regform.check_values(event, regform.COMPANY, company, company.sector_id)
     for rep in representatives:
         regform.check_values(event, regform.REPRESENTATIVE, rep, company.sector_id)
+    taken = registered_emails(event, [r.email for r in representatives])
+    for rep in representatives:
+        if rep.email.lower() in taken:
+            membership.tell_already_registered(event, rep.email, company.name)
+    representatives = [r for r in representatives if r.email.lower() not in taken]
+    if not representatives:
+        journal.record(
+            "events.registration_not_saved",
+            request=request,
+            obj=event,
+            details={"reason": "addresses already registered", "count": len(taken)},
+        )
+        return company
     company.event = event
     company.status = Company.Status.REGISTERED
     company.save()
-    created_accounts = []
+    created_accounts, to_confirm = [], []
     for rep in representatives:
         rep.company = company
         # Validated together with the company (services/moderation.py).
         moderation.submit(rep)
-        user, created = _account_for(rep)
+        user, created = membership.account_for(rep)
         rep.user = user
         rep.save()
         if created:
             created_accounts.append(user.pk)
+        elif user is None:
+            to_confirm.append(rep.pk)
     for offer in offers:
         offer.company = company
         moderation.submit(offer)
@@ -113,10 +142,15 @@ def register_company(event, company: Company, representatives, offers, *, reques
         offer.key_figures.set(getattr(offer, "_key_figures", []))
     refresh_search_text(company)
     area = _site_url() + reverse("events:area_home", kwargs={"slug": event.slug})
-    for i, rep in enumerate(representatives):
+    cc_admins = True  # the organisers get a copy of the first confirmation
+    for rep in representatives:
+        if rep.pk in to_confirm:
+            # An existing account: its holder confirms first (then gets the usual mail).
+            membership.ask_confirmation(rep)
+            continue
         extra = {"company": company.name, "area_url": area, "password_url": ""}
         if rep.user_id in created_accounts:
-            extra["password_url"] = password_url(rep.user)
+            extra["password_url"] = accounts.set_password_url(rep.user)
         # Login, programme and the PDF convocation with the check-in QR code.
         more, attachments = convocation.confirmation_parts(rep)
         extra.update(more)
@@ -124,10 +158,11 @@ def register_company(event, company: Company, representatives, offers, *, reques
             rep,
             "events.registration_received",
             sms=False,
-            cc_admins=(i == 0),
+            cc_admins=cc_admins,
             extra=extra,
             attachments=attachments,
         )
+        cc_admins = False
     journal.record("events.company_registered", request=request, obj=company)
     webhooks.company_changed(company, webhooks.Topic.COMPANY_REGISTERED)
     return company

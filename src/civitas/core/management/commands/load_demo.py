@@ -5,7 +5,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from civitas.core.models import Organisation, Role, RoleAssignment, Unit, User
+from civitas.core import accounts
+from civitas.core.models import Organisation, Role, Unit
 
 DEMO_PASSWORD = "Civitas-Demo-2026"  # noqa: S105 - documented demo password, demo only
 
@@ -52,9 +53,9 @@ class Command(BaseCommand):
             },
         )
         for email, name, role_code, scope, editor in DEMO_USERS:
-            user = User.objects.filter(email=email).first()
-            if user is None:
-                user = User.objects.create_user(email, DEMO_PASSWORD, full_name=name)
+            user, _created = accounts.get_or_create(
+                email, name, password=DEMO_PASSWORD, verified=True
+            )
             user.is_staff = editor
             user.save()
             EmailAddress.objects.update_or_create(
@@ -69,10 +70,5 @@ class Command(BaseCommand):
                 scope_id = (
                     1 if scope_type == "organisation" else Unit.objects.get(name=scope_name).pk
                 )
-                RoleAssignment.objects.get_or_create(
-                    user=user,
-                    role=Role.objects.get(code=role_code),
-                    scope_type=scope_type,
-                    scope_id=scope_id,
-                )
+                accounts.grant(user, Role.objects.get(code=role_code), (scope_type, scope_id))
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -12,8 +12,8 @@ import contextlib
 
 from django.db import transaction
 
-from civitas.core.models import Role, RoleAssignment, User
-from civitas.core.permissions import clear_cache
+from civitas.core import accounts
+from civitas.core.models import Role
 from civitas.events.models import (
     SCOPE_EVENT,
     Company,
@@ -106,27 +106,24 @@ ORGANISER_PERMISSIONS = [
 
 def _organiser(event: Event, done: list[str]) -> None:
     """The demo secondary administrator organises this event only (event-scoped role)."""
-    user = User.objects.filter(email__iexact=MANAGER_EMAIL).first()
+    user = accounts.find(MANAGER_EMAIL)
     if user is None:
         return
-    role, _created = Role.objects.get_or_create(
-        code="event_organiser",
-        defaults={
-            "name": "Organisateur d'événement",
-            "description": "Prépare et suit un événement d'affaires (portée : l'événement).",
-            "permissions": ORGANISER_PERMISSIONS,
-        },
+    role = Role.objects.filter(code="event_organiser").first() or accounts.save_role(
+        Role(
+            code="event_organiser",
+            name="Organisateur d'événement",
+            description="Prépare et suit un événement d'affaires (portée : l'événement).",
+            permissions=ORGANISER_PERMISSIONS,
+        )
     )
-    _assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, role=role, scope_type=SCOPE_EVENT, scope_id=event.pk
-    )
+    _assignment, created = accounts.grant(user, role, (SCOPE_EVENT, event.pk))
     if created:
-        clear_cache(user)
         done.append("event organiser")
 
 
 def _participant(event: Event, done: list[str]) -> Representative | None:
-    user = User.objects.filter(email__iexact=PARTICIPANT_EMAIL).first()
+    user = accounts.find(PARTICIPANT_EMAIL)
     rep = Representative.objects.filter(company__event=event, email=PARTICIPANT_EMAIL).first()
     changed = rep is None
     if rep is None:
@@ -325,7 +322,7 @@ def _threads(event: Event, rep: Representative | None, done: list[str]) -> None:
     messaging.post_to_organisers(
         rep, "Bonjour, peut-on avoir une table près d'une prise pour une démonstration ?"
     )
-    admin = User.objects.filter(email__iexact=ADMIN_EMAIL).first()
+    admin = accounts.find(ADMIN_EMAIL)
     if admin is not None:
         # The demo administrator may lack the permission on a customised database.
         with contextlib.suppress(ServiceError):

@@ -229,22 +229,16 @@ class Command(BaseCommand):
         from allauth.account.models import EmailAddress
         from django.contrib.auth.hashers import make_password
 
+        from civitas.core import accounts
         from civitas.core.models import User
 
         chosen = (reps[0::2] + reps[1::2])[:count]
         hashed = make_password(password)
-        existing = {u.email: u for u in User.objects.filter(email__in=[r.email for r in chosen])}
-        User.objects.bulk_create(
-            User(email=r.email, full_name=r.full_name, password=hashed)
-            for r in chosen
-            if r.email not in existing
-        )
-        users = {u.email: u for u in User.objects.filter(email__in=[r.email for r in chosen])}
+        users = {}
+        for r in chosen:
+            users[r.email] = accounts.get_or_create(r.email, r.full_name, verified=True)[0]
         User.objects.filter(pk__in=[u.pk for u in users.values()]).update(password=hashed)
-        EmailAddress.objects.filter(user__in=users.values()).delete()
-        EmailAddress.objects.bulk_create(
-            EmailAddress(user=u, email=u.email, primary=True, verified=True) for u in users.values()
-        )
+        EmailAddress.objects.filter(user__in=users.values()).update(verified=True)
         for r in chosen:
             r.user = users[r.email]
         Representative.objects.bulk_update(chosen, ["user"], batch_size=500)
