@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,10 +21,12 @@ from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from civitas.core.delivery import DeliveryQueue, error_text
 
 from . import conf, recipients, templates
 from .models import Attachment, Mailing, Message, MessageTemplate, OptOut
@@ -318,20 +319,38 @@ def schedule_send(pk: int) -> None:
 # --- Sending ------------------------------------------------------------------------------
 
 
+class MessageQueue(DeliveryQueue):
+    """The outbox's messages on the core delivery engine (civitas.core.delivery)."""
+
+    model = Message
+    done_state = State.SENT
+    done_at_field = "sent_at"
+
+    def max_attempts(self) -> int:
+        return conf.max_attempts()
+
+    def retry_base(self) -> int:
+        return conf.retry_base()
+
+    def retry_max(self) -> int:
+        return conf.retry_max()
+
+    def stale_after(self) -> timedelta:
+        return timedelta(minutes=conf.stale_minutes())
+
+    def keep_days(self):
+        return conf.keep_days()
+
+    def enqueue(self, ids) -> None:
+        enqueue_batches(ids)
+
+
+QUEUE = MessageQueue()
+
+
 def _claim_many(ids, now=None) -> list[Message]:
-    """Claim the due, claimable messages among `ids` (queued|retrying -> sending) in one
-    conditional UPDATE tagged with a fresh token; returns those this caller won, in order.
-    A row can only be won once: concurrent claims re-check the state under the row lock."""
-    ids = list(ids)
-    if not ids:
-        return []
-    now = now or timezone.now()
-    token = uuid.uuid4().hex
-    Message.objects.filter(pk__in=ids, state__in=Message.CLAIMABLE).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    ).update(state=State.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
-    won = {m.pk: m for m in Message.objects.filter(claim_token=token, state=State.SENDING)}
-    return [won[pk] for pk in ids if pk in won]
+    """Claim the due, claimable messages among `ids` (queued|retrying -> sending)."""
+    return QUEUE.claim(ids, now)
 
 
 def _claim(pk, now=None) -> Message | None:
@@ -340,33 +359,18 @@ def _claim(pk, now=None) -> Message | None:
 
 
 def backoff(attempts: int) -> timedelta:
-    seconds = conf.retry_base() * (2 ** max(0, attempts - 1))
-    return timedelta(seconds=min(seconds, conf.retry_max()))
+    return QUEUE.backoff(attempts)
 
 
-def _error_text(exc) -> str:
-    return f"{type(exc).__name__}: {exc}"[:2000]
+_error_text = error_text
 
 
 def _record_failure(msg: Message, exc, permanent=False) -> None:
-    now = timezone.now()
-    if permanent or msg.attempts >= conf.max_attempts():
-        state, next_at = State.FAILED, None
-    else:
-        state, next_at = State.RETRYING, now + backoff(msg.attempts)
-    Message.objects.filter(pk=msg.pk, state=State.SENDING).update(
-        state=state, last_error=_error_text(exc), next_attempt_at=next_at, claimed_at=None
-    )
+    QUEUE.fail(msg, exc, permanent=permanent)
 
 
 def _record_success(msg: Message, provider_id="") -> None:
-    Message.objects.filter(pk=msg.pk, state=State.SENDING).update(
-        state=State.SENT,
-        sent_at=timezone.now(),
-        next_attempt_at=None,
-        claimed_at=None,
-        provider_id=provider_id[:200],
-    )
+    QUEUE.succeed(msg, provider_id=provider_id[:200])
 
 
 def _is_permanent(exc) -> bool:
@@ -477,27 +481,19 @@ def send_batch(ids) -> dict:
 
 def send_due(now=None, limit=10_000) -> str:
     """Recover interrupted sends, then enqueue every message whose time has come."""
-    now = now or timezone.now()
-    stale = Message.objects.filter(
-        state=State.SENDING, claimed_at__lt=now - timedelta(minutes=conf.stale_minutes())
-    ).update(
-        state=State.RETRYING,
-        next_attempt_at=now,
-        claimed_at=None,
-        last_error="Interrupted while sending (worker stopped?)",
-    )
-    due = list(
-        Message.objects.filter(state__in=Message.CLAIMABLE, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    enqueue_batches(due)
+    due, stale = QUEUE.run_due(now, limit)
     finished = (
         Mailing.objects.filter(state=Mailing.State.SENDING)
         .exclude(messages__state__in=PENDING_STATES)
         .update(state=Mailing.State.DONE)
     )
-    return f"{len(due)} due, {stale} interrupted, {finished} mailings finished"
+    return f"{due} due, {stale} interrupted, {finished} mailings finished"
+
+
+def purge_finished(now=None) -> int:
+    """Delete sent and failed messages older than CIVITAS_OUTBOX_KEEP_DAYS (unset: kept;
+    the retention rules of the register of processing apply)."""
+    return QUEUE.purge(now)
 
 
 def resend(message: Message, *, request=None) -> Message:
@@ -533,9 +529,7 @@ def resend(message: Message, *, request=None) -> Message:
             )
             target = copy
         else:
-            Message.objects.filter(pk=message.pk).update(
-                state=State.QUEUED, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
-            )
+            QUEUE.requeue(message, reset_attempts=True)
             target = message
         journal.record(
             "outbox.message_resent",

@@ -7,8 +7,6 @@ another event's addresses (404).
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -49,11 +47,9 @@ class WebhookForm(forms.ModelForm):
 
     def clean_url(self):
         url = self.cleaned_data["url"]
-        scheme = urlsplit(url).scheme
-        if scheme != "https" and not (scheme == "http" and webhooks.allow_http()):
-            raise ValidationError(
-                _("Use an https:// address: notifications carry data about participants.")
-            )
+        problem = webhooks.target_problem(url)
+        if problem:
+            raise ValidationError(problem)
         return url
 
 
