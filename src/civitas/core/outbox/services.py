@@ -25,6 +25,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civitas.core.delivery import DeliveryQueue, error_text
 
@@ -590,6 +591,104 @@ def _add_unsubscribe_footer(msg: Message) -> None:
 
 
 # --- Mailings -------------------------------------------------------------------------------
+
+# Placeholders of every mailing, besides templates.COMMON_PLACEHOLDERS and the source's own.
+MAILING_PLACEHOLDERS = {
+    "name": gettext_lazy("Name of the recipient"),
+    "email": gettext_lazy("E-mail address of the recipient"),
+}
+_SHORT = re.compile(r"(?<!\{)\{\s*([A-Za-z_]\w*)\s*\}(?!\})")
+
+
+class MailingError(ValueError):
+    """A mailing that cannot be created; the message is for the user."""
+
+
+def _source(code):
+    try:
+        return recipients.get(code) if code else None
+    except KeyError:
+        return None
+
+
+def mailing_placeholders(source: str | None = None) -> dict:
+    """Placeholders a mailing text to the recipients of `source` may use."""
+    found = _source(source)
+    return {
+        **templates.COMMON_PLACEHOLDERS,
+        **MAILING_PLACEHOLDERS,
+        **(found.placeholders if found else {}),
+    }
+
+
+def normalise_mailing_text(text: str, source: str | None = None) -> str:
+    """A source registered with short_placeholders also accepts {company} for
+    {{ company }} (its own placeholders only)."""
+    found = _source(source)
+    if not found or not found.short_placeholders:
+        return text or ""
+
+    def repl(m):
+        name = m.group(1)
+        return "{{ " + name + " }}" if name in found.placeholders else m.group(0)
+
+    return _SHORT.sub(repl, text or "")
+
+
+def check_mailing_text(text: str, source: str | None = None) -> list[str]:
+    """Problems of a mailing subject or body: syntax errors and unknown placeholders."""
+    return templates.check(normalise_mailing_text(text, source), mailing_placeholders(source))
+
+
+@transaction.atomic
+def create_mailing(
+    *,
+    source: str,
+    subject: str,
+    body: str,
+    params: dict | None = None,
+    category: str = "news",
+    essential: bool = False,
+    language: str = "fr",
+    user=None,
+    request=None,
+    journal_action: str | None = "outbox.mailing_sent",
+) -> Mailing:
+    """Check the texts, record the mailing and start it when the transaction commits.
+
+    Raises MailingError (a message for the user) for an unknown source or a text with
+    unknown placeholders or a syntax error. Journaled as `journal_action` (None: the caller
+    journals itself, e.g. one entry for a French and an English mailing)."""
+    if _source(source) is None:
+        raise MailingError(_("Unknown recipients: %(source)s") % {"source": source})
+    subject = normalise_mailing_text(subject, source)
+    body = normalise_mailing_text(body, source)
+    problems = check_mailing_text(subject, source) + check_mailing_text(body, source)
+    if problems:
+        raise MailingError(" ".join(str(p) for p in problems))
+    mailing = Mailing.objects.create(
+        subject=subject.strip(),
+        body=body,
+        source=source,
+        source_params=dict(params or {}),
+        category=category,
+        essential=essential,
+        language=language,
+        rate_per_minute=conf.mailing_rate(),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    if journal_action:
+        from civitas.core import journal
+
+        journal.record(
+            journal_action,
+            request=request,
+            actor=user if getattr(user, "is_authenticated", False) else None,
+            obj=mailing,
+            details={"source": mailing.source, "params": mailing.source_params},
+        )
+    start_mailing(mailing)
+    return mailing
 
 
 def start_mailing(mailing: Mailing) -> None:
