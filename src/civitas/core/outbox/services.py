@@ -206,6 +206,8 @@ def render_template(
 ) -> tuple[str, str]:
     """(subject, body) rendered from the edited template, or the registered default."""
     registered = templates.get(template_code)
+    if channel not in registered.channels:
+        raise ValueError(f"Template {template_code!r} has no {channel} version")
     ctx = {**common_context(), **(context or {})}
     edited = find_template(
         template_code, language, scope_type=scope_type, scope_id=scope_id, channel=channel
@@ -220,7 +222,7 @@ def render_template(
             logger.exception(
                 "edited template %s (%s) failed, using the default", edited.pk, language
             )
-    subject, body = registered.default(language)
+    subject, body = registered.default(language, channel)
     return templates.render(subject, ctx).strip(), templates.render(body, ctx)
 
 
@@ -269,6 +271,47 @@ def queue_templated(
         language=language,
         attachments=attachments,
     )
+
+
+def send_message(
+    template_code,
+    *,
+    email=None,
+    phone=None,
+    context=None,
+    language=None,
+    scope_type="organisation",
+    scope_id=1,
+    essential=True,
+    cc_admins=False,
+    attachments=None,
+) -> list[Message]:
+    """Send one registered message: the e-mail to `email` (an address or a user; None: no
+    e-mail) and, when
+    the message was registered with an SMS and `phone` is given, the SMS through the SMS
+    provider. Returns the queued messages (e-mail first)."""
+    registered = templates.get(template_code)
+    options = {
+        "language": language,
+        "scope_type": scope_type,
+        "scope_id": scope_id,
+        "essential": essential,
+    }
+    sent = []
+    if email is not None:
+        sent.append(
+            queue_templated(
+                template_code,
+                email,
+                context,
+                cc_admins=cc_admins,
+                attachments=attachments,
+                **options,
+            )
+        )
+    if phone and registered.has_sms:
+        sent.append(queue_templated(template_code, phone, context, channel="sms", **options))
+    return sent
 
 
 # --- Scheduling the send task ---------------------------------------------------------------
