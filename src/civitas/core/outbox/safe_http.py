@@ -25,6 +25,7 @@ e.g. "10.20.0.0/16,fd00:1::/64"): see `allowed_networks()`.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from urllib.parse import urlsplit
 
@@ -210,17 +211,26 @@ def _session(allowed) -> requests.Session:
 
     session = requests.Session()
     session.trust_env = False  # no proxy from the environment: it would skip the check
+    # ... but the CA bundle an operator set for an internal PKI is still used.
+    session.verify = (
+        os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    )
     adapter = Adapter(max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
 
 
-def post(url: str, *, data=None, headers=None, timeout=10, allowed=None) -> requests.Response:
+def post(
+    url: str, *, data=None, headers=None, timeout=10, allowed=None, verify=None
+) -> requests.Response:
     """POST without following redirects, refusing internal addresses after resolution
-    (InternalAddressError); other failures raise requests.RequestException."""
+    (InternalAddressError); other failures raise requests.RequestException. `verify`: a CA
+    bundle path (default: REQUESTS_CA_BUNDLE, else the system's)."""
     allowed = allowed_networks() if allowed is None else allowed
     with _session(allowed) as session:
+        if verify is not None:
+            session.verify = verify
         try:
             return session.post(
                 url, data=data, headers=headers, timeout=timeout, allow_redirects=False
