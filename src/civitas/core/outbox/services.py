@@ -1,12 +1,17 @@
 """Outbox services: the only code that creates, claims and updates messages.
 
 Life of a message: queue_* writes a row in state "queued" and, when the transaction
-commits, enqueues a background task that sends it. Sending first *claims* the row with a
-conditional UPDATE (queued|retrying -> sending): only one worker can win, so two workers
-never send the same message. A failure puts it in "retrying" with an exponential back-off
-(or "failed" after CIVITAS_OUTBOX_MAX_ATTEMPTS, or at once for a permanent refusal); the
-periodic job "outbox.retry_due" sends whatever is due, so delivery resumes after an outage
-even if the task queue lost its tasks.
+commits, enqueues a background task that sends it. Claiming, retries, dead letter and
+purge are the core delivery engine's (civitas.core.delivery, `QUEUE` below): sending first
+*claims* the row (queued|retrying -> sending, row locks skipped on PostgreSQL, then a
+conditional UPDATE): only one worker can win, so two workers never send the same message.
+A failure puts it in "retrying" with an exponential back-off (or "failed" after
+CIVITAS_OUTBOX_MAX_ATTEMPTS, or at once for a permanent refusal); the periodic job
+"outbox.retry_due" sends whatever is due, so delivery resumes after an outage even if the
+task queue lost its tasks.
+
+Messages: `send_message` (a registered message: mail, plus SMS when it has one),
+`queue_templated`, `queue_email`, `queue_sms`. Mailings: `create_mailing`.
 """
 
 from __future__ import annotations
