@@ -53,6 +53,13 @@ def receiver():
     server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def allow_local_receiver(settings):
+    """The receiver listens on 127.0.0.1, an internal address: allowlisted as an
+    on-premises CRM would be."""
+    settings.CIVITAS_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+
+
 @pytest.fixture
 def event(db):
     return make_event("salon-hooks", mode="slots")
@@ -366,3 +373,124 @@ def test_purge_deletes_only_old_finished_deliveries(event, settings):
     assert webhooks.purge_finished(now=now) == 0
     job = {j.name: j for j in jobs()}["events.purge_webhook_deliveries"]
     assert job.every == dt.timedelta(days=1)
+
+
+# --- Internal addresses (issue 31, item 4) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/hook",
+        "http://10.1.2.3/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hook",
+        "http://[fd00::5]/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://localhost:8000/hook",
+    ],
+)
+def test_internal_targets_are_refused_when_saved(client, event, hook_admin, settings, url):
+    settings.CIVITAS_WEBHOOK_ALLOW_HTTP = True
+    settings.CIVITAS_WEBHOOK_ALLOWED_NETWORKS = []
+    client.force_login(hook_admin)
+    new = reverse("events:bo_webhook_new", kwargs={"pk": event.pk})
+    r = client.post(new, {"name": "CRM", "url": url, "topics": ["meeting.moved"]})
+    assert r.status_code == 200
+    assert "internal address" in r.content.decode() or "adresse interne" in r.content.decode()
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_allowlisted_internal_target_can_be_saved(client, event, hook_admin, settings, receiver):
+    settings.CIVITAS_WEBHOOK_ALLOW_HTTP = True
+    settings.CIVITAS_WEBHOOK_ALLOWED_NETWORKS = "10.0.0.0/8, 127.0.0.0/8"
+    client.force_login(hook_admin)
+    new = reverse("events:bo_webhook_new", kwargs={"pk": event.pk})
+    for url in ("http://10.1.2.3/hook", receiver.url.replace("127.0.0.1", "localhost")):
+        r = client.post(new, {"name": "CRM", "url": url, "topics": ["meeting.moved"]})
+        assert r.status_code == 302, r.content.decode()[:500]
+    assert WebhookSubscription.objects.count() == 2
+
+
+def test_internal_target_is_refused_at_connection_time(
+    event, receiver, settings, django_capture_on_commit_callbacks
+):
+    """Saved while it was public (or written directly): the name now resolves to loopback;
+    the delivery is refused after resolution and given up at once, nothing is sent."""
+    settings.CIVITAS_WEBHOOK_ALLOWED_NETWORKS = []
+    url = receiver.url.replace("127.0.0.1", "localhost")
+    sub = subscribe(event, url, ["company.validated"])
+    company = make_company(event, "Acme", validated=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration.validate_registration(company)
+    delivery = WebhookDelivery.objects.get(subscription=sub)
+    assert receiver.received == []
+    assert delivery.state == "failed" and delivery.attempts == 1
+    assert "internal address" in delivery.last_error and "127.0.0.1" in delivery.last_error
+    assert delivery.log[-1]["status"] is None
+
+
+def test_literal_metadata_address_is_refused_at_connection_time(event, settings):
+    settings.CIVITAS_WEBHOOK_ALLOWED_NETWORKS = []
+    sub = subscribe(event, "http://169.254.169.254/latest/", ["company.validated"])
+    d = WebhookDelivery.objects.create(subscription=sub, topic="ping", payload={})
+    assert webhooks.deliver([d.pk]) == {"delivered": 0, "retrying": 0, "failed": 1}
+    d.refresh_from_db()
+    assert d.state == "failed" and "169.254.169.254" in d.last_error
+
+
+def test_allowlisted_name_resolving_to_loopback_is_delivered(
+    event, receiver, settings, django_capture_on_commit_callbacks
+):
+    settings.CIVITAS_WEBHOOK_ALLOWED_NETWORKS = "127.0.0.0/8"
+    sub = subscribe(event, receiver.url.replace("127.0.0.1", "localhost"), ["company.validated"])
+    company = make_company(event, "Acme", validated=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration.validate_registration(company)
+    [(path, headers, body)] = receiver.received
+    assert headers["Host"].startswith("localhost:")  # connected to the checked IP, Host kept
+    assert webhooks.verify(sub.secret, headers["X-Civitas-Signature"], body)
+    assert WebhookDelivery.objects.get().state == "delivered"
+
+
+@pytest.mark.parametrize(
+    "address,internal",
+    [
+        ("127.0.0.1", True),
+        ("10.0.0.1", True),
+        ("172.16.5.4", True),
+        ("192.168.1.1", True),
+        ("100.64.0.1", True),
+        ("169.254.169.254", True),
+        ("0.0.0.0", True),  # noqa: S104
+        ("224.0.0.1", True),
+        ("::1", True),
+        ("fe80::1", True),
+        ("fc00::1", True),
+        ("fd12:3456::1", True),
+        ("::ffff:10.0.0.1", True),
+        ("::ffff:169.254.169.254", True),
+        ("64:ff9b::a9fe:a9fe", True),
+        ("2002:7f00:1::1", True),
+        ("8.8.8.8", False),
+        ("2001:4860:4860::8888", False),
+    ],
+)
+def test_internal_address_classification(address, internal):
+    from civitas.core.outbox import safe_http
+
+    assert safe_http.is_internal(address) is internal
+    assert safe_http.is_allowed(address, allowed=()) is not internal
+
+
+def test_allowlist_from_the_environment(settings, monkeypatch):
+    import ipaddress
+
+    from civitas.core.outbox import safe_http
+
+    del settings.CIVITAS_WEBHOOK_ALLOWED_NETWORKS
+    monkeypatch.setenv("CIVITAS_WEBHOOK_ALLOWED_NETWORKS", "10.20.0.0/16,fd00:1::/64")
+    nets = safe_http.allowed_networks()
+    assert nets == (ipaddress.ip_network("10.20.0.0/16"), ipaddress.ip_network("fd00:1::/64"))
+    assert safe_http.is_allowed("10.20.3.4") and not safe_http.is_allowed("10.21.0.1")
+    assert safe_http.is_allowed("::ffff:10.20.3.4")

@@ -12,6 +12,23 @@ from civitas.core.outbox.models import Message
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def sms_message():
+    """A message registered with its SMS text (mail + SMS in one registration)."""
+    from civitas.core.outbox import templates
+
+    templates.register(
+        "tests.alert",
+        "Alert",
+        placeholders={"title": "What happened"},
+        default_subject={"fr": "Alerte : {{ title }}", "en": "Alert: {{ title }}"},
+        default_body={"fr": "Bonjour, {{ title }}.", "en": "Hello, {{ title }}."},
+        sms={"fr": "Alerte {{ title }}", "en": "Alert {{ title }}"},
+    )
+    yield "tests.alert"
+    templates._registry.pop("tests.alert", None)
+
+
 def test_file_provider_writes_var_sms_log(settings, tmp_path, django_capture_on_commit_callbacks):
     settings.VAR_DIR = tmp_path
     settings.CIVITAS_SMS_PROVIDER = "file"
@@ -97,9 +114,59 @@ def test_http_provider_errors(sms_gateway, django_capture_on_commit_callbacks):
     assert len(sms_gateway.received) == 3
 
 
-def test_templated_sms(settings, tmp_path):
+def test_templated_sms(settings, tmp_path, sms_message):
     settings.VAR_DIR = tmp_path
     msg = services.queue_templated(
-        "core.admin_alert", "+33612345678", {"title": "Disque plein"}, channel="sms"
+        sms_message, "+33612345678", {"title": "Disque plein"}, channel="sms"
     )
     assert msg.channel == "sms" and "Disque plein" in msg.body_text
+
+
+def test_send_message_sends_the_mail_and_the_sms_through_the_provider(
+    sms_gateway, sms_message, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.send_message(
+            sms_message,
+            email="ops@example.org",
+            phone="+33612345678",
+            context={"title": "Disque plein"},
+            language="fr",
+        )
+    email, sms = (Message.objects.get(pk=m.pk) for m in sent)
+    assert (email.channel, email.state, email.template_code) == ("email", "sent", sms_message)
+    assert mail.outbox[0].subject == "Alerte : Disque plein"
+    assert (sms.channel, sms.state, sms.provider_id) == ("sms", "sent", "ref-1")
+    [(_path, _headers, payload)] = sms_gateway.received
+    assert payload["messages"][0] == {
+        "destination": "+33612345678",
+        "content": "Alerte Disque plein",
+    }
+
+
+def test_a_message_without_sms_sends_only_the_mail(sms_gateway, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.send_message(
+            "core.welcome",
+            email="new@example.org",
+            phone="+33612345678",
+            context={"name": "Ann", "login_url": "https://x.example/login"},
+        )
+    assert [m.channel for m in sent] == ["email"] and sms_gateway.received == []
+    with pytest.raises(ValueError):
+        services.queue_templated("core.welcome", "+33612345678", {}, channel="sms")
+
+
+def test_edited_sms_version_is_used(sms_message, settings, tmp_path):
+    from civitas.core.outbox.models import MessageTemplate
+
+    settings.VAR_DIR = tmp_path
+    MessageTemplate.objects.create(
+        code=sms_message, language="fr", channel="sms", body="Vite : {{ title }}"
+    )
+    [_email, sms] = services.send_message(
+        sms_message, email="a@example.org", phone="+33612345678", context={"title": "panne"}
+    )
+    assert sms.body_text == "Vite : panne"

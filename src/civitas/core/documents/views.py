@@ -7,15 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civitas.core import jobs, journal
-from civitas.core.permissions import has_perm, permission_required
+from civitas.core import journal
+from civitas.core.permissions import permission_required
 
-from . import conf, merge, samples
+from . import conf, merge, samples, services
 from .forms import GenerateOneForm, TemplateUploadForm
 from .models import DocumentTemplate
-from .tasks import generate_batch
+from .services import DOCX
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Most records offered in the "one record" list; beyond, modules pass filters as parameters.
 RECORD_CHOICES_LIMIT = 500
 
@@ -65,16 +64,11 @@ def kind_fields(request):
     return render(request, "documents/backoffice/_kind_fields.html", {"kind": kind})
 
 
-def _template_and_kind(request, pk):
-    template = get_object_or_404(DocumentTemplate, pk=pk)
-    kind = template.merge_kind
-    can_merge = kind is not None and has_perm(request.user, kind.permission)
-    return template, kind, can_merge
-
-
 @permission_required("documents.generate")
 def template_detail(request, pk):
-    template, kind, can_merge = _template_and_kind(request, pk)
+    template = get_object_or_404(DocumentTemplate, pk=pk)
+    kind = template.merge_kind
+    can_merge = services.can_merge(template, request.user)
     records, total = [], 0
     if can_merge:
         qs = kind.get_records(request.user, _params(request))
@@ -102,74 +96,26 @@ def template_detail(request, pk):
 @permission_required("documents.generate")
 @require_POST
 def generate(request, pk):
-    template, kind, can_merge = _template_and_kind(request, pk)
-    if not can_merge:
-        messages.error(request, _("You may not merge documents for this kind of record."))
-        return redirect("documents:template_detail", pk=pk)
-    params = _params(request)
+    template = get_object_or_404(DocumentTemplate, pk=pk)
     try:
-        data = template.read()
-    except OSError:
-        messages.error(request, _("The template file is missing: upload it again."))
-        return redirect("documents:template_detail", pk=pk)
-
-    if request.POST.get("scope") != "all":
-        obj = kind.get_record(request.user, request.POST.get("record", ""), params)
-        if obj is None:
-            messages.error(request, _("Choose a record in the list."))
-            return redirect("documents:template_detail", pk=pk)
-        try:
-            content = merge.generate_one(data, kind, obj)
-        except merge.TemplateInvalid as exc:
-            messages.error(request, str(exc))
-            return redirect("documents:template_detail", pk=pk)
-        journal.record(
-            "documents.generated",
+        result = services.generate(
+            template,
+            request.user,
+            record=request.POST.get("record", ""),
+            all_records=request.POST.get("scope") == "all",
+            params=_params(request),
             request=request,
-            obj=template,
-            details={"kind": kind.code, "record": str(getattr(obj, "pk", "")), "count": 1},
         )
-        response = HttpResponse(content, content_type=DOCX)
-        name = merge.file_name(template.name, kind.describe(obj))
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-
-    records = kind.get_records(request.user, params)
-    total = records.count() if hasattr(records, "count") else len(list(records))
-    if total == 0:
-        messages.info(request, _("There is no record to merge."))
+    except services.GenerationError as exc:
+        (messages.info if exc.level == "info" else messages.error)(request, str(exc))
         return redirect("documents:template_detail", pk=pk)
-    if total > conf.batch_max_records():
-        messages.error(
-            request,
-            _("%(total)s records: a batch is limited to %(limit)s documents. Narrow the list.")
-            % {"total": total, "limit": conf.batch_max_records()},
+    if result.job is not None:
+        return render(
+            request, "documents/backoffice/batch.html", {"template": template, "job": result.job}
         )
-        return redirect("documents:template_detail", pk=pk)
-    journal.record(
-        "documents.generated",
-        request=request,
-        obj=template,
-        details={"kind": kind.code, "count": total, "params": params},
-    )
-    if total <= conf.sync_batch_limit():
-        try:
-            content, _count = merge.generate_zip(data, kind, records, template.name)
-        except merge.TemplateInvalid as exc:
-            messages.error(request, str(exc))
-            return redirect("documents:template_detail", pk=pk)
-        response = HttpResponse(content, content_type="application/zip")
-        name = merge.file_name(template.name, "lot").replace(".docx", ".zip")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    job = jobs.create(
-        "documents.batch",
-        _("Documents “%(name)s” (%(total)s)") % {"name": template.name, "total": total},
-        owner=request.user,
-    )
-    generate_batch.enqueue(str(job.pk), template.pk, request.user.pk, params)
-    job.refresh_from_db()
-    return render(request, "documents/backoffice/batch.html", {"template": template, "job": job})
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.file_name}"'
+    return response
 
 
 @permission_required("documents.manage_templates")

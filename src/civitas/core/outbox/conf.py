@@ -8,6 +8,9 @@ Every value can be set in the settings module (same name) or as an environment v
   CIVITAS_OUTBOX_BATCH_SIZE       messages sent over one SMTP connection (default 50)
   CIVITAS_OUTBOX_SMTP_TIMEOUT     SMTP timeout in seconds when EMAIL_TIMEOUT is unset (20)
   CIVITAS_OUTBOX_STALE_MINUTES    a message "sending" for longer is retried (default 15)
+  CIVITAS_OUTBOX_KEEP_DAYS        sent and failed messages older than this are deleted every
+                                  day (default: unset, kept until the retention rule of the
+                                  register of processing removes them)
   CIVITAS_OUTBOX_ADMIN_CC         comma-separated addresses put in copy with cc_admins=True
                                   (default: the principal administrators)
   CIVITAS_OUTBOX_MAX_ATTACHMENTS_BYTES  total size of one e-mail's attachments (default 10 MB)
@@ -65,6 +68,13 @@ def smtp_timeout() -> int:
 
 def stale_minutes() -> int:
     return _get("CIVITAS_OUTBOX_STALE_MINUTES", "int", 15)
+
+
+def keep_days() -> int | None:
+    value = _get("CIVITAS_OUTBOX_KEEP_DAYS", "str", "")
+    if value in (None, ""):
+        return None
+    return int(value)
 
 
 def admin_cc() -> list[str]:

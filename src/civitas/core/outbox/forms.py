@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civitas.core.models import Role
 
-from . import conf, recipients, templates
+from . import recipients, templates
 from .models import Mailing, Message, MessageTemplate
 
 
@@ -76,8 +76,6 @@ class MailingForm(forms.ModelForm):
             ),
         }
 
-    PLACEHOLDERS = {"name": "", "email": "", "unsubscribe_url": ""}
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"] = forms.ChoiceField(label=_("Recipients"), choices=_source_choices())
@@ -90,9 +88,10 @@ class MailingForm(forms.ModelForm):
         self.order_fields(self.Meta.fields)
 
     def _check(self, name):
+        from .services import check_mailing_text
+
         value = self.cleaned_data.get(name, "")
-        known = {**templates.COMMON_PLACEHOLDERS, **self.PLACEHOLDERS}
-        problems = templates.check(value, known)
+        problems = check_mailing_text(value, self.cleaned_data.get("source"))
         if problems:
             raise forms.ValidationError(problems)
         return value
@@ -113,14 +112,6 @@ class MailingForm(forms.ModelForm):
         if self.cleaned_data.get("source") == "users.role":
             return {"role": self.cleaned_data["role"]}
         return {}
-
-    def save(self, commit=True):
-        mailing = super().save(commit=False)
-        mailing.source_params = self.params()
-        mailing.rate_per_minute = conf.mailing_rate()
-        if commit:
-            mailing.save()
-        return mailing
 
 
 class UnsubscribeForm(forms.Form):

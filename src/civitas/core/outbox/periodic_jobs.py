@@ -1,4 +1,5 @@
-"""Periodic job: send what is due (retries, throttled mailings, lost tasks)."""
+"""Periodic jobs: send what is due (retries, throttled mailings, lost tasks); purge old
+messages when CIVITAS_OUTBOX_KEEP_DAYS is set."""
 
 from datetime import timedelta
 
@@ -10,3 +11,10 @@ def retry_due():
     from .services import send_due
 
     return send_due()
+
+
+@periodic("outbox.purge_finished", every=timedelta(days=1))
+def purge_finished():
+    from .services import purge_finished as purge
+
+    return f"{purge()} finished message(s) deleted"

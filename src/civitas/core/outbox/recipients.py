@@ -1,10 +1,18 @@
 """Recipient sources for mailings. Modules register their own:
 
     from civitas.core.outbox import recipients
-    recipients.register("events.participants", _("Participants of an event"), my_callable)
+    recipients.register(
+        "events.participants",
+        _("Participants of an event"),
+        my_callable,
+        placeholders={"company": _("Company")},   # what Recipient.context offers
+        short_placeholders=True,                  # also accept {company} for {{ company }}
+    )
 
 `callable(params: dict)` returns an iterable of Recipient. `params` comes from the compose
-form (for the built-in sources: {"role": "<role code>"}).
+form (for the built-in sources: {"role": "<role code>"}). Every mailing text may use the
+common placeholders, {{ name }}, {{ email }} and the source's own `placeholders`: see
+`services.check_mailing_text`.
 """
 
 from __future__ import annotations
@@ -28,13 +36,22 @@ class Source:
     code: str
     label: str
     func: Callable[[dict], Iterable[Recipient]]
+    placeholders: dict = field(default_factory=dict)
+    short_placeholders: bool = False
 
 
 _sources: dict[str, Source] = {}
 
 
-def register(code: str, label, func: Callable[[dict], Iterable[Recipient]]) -> Source:
-    source = Source(code, label, func)
+def register(
+    code: str,
+    label,
+    func: Callable[[dict], Iterable[Recipient]],
+    *,
+    placeholders: dict | None = None,
+    short_placeholders: bool = False,
+) -> Source:
+    source = Source(code, label, func, dict(placeholders or {}), short_placeholders)
     _sources[code] = source
     return source
 

@@ -1,12 +1,17 @@
 """Outbox services: the only code that creates, claims and updates messages.
 
 Life of a message: queue_* writes a row in state "queued" and, when the transaction
-commits, enqueues a background task that sends it. Sending first *claims* the row with a
-conditional UPDATE (queued|retrying -> sending): only one worker can win, so two workers
-never send the same message. A failure puts it in "retrying" with an exponential back-off
-(or "failed" after CIVITAS_OUTBOX_MAX_ATTEMPTS, or at once for a permanent refusal); the
-periodic job "outbox.retry_due" sends whatever is due, so delivery resumes after an outage
-even if the task queue lost its tasks.
+commits, enqueues a background task that sends it. Claiming, retries, dead letter and
+purge are the core delivery engine's (civitas.core.delivery, `QUEUE` below): sending first
+*claims* the row (queued|retrying -> sending, row locks skipped on PostgreSQL, then a
+conditional UPDATE): only one worker can win, so two workers never send the same message.
+A failure puts it in "retrying" with an exponential back-off (or "failed" after
+CIVITAS_OUTBOX_MAX_ATTEMPTS, or at once for a permanent refusal); the periodic job
+"outbox.retry_due" sends whatever is due, so delivery resumes after an outage even if the
+task queue lost its tasks.
+
+Messages: `send_message` (a registered message: mail, plus SMS when it has one),
+`queue_templated`, `queue_email`, `queue_sms`. Mailings: `create_mailing`.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,10 +26,13 @@ from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civitas.core.delivery import DeliveryQueue, error_text
 
 from . import conf, recipients, templates
 from .models import Attachment, Mailing, Message, MessageTemplate, OptOut
@@ -204,6 +211,8 @@ def render_template(
 ) -> tuple[str, str]:
     """(subject, body) rendered from the edited template, or the registered default."""
     registered = templates.get(template_code)
+    if channel not in registered.channels:
+        raise ValueError(f"Template {template_code!r} has no {channel} version")
     ctx = {**common_context(), **(context or {})}
     edited = find_template(
         template_code, language, scope_type=scope_type, scope_id=scope_id, channel=channel
@@ -218,7 +227,7 @@ def render_template(
             logger.exception(
                 "edited template %s (%s) failed, using the default", edited.pk, language
             )
-    subject, body = registered.default(language)
+    subject, body = registered.default(language, channel)
     return templates.render(subject, ctx).strip(), templates.render(body, ctx)
 
 
@@ -267,6 +276,47 @@ def queue_templated(
         language=language,
         attachments=attachments,
     )
+
+
+def send_message(
+    template_code,
+    *,
+    email=None,
+    phone=None,
+    context=None,
+    language=None,
+    scope_type="organisation",
+    scope_id=1,
+    essential=True,
+    cc_admins=False,
+    attachments=None,
+) -> list[Message]:
+    """Send one registered message: the e-mail to `email` (an address or a user; None: no
+    e-mail) and, when
+    the message was registered with an SMS and `phone` is given, the SMS through the SMS
+    provider. Returns the queued messages (e-mail first)."""
+    registered = templates.get(template_code)
+    options = {
+        "language": language,
+        "scope_type": scope_type,
+        "scope_id": scope_id,
+        "essential": essential,
+    }
+    sent = []
+    if email is not None:
+        sent.append(
+            queue_templated(
+                template_code,
+                email,
+                context,
+                cc_admins=cc_admins,
+                attachments=attachments,
+                **options,
+            )
+        )
+    if phone and registered.has_sms:
+        sent.append(queue_templated(template_code, phone, context, channel="sms", **options))
+    return sent
 
 
 # --- Scheduling the send task ---------------------------------------------------------------
@@ -318,20 +368,38 @@ def schedule_send(pk: int) -> None:
 # --- Sending ------------------------------------------------------------------------------
 
 
+class MessageQueue(DeliveryQueue):
+    """The outbox's messages on the core delivery engine (civitas.core.delivery)."""
+
+    model = Message
+    done_state = State.SENT
+    done_at_field = "sent_at"
+
+    def max_attempts(self) -> int:
+        return conf.max_attempts()
+
+    def retry_base(self) -> int:
+        return conf.retry_base()
+
+    def retry_max(self) -> int:
+        return conf.retry_max()
+
+    def stale_after(self) -> timedelta:
+        return timedelta(minutes=conf.stale_minutes())
+
+    def keep_days(self):
+        return conf.keep_days()
+
+    def enqueue(self, ids) -> None:
+        enqueue_batches(ids)
+
+
+QUEUE = MessageQueue()
+
+
 def _claim_many(ids, now=None) -> list[Message]:
-    """Claim the due, claimable messages among `ids` (queued|retrying -> sending) in one
-    conditional UPDATE tagged with a fresh token; returns those this caller won, in order.
-    A row can only be won once: concurrent claims re-check the state under the row lock."""
-    ids = list(ids)
-    if not ids:
-        return []
-    now = now or timezone.now()
-    token = uuid.uuid4().hex
-    Message.objects.filter(pk__in=ids, state__in=Message.CLAIMABLE).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    ).update(state=State.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
-    won = {m.pk: m for m in Message.objects.filter(claim_token=token, state=State.SENDING)}
-    return [won[pk] for pk in ids if pk in won]
+    """Claim the due, claimable messages among `ids` (queued|retrying -> sending)."""
+    return QUEUE.claim(ids, now)
 
 
 def _claim(pk, now=None) -> Message | None:
@@ -340,33 +408,18 @@ def _claim(pk, now=None) -> Message | None:
 
 
 def backoff(attempts: int) -> timedelta:
-    seconds = conf.retry_base() * (2 ** max(0, attempts - 1))
-    return timedelta(seconds=min(seconds, conf.retry_max()))
+    return QUEUE.backoff(attempts)
 
 
-def _error_text(exc) -> str:
-    return f"{type(exc).__name__}: {exc}"[:2000]
+_error_text = error_text
 
 
 def _record_failure(msg: Message, exc, permanent=False) -> None:
-    now = timezone.now()
-    if permanent or msg.attempts >= conf.max_attempts():
-        state, next_at = State.FAILED, None
-    else:
-        state, next_at = State.RETRYING, now + backoff(msg.attempts)
-    Message.objects.filter(pk=msg.pk, state=State.SENDING).update(
-        state=state, last_error=_error_text(exc), next_attempt_at=next_at, claimed_at=None
-    )
+    QUEUE.fail(msg, exc, permanent=permanent)
 
 
 def _record_success(msg: Message, provider_id="") -> None:
-    Message.objects.filter(pk=msg.pk, state=State.SENDING).update(
-        state=State.SENT,
-        sent_at=timezone.now(),
-        next_attempt_at=None,
-        claimed_at=None,
-        provider_id=provider_id[:200],
-    )
+    QUEUE.succeed(msg, provider_id=provider_id[:200])
 
 
 def _is_permanent(exc) -> bool:
@@ -477,27 +530,19 @@ def send_batch(ids) -> dict:
 
 def send_due(now=None, limit=10_000) -> str:
     """Recover interrupted sends, then enqueue every message whose time has come."""
-    now = now or timezone.now()
-    stale = Message.objects.filter(
-        state=State.SENDING, claimed_at__lt=now - timedelta(minutes=conf.stale_minutes())
-    ).update(
-        state=State.RETRYING,
-        next_attempt_at=now,
-        claimed_at=None,
-        last_error="Interrupted while sending (worker stopped?)",
-    )
-    due = list(
-        Message.objects.filter(state__in=Message.CLAIMABLE, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    enqueue_batches(due)
+    due, stale = QUEUE.run_due(now, limit)
     finished = (
         Mailing.objects.filter(state=Mailing.State.SENDING)
         .exclude(messages__state__in=PENDING_STATES)
         .update(state=Mailing.State.DONE)
     )
-    return f"{len(due)} due, {stale} interrupted, {finished} mailings finished"
+    return f"{due} due, {stale} interrupted, {finished} mailings finished"
+
+
+def purge_finished(now=None) -> int:
+    """Delete sent and failed messages older than CIVITAS_OUTBOX_KEEP_DAYS (unset: kept;
+    the retention rules of the register of processing apply)."""
+    return QUEUE.purge(now)
 
 
 def resend(message: Message, *, request=None) -> Message:
@@ -533,9 +578,7 @@ def resend(message: Message, *, request=None) -> Message:
             )
             target = copy
         else:
-            Message.objects.filter(pk=message.pk).update(
-                state=State.QUEUED, attempts=0, next_attempt_at=timezone.now(), claimed_at=None
-            )
+            QUEUE.requeue(message, reset_attempts=True)
             target = message
         journal.record(
             "outbox.message_resent",
@@ -596,6 +639,104 @@ def _add_unsubscribe_footer(msg: Message) -> None:
 
 
 # --- Mailings -------------------------------------------------------------------------------
+
+# Placeholders of every mailing, besides templates.COMMON_PLACEHOLDERS and the source's own.
+MAILING_PLACEHOLDERS = {
+    "name": gettext_lazy("Name of the recipient"),
+    "email": gettext_lazy("E-mail address of the recipient"),
+}
+_SHORT = re.compile(r"(?<!\{)\{\s*([A-Za-z_]\w*)\s*\}(?!\})")
+
+
+class MailingError(ValueError):
+    """A mailing that cannot be created; the message is for the user."""
+
+
+def _source(code):
+    try:
+        return recipients.get(code) if code else None
+    except KeyError:
+        return None
+
+
+def mailing_placeholders(source: str | None = None) -> dict:
+    """Placeholders a mailing text to the recipients of `source` may use."""
+    found = _source(source)
+    return {
+        **templates.COMMON_PLACEHOLDERS,
+        **MAILING_PLACEHOLDERS,
+        **(found.placeholders if found else {}),
+    }
+
+
+def normalise_mailing_text(text: str, source: str | None = None) -> str:
+    """A source registered with short_placeholders also accepts {company} for
+    {{ company }} (its own placeholders only)."""
+    found = _source(source)
+    if not found or not found.short_placeholders:
+        return text or ""
+
+    def repl(m):
+        name = m.group(1)
+        return "{{ " + name + " }}" if name in found.placeholders else m.group(0)
+
+    return _SHORT.sub(repl, text or "")
+
+
+def check_mailing_text(text: str, source: str | None = None) -> list[str]:
+    """Problems of a mailing subject or body: syntax errors and unknown placeholders."""
+    return templates.check(normalise_mailing_text(text, source), mailing_placeholders(source))
+
+
+@transaction.atomic
+def create_mailing(
+    *,
+    source: str,
+    subject: str,
+    body: str,
+    params: dict | None = None,
+    category: str = "news",
+    essential: bool = False,
+    language: str = "fr",
+    user=None,
+    request=None,
+    journal_action: str | None = "outbox.mailing_sent",
+) -> Mailing:
+    """Check the texts, record the mailing and start it when the transaction commits.
+
+    Raises MailingError (a message for the user) for an unknown source or a text with
+    unknown placeholders or a syntax error. Journaled as `journal_action` (None: the caller
+    journals itself, e.g. one entry for a French and an English mailing)."""
+    if _source(source) is None:
+        raise MailingError(_("Unknown recipients: %(source)s") % {"source": source})
+    subject = normalise_mailing_text(subject, source)
+    body = normalise_mailing_text(body, source)
+    problems = check_mailing_text(subject, source) + check_mailing_text(body, source)
+    if problems:
+        raise MailingError(" ".join(str(p) for p in problems))
+    mailing = Mailing.objects.create(
+        subject=subject.strip(),
+        body=body,
+        source=source,
+        source_params=dict(params or {}),
+        category=category,
+        essential=essential,
+        language=language,
+        rate_per_minute=conf.mailing_rate(),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    if journal_action:
+        from civitas.core import journal
+
+        journal.record(
+            journal_action,
+            request=request,
+            actor=user if getattr(user, "is_authenticated", False) else None,
+            obj=mailing,
+            details={"source": mailing.source, "params": mailing.source_params},
+        )
+    start_mailing(mailing)
+    return mailing
 
 
 def start_mailing(mailing: Mailing) -> None:

@@ -1,4 +1,5 @@
-"""Message templates: modules register defaults; administrators edit their own versions.
+"""Message templates: a module registers each message once (its e-mail and, when the
+message really goes out by SMS too, its SMS); administrators edit their own versions.
 
     from civitas.core.outbox import templates
     templates.register(
@@ -7,7 +8,12 @@
         placeholders={"name": _("Participant's name"), "event": _("Event title")},
         default_subject={"fr": "Inscription confirmée", "en": "Registration confirmed"},
         default_body={"fr": "Bonjour {{ name }}, ...", "en": "Hello {{ name }}, ..."},
+        sms={"fr": "{{ event }} : inscription confirmée", "en": "..."},   # optional
     )
+
+and sends it with `services.send_message(code, email=..., phone=..., context=...)`: the
+e-mail, plus the SMS when the message has one and a phone number is given. The template
+editor lists an SMS row only for messages registered with `sms`.
 
 Templates use the Django template language ({{ name }}, {% if %}, filters) rendered by a
 separate engine that loads nothing from disk and has no extra tag library.
@@ -38,10 +44,24 @@ class RegisteredTemplate:
     placeholders: dict
     default_subject: dict
     default_body: dict
-    channels: tuple = ("email",)
+    default_sms: dict = field(default_factory=dict)
     all_placeholders: dict = field(default_factory=dict)
 
-    def default(self, language: str) -> tuple[str, str]:
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return ("email", "sms") if self.default_sms else ("email",)
+
+    @property
+    def has_sms(self) -> bool:
+        return bool(self.default_sms)
+
+    def default(self, language: str, channel: str = "email") -> tuple[str, str]:
+        """(subject, body) of the default text; the subject of an SMS is empty."""
+        if channel == "sms":
+            if not self.default_sms:
+                raise ValueError(f"Template {self.code!r} has no SMS")
+            lang = language if language in self.default_sms else next(iter(self.default_sms))
+            return "", self.default_sms[lang]
         lang = language if language in self.default_body else next(iter(self.default_body))
         return self.default_subject.get(lang, ""), self.default_body[lang]
 
@@ -57,8 +77,10 @@ def register(
     placeholders: dict,
     default_subject: dict,
     default_body: dict,
-    channels=("email",),
+    sms: dict | None = None,
 ) -> RegisteredTemplate:
+    """Register one message: its e-mail (subject and body per language) and, only when the
+    message is really sent by SMS, its SMS text per language."""
     if not default_body:
         raise ValueError(f"Template {code!r} needs a default body")
     entry = RegisteredTemplate(
@@ -67,7 +89,7 @@ def register(
         dict(placeholders),
         dict(default_subject),
         dict(default_body),
-        tuple(channels),
+        dict(sms or {}),
         {**COMMON_PLACEHOLDERS, **placeholders},
     )
     _registry[code] = entry
@@ -138,7 +160,6 @@ def register_core_templates():
                 "{{ title }}\n{{ details }}\n\nDetected at {{ time }}.\n\n{{ site_url }}\n"
             ),
         },
-        channels=("email", "sms"),
     )
     register(
         "core.welcome",

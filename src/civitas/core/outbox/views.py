@@ -210,19 +210,24 @@ def mailing_create(request):
             )
             preview = {"count": count, "subject": subject, "body": body}
         else:
-            with transaction.atomic():
-                mailing = form.save(commit=False)
-                mailing.created_by = request.user
-                mailing.save()
-                journal.record(
-                    "outbox.mailing_sent",
+            data = form.cleaned_data
+            try:
+                mailing = services.create_mailing(
+                    source=data["source"],
+                    params=form.params(),
+                    subject=data["subject"],
+                    body=data["body"],
+                    category=data["category"],
+                    essential=data["essential"],
+                    language=data["language"],
+                    user=request.user,
                     request=request,
-                    obj=mailing,
-                    details={"source": mailing.source, "params": mailing.source_params},
                 )
-                services.start_mailing(mailing)
-            messages.success(request, _("The mailing is being sent."))
-            return redirect("outbox:mailing_detail", pk=mailing.pk)
+            except services.MailingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The mailing is being sent."))
+                return redirect("outbox:mailing_detail", pk=mailing.pk)
     return render(
         request,
         "outbox/backoffice/mailing_create.html",

@@ -1,4 +1,3 @@
-from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -541,11 +540,9 @@ class WebhookForm(forms.ModelForm):
 
     def clean_url(self):
         url = self.cleaned_data["url"]
-        scheme = urlsplit(url).scheme
-        if scheme != "https" and not (scheme == "http" and webhooks.allow_http()):
-            raise ValidationError(
-                _("Use an https:// address: notifications carry data about participants.")
-            )
+        problem = webhooks.target_problem(url)
+        if problem:
+            raise ValidationError(problem)
         return url
 
 

@@ -7,10 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.outbox import services as outbox
-from civitas.core.outbox import templates
 
 from ..models import SCOPE_EVENT
-from .notify import event_url
+from .notify import EventMessage, event_url, register_event_messages
 
 _PLACEHOLDERS = {
     "event": _("Event name"),
@@ -104,35 +103,19 @@ _TEXTS = [
 ]
 
 
+_SUBJECT = ("Rendez-vous expert", "Expert meeting")
+# Messages a participant must not miss also go by SMS; "not retained" is e-mail only.
+_E_MAIL_ONLY = {"expert_not_retained"}
+
+
 def register_templates():
-    for code, label, fr_text, en_text in _TEXTS:
-        templates.register(
-            f"events.{code}",
-            label,
-            placeholders=_PLACEHOLDERS,
-            default_subject={
-                "fr": "Rendez-vous expert : {{ event }}",
-                "en": "Expert meeting: {{ event }}",
-            },
-            default_body={
-                "fr": f"Bonjour {{{{ name }}}},\n\n{fr_text}\n\n{{{{ event_url }}}}\n\n"
-                "{{ organisation }}",
-                "en": f"Hello {{{{ name }}}},\n\n{en_text}\n\n{{{{ event_url }}}}\n\n"
-                "{{ organisation }}",
-            },
-            channels=("email", "sms"),
-        )
-        templates.register(
-            f"events.{code}_sms",
-            _("%(label)s (SMS)") % {"label": label},
-            placeholders=_PLACEHOLDERS,
-            default_subject={"fr": "", "en": ""},
-            default_body={
-                "fr": f"{{{{ event }}}} : {fr_text}",
-                "en": f"{{{{ event }}}}: {en_text}",
-            },
-            channels=("sms",),
-        )
+    register_event_messages(
+        [
+            EventMessage(code, label, _SUBJECT, (fr_text, en_text), sms=code not in _E_MAIL_ONLY)
+            for code, label, fr_text, en_text in _TEXTS
+        ],
+        placeholders=_PLACEHOLDERS,
+    )
 
 
 def meeting_context(em) -> dict:
@@ -144,26 +127,16 @@ def meeting_context(em) -> dict:
 
 def _send(event, code, *, name, email, phone, language, ctx, sms=True, cc_admins=False):
     context = {"event": event.name, "event_url": event_url(event), "name": name, **ctx}
-    language = language or "fr"
-    outbox.queue_templated(
+    outbox.send_message(
         code,
-        email,
-        context,
-        language=language,
+        email=email,
+        phone=phone if sms else None,
+        context=context,
+        language=language or "fr",
         scope_type=SCOPE_EVENT,
         scope_id=event.pk,
         cc_admins=cc_admins,
     )
-    if sms and phone:
-        outbox.queue_templated(
-            f"{code}_sms",
-            phone,
-            context,
-            language=language,
-            scope_type=SCOPE_EVENT,
-            scope_id=event.pk,
-            channel="sms",
-        )
 
 
 def tell_rep(rep, code, *, meeting=None, expert=None, sms=True, cc_admins=False):

@@ -13,8 +13,6 @@ placeholders of the subject and body are PLACEHOLDERS below.
 
 from __future__ import annotations
 
-import re
-
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
@@ -44,7 +42,6 @@ PLACEHOLDERS = {
     "area_url": gettext_lazy("Address of the participant's area"),
     "agenda_url": gettext_lazy("Address of the participant's agenda"),
 }
-_SINGLE = re.compile(r"(?<!\{)\{\s*([A-Za-z_]\w*)\s*\}(?!\})")
 
 
 def _ints(values) -> list[int]:
@@ -142,7 +139,13 @@ def source(params: dict):
 
 
 def register_source():
-    recipients.register(SOURCE, gettext_lazy("Participants of an event (filtered)"), source)
+    recipients.register(
+        SOURCE,
+        gettext_lazy("Participants of an event (filtered)"),
+        source,
+        placeholders=PLACEHOLDERS,
+        short_placeholders=True,
+    )
 
 
 # --- Texts ------------------------------------------------------------------------------------
@@ -150,20 +153,16 @@ def register_source():
 
 def normalise_placeholders(text: str) -> str:
     """Accept {first_name} as well as {{ first_name }} for the known placeholders."""
-
-    def repl(m):
-        name = m.group(1)
-        return "{{ " + name + " }}" if name in PLACEHOLDERS else m.group(0)
-
-    return _SINGLE.sub(repl, text or "")
+    return outbox.normalise_mailing_text(text, SOURCE)
 
 
 def all_placeholders() -> dict:
-    return {**templates.COMMON_PLACEHOLDERS, **PLACEHOLDERS}
+    return outbox.mailing_placeholders(SOURCE)
 
 
 def check_text(text: str) -> list[str]:
-    return templates.check(normalise_placeholders(text), all_placeholders())
+    """The outbox's mailing checks, with this source's placeholders."""
+    return outbox.check_mailing_text(text, SOURCE)
 
 
 def category(event: Event) -> str:
@@ -243,18 +242,20 @@ def send(
     created = []
     for language, s, b in texts:
         mailing_params = {**params, "language": language} if len(texts) > 1 else dict(params)
-        mailing = Mailing.objects.create(
-            subject=normalise_placeholders(s).strip(),
-            body=normalise_placeholders(b),
-            source=SOURCE,
-            source_params=mailing_params,
-            category=category(event),
-            essential=essential,
-            language=language,
-            rate_per_minute=outbox.conf.mailing_rate(),
-            created_by=user if getattr(user, "is_authenticated", False) else None,
-        )
-        outbox.start_mailing(mailing)
+        try:
+            mailing = outbox.create_mailing(
+                source=SOURCE,
+                params=mailing_params,
+                subject=s,
+                body=b,
+                category=category(event),
+                essential=essential,
+                language=language,
+                user=user,
+                journal_action=None,  # one entry below for the French and English mailings
+            )
+        except outbox.MailingError as exc:
+            raise ServiceError(str(exc)) from exc
         created.append(mailing)
     journal.record(
         "events.mailing_sent",

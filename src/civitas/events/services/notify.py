@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -91,71 +93,34 @@ def register_templates():
             "You may change it in your area: {{ area_url }}\n\n{{ organisation }}",
         },
     )
-    for code, label, fr_subject, en_subject, fr_text, en_text in [
-        (
-            "request_received",
-            _("Events: meeting request received"),
-            "Demande de rendez-vous",
-            "Meeting request",
-            "{{ other }} vous propose un rendez-vous. Acceptez ou refusez-le dans votre espace.",
-            "{{ other }} asks you for a meeting. Accept or decline it in your area.",
-        ),
-        (
-            "request_accepted",
-            _("Events: meeting request accepted"),
-            "Demande acceptée",
-            "Request accepted",
-            "{{ other }} a accepté votre demande. Confirmez-la dans votre espace.",
-            "{{ other }} accepted your request. Confirm it in your area.",
-        ),
-        (
-            "request_confirmed",
-            _("Events: meeting confirmed"),
-            "Rendez-vous confirmé",
-            "Meeting confirmed",
-            "Votre rendez-vous avec {{ other }} est confirmé.{% if when %} {{ when }}, "
-            "{{ where }}.{% endif %}",
-            "Your meeting with {{ other }} is confirmed.{% if when %} {{ when }}, "
-            "{{ where }}.{% endif %}",
-        ),
-        (
-            "request_declined",
-            _("Events: meeting request declined"),
-            "Demande déclinée",
-            "Request declined",
-            "{{ other }} a décliné votre demande de rendez-vous.",
-            "{{ other }} declined your meeting request.",
-        ),
-        (
-            "meeting_cancelled",
-            _("Events: meeting cancelled"),
-            "Rendez-vous annulé",
-            "Meeting cancelled",
-            "{{ other }} a annulé votre rendez-vous.{% if when %} ({{ when }}){% endif %}",
-            "{{ other }} cancelled your meeting.{% if when %} ({{ when }}){% endif %}",
-        ),
-        (
-            "request_expired",
-            _("Events: meeting request expired"),
-            "Demande expirée",
-            "Request expired",
-            "Votre demande de rendez-vous avec {{ other }} a expiré sans réponse.",
-            "Your meeting request to {{ other }} expired without an answer.",
-        ),
-        (
-            "meeting_scheduled",
-            _("Events: meeting scheduled (published agenda)"),
-            "Votre rendez-vous",
-            "Your meeting",
-            "Rendez-vous avec {{ other }} : {{ when }}, {{ where }}.",
-            "Meeting with {{ other }}: {{ when }}, {{ where }}.",
-        ),
-    ]:
-        placeholders = {**P_EVENT, **P_PERSON, **P_OTHER, **P_MEETING}
+    register_event_messages(MEETING_MESSAGES, placeholders=P_MEETING_ALL)
+    from . import membership
+
+    membership.register_templates()
+
+
+@dataclass(frozen=True)
+class EventMessage:
+    """A short message of the events module: "Hello {{ name }}, <text> <event page>" by
+    e-mail and "<event>: <text>" by SMS (when `sms`: only messages really sent by SMS)."""
+
+    code: str
+    label: object
+    subject: tuple[str, str]  # (French, English), followed by ": <event>"
+    text: tuple[str, str]  # (French, English)
+    sms: bool = True
+    placeholders: dict = field(default_factory=dict)  # besides the shared ones
+
+
+def register_event_messages(messages, *, placeholders: dict) -> None:
+    """The one registration loop of the events module's short messages (mail and SMS in
+    one registration each)."""
+    for m in messages:
+        (fr_subject, en_subject), (fr_text, en_text) = m.subject, m.text
         templates.register(
-            f"events.{code}",
-            label,
-            placeholders=placeholders,
+            f"events.{m.code}",
+            m.label,
+            placeholders={**placeholders, **m.placeholders},
             default_subject={
                 "fr": f"{fr_subject} : {{{{ event }}}}",
                 "en": f"{en_subject}: {{{{ event }}}}",
@@ -166,22 +131,83 @@ def register_templates():
                 "en": f"Hello {{{{ name }}}},\n\n{en_text}\n\n{{{{ event_url }}}}\n\n"
                 "{{ organisation }}",
             },
-            channels=("email", "sms"),
+            sms={"fr": f"{{{{ event }}}} : {fr_text}", "en": f"{{{{ event }}}}: {en_text}"}
+            if m.sms
+            else None,
         )
-        templates.register(
-            f"events.{code}_sms",
-            _("%(label)s (SMS)") % {"label": label},
-            placeholders=placeholders,
-            default_subject={"fr": "", "en": ""},
-            default_body={
-                "fr": f"{{{{ event }}}} : {fr_text}",
-                "en": f"{{{{ event }}}}: {en_text}",
-            },
-            channels=("sms",),
-        )
-    from . import membership
 
-    membership.register_templates()
+
+P_MEETING_ALL = {**P_EVENT, **P_PERSON, **P_OTHER, **P_MEETING}
+
+MEETING_MESSAGES = [
+    EventMessage(
+        "request_received",
+        _("Events: meeting request received"),
+        ("Demande de rendez-vous", "Meeting request"),
+        (
+            "{{ other }} vous propose un rendez-vous. Acceptez ou refusez-le dans votre espace.",
+            "{{ other }} asks you for a meeting. Accept or decline it in your area.",
+        ),
+    ),
+    EventMessage(
+        "request_accepted",
+        _("Events: meeting request accepted"),
+        ("Demande acceptée", "Request accepted"),
+        (
+            "{{ other }} a accepté votre demande. Confirmez-la dans votre espace.",
+            "{{ other }} accepted your request. Confirm it in your area.",
+        ),
+    ),
+    EventMessage(
+        "request_confirmed",
+        _("Events: meeting confirmed"),
+        ("Rendez-vous confirmé", "Meeting confirmed"),
+        (
+            "Votre rendez-vous avec {{ other }} est confirmé.{% if when %} {{ when }}, "
+            "{{ where }}.{% endif %}",
+            "Your meeting with {{ other }} is confirmed.{% if when %} {{ when }}, "
+            "{{ where }}.{% endif %}",
+        ),
+    ),
+    EventMessage(
+        "request_declined",
+        _("Events: meeting request declined"),
+        ("Demande déclinée", "Request declined"),
+        (
+            "{{ other }} a décliné votre demande de rendez-vous.",
+            "{{ other }} declined your meeting request.",
+        ),
+        sms=False,
+    ),
+    EventMessage(
+        "meeting_cancelled",
+        _("Events: meeting cancelled"),
+        ("Rendez-vous annulé", "Meeting cancelled"),
+        (
+            "{{ other }} a annulé votre rendez-vous.{% if when %} ({{ when }}){% endif %}",
+            "{{ other }} cancelled your meeting.{% if when %} ({{ when }}){% endif %}",
+        ),
+    ),
+    EventMessage(
+        "request_expired",
+        _("Events: meeting request expired"),
+        ("Demande expirée", "Request expired"),
+        (
+            "Votre demande de rendez-vous avec {{ other }} a expiré sans réponse.",
+            "Your meeting request to {{ other }} expired without an answer.",
+        ),
+        sms=False,
+    ),
+    EventMessage(
+        "meeting_scheduled",
+        _("Events: meeting scheduled (published agenda)"),
+        ("Votre rendez-vous", "Your meeting"),
+        (
+            "Rendez-vous avec {{ other }} : {{ when }}, {{ where }}.",
+            "Meeting with {{ other }}: {{ when }}, {{ where }}.",
+        ),
+    ),
+]
 
 
 def event_url(event) -> str:
@@ -205,7 +231,8 @@ def meeting_context(meeting) -> dict:
 def tell(
     rep, code, *, other=None, meeting=None, sms=True, cc_admins=False, extra=None, attachments=None
 ):
-    """E-mail (and SMS if the person has a mobile number) to one representative.
+    """E-mail (and SMS if the message has one and the person a mobile number) to one
+    representative; `sms=False` keeps this one to e-mail.
 
     `attachments` go with the e-mail: [(file name, bytes, content type)]."""
     event = rep.company.event
@@ -218,23 +245,14 @@ def tell(
         **(extra or {}),
     }
     language = getattr(rep.user, "language", None) or "fr"
-    outbox.queue_templated(
+    outbox.send_message(
         code,
-        rep.email,
-        ctx,
+        email=rep.email,
+        phone=rep.phone if sms else None,
+        context=ctx,
         language=language,
         scope_type=SCOPE_EVENT,
         scope_id=event.pk,
         cc_admins=cc_admins,
         attachments=attachments,
     )
-    if sms and rep.phone:
-        outbox.queue_templated(
-            f"{code}_sms",
-            rep.phone,
-            ctx,
-            language=language,
-            scope_type=SCOPE_EVENT,
-            scope_id=event.pk,
-            channel="sms",
-        )

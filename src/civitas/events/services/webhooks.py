@@ -12,13 +12,17 @@ A delivery POSTs the JSON payload with these headers:
   HMAC-SHA256(secret, "<t>.<body>"); the receiver recomputes it and rejects a signature
   older than a few minutes (replay).
 
-Sending first *claims* the row with a conditional UPDATE (queued|retrying -> sending), so
-two workers never send the same delivery. A 2xx answer marks it delivered; anything else
-(error status, timeout, refused connection, redirect) schedules a new attempt with an
-exponential back-off (1 min, 2, 4... capped at 6 h) until `max_attempts`, then it is
-failed. Retries are enqueued with `run_after` when the task backend supports it, and the
-periodic job `events.webhooks_due` enqueues whatever is due (and recovers deliveries
-interrupted by a stopped worker), so nothing is lost if the queue loses a task.
+Claiming, retries and purge are the core delivery engine's (`civitas.core.delivery`,
+`HookQueue` below): sending first *claims* the row, so two workers never send the same
+delivery. A 2xx answer marks it delivered; anything else (error status, timeout, refused
+connection, redirect) schedules a new attempt with an exponential back-off (1 min, 2, 4...
+capped at 6 h) until `max_attempts`, then it is failed. An address that resolves to an
+internal network (loopback, private, link-local, metadata...) is refused at connection time,
+after DNS resolution (`civitas.core.outbox.safe_http`), and the delivery fails at once;
+CIVITAS_WEBHOOK_ALLOWED_NETWORKS lists the internal networks allowed (on-premises CRM).
+Retries are enqueued with `run_after` when the task backend supports it, and the periodic
+job `events.webhooks_due` enqueues whatever is due (and recovers deliveries interrupted by a
+stopped worker), so nothing is lost if the queue loses a task.
 
 Payloads hold ids, states and times, never personal data: the CRM reads the details
 through the API.
@@ -32,15 +36,18 @@ import json
 import time
 import uuid
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civitas.core import journal
+from civitas.core.delivery import DeliveryError, DeliveryQueue
+from civitas.core.outbox import safe_http
 
 from ..models import Company, Event, Meeting, WebhookDelivery, WebhookSubscription
 
@@ -81,9 +88,53 @@ def keep_days() -> int:
     return int(_setting("CIVITAS_WEBHOOK_DELIVERY_KEEP_DAYS", 90))
 
 
+class HookQueue(DeliveryQueue):
+    """Webhook deliveries on the core delivery engine (civitas.core.delivery)."""
+
+    model = WebhookDelivery
+    done_state = State.DELIVERED
+    done_at_field = "delivered_at"
+    claim_related = ("subscription",)
+    due_order = ("created_at", "pk")
+
+    def max_attempts(self) -> int:
+        return max_attempts()
+
+    def retry_base(self) -> int:
+        return retry_base()
+
+    def retry_max(self) -> int:
+        return retry_max()
+
+    def stale_after(self) -> timedelta:
+        return timedelta(minutes=10)
+
+    def keep_days(self) -> int:
+        return keep_days()
+
+    def enqueue(self, ids) -> None:
+        enqueue(ids)
+
+    def retry_scheduled(self, row, next_attempt_at) -> None:
+        enqueue([row.pk], run_after=next_attempt_at)
+
+    def finished_at(self, row):
+        """delivered_at, else its last attempt, else creation."""
+        if row.delivered_at:
+            return row.delivered_at
+        for attempt in reversed(row.log or []):
+            try:
+                return datetime.fromisoformat(attempt["at"])
+            except (KeyError, TypeError, ValueError):
+                continue
+        return row.created_at
+
+
+QUEUE = HookQueue()
+
+
 def backoff(attempts: int) -> timedelta:
-    seconds = retry_base() * (2 ** max(0, attempts - 1))
-    return timedelta(seconds=min(seconds, retry_max()))
+    return QUEUE.backoff(attempts)
 
 
 # --- Payloads -------------------------------------------------------------------------
@@ -226,23 +277,8 @@ def enqueue(ids, run_after=None) -> None:
 def due(now=None, limit=5000) -> str:
     """Periodic job: recover interrupted sends, then enqueue every delivery whose time has
     come."""
-    now = now or timezone.now()
-    stale = WebhookDelivery.objects.filter(
-        state=State.SENDING, claimed_at__lt=now - timedelta(minutes=10)
-    ).update(
-        state=State.RETRYING,
-        next_attempt_at=now,
-        claimed_at=None,
-        last_error="Interrupted while sending (worker stopped?)",
-    )
-    ids = list(
-        WebhookDelivery.objects.filter(state__in=WebhookDelivery.CLAIMABLE)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    enqueue(ids)
-    return f"{len(ids)} webhook deliveries due, {stale} interrupted"
+    count, stale = QUEUE.run_due(now, limit)
+    return f"{count} webhook deliveries due, {stale} interrupted"
 
 
 # --- Sending -----------------------------------------------------------------------------
@@ -270,22 +306,10 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
 
 
-def _claim(ids, now) -> list[WebhookDelivery]:
-    token = uuid.uuid4().hex
-    WebhookDelivery.objects.filter(pk__in=ids, state__in=WebhookDelivery.CLAIMABLE).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    ).update(state=State.SENDING, claimed_at=now, claim_token=token)
-    won = {
-        d.pk: d
-        for d in WebhookDelivery.objects.filter(
-            claim_token=token, state=State.SENDING
-        ).select_related("subscription")
-    }
-    return [won[pk] for pk in ids if pk in won]
-
-
-def _post(delivery: WebhookDelivery) -> tuple[int | None, str, str]:
-    """(status, start of the answer, error text); error text empty on success."""
+def _post(delivery: WebhookDelivery) -> dict:
+    """POST one delivery to its subscription's address (through the guarded connection:
+    internal addresses are refused after DNS resolution). Returns the fields to store;
+    raises DeliveryError (with those fields) when the answer is not a 2xx."""
     sub = delivery.subscription
     body = body_of(delivery)
     headers = {
@@ -295,60 +319,48 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str, str]:
         "X-Civitas-Delivery": str(delivery.pk),
         SIGNATURE_HEADER: sign(sub.secret, int(time.time()), body),
     }
+    started = time.monotonic()
+    status, text, error, permanent = None, "", "", False
     try:
-        response = requests.post(
-            sub.url, data=body, headers=headers, timeout=timeout(), allow_redirects=False
+        response = safe_http.post(
+            sub.url,
+            data=body,
+            headers=headers,
+            timeout=timeout(),
+            allowed=safe_http.allowed_networks(),
         )
+    except safe_http.InternalAddressError as exc:
+        error, permanent = str(exc)[:2000], True
     except requests.RequestException as exc:
-        return None, "", f"{type(exc).__name__}: {exc}"[:2000]
-    text = response.text[:2000]
-    if 200 <= response.status_code < 300:
-        return response.status_code, text, ""
-    return response.status_code, text, f"HTTP {response.status_code}"
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+    else:
+        status, text = response.status_code, response.text[:2000]
+        if not 200 <= status < 300:
+            error = f"HTTP {status}"
+    ms = int((time.monotonic() - started) * 1000)
+    done = timezone.now()
+    log = [*delivery.log, {"at": done.isoformat(), "status": status, "error": error, "ms": ms}]
+    fields = {
+        "response_status": status,
+        "response_body": text,
+        "duration_ms": ms,
+        "log": log[-20:],
+    }
+    if error:
+        raise DeliveryError(error, permanent=permanent, fields=fields)
+    return {**fields, "last_error": ""}
 
 
 def deliver(ids) -> dict:
     """Send these deliveries if still due and claimable; returns counts."""
-    counts = {"delivered": 0, "retrying": 0, "failed": 0}
-    now = timezone.now()
-    for delivery in _claim(list(ids), now):
-        started = time.monotonic()
-        status, text, error = _post(delivery)
-        ms = int((time.monotonic() - started) * 1000)
-        attempts = delivery.attempts + 1
-        done = timezone.now()
-        log = [*delivery.log, {"at": done.isoformat(), "status": status, "error": error, "ms": ms}]
-        fields = {
-            "attempts": attempts,
-            "response_status": status,
-            "response_body": text,
-            "duration_ms": ms,
-            "claimed_at": None,
-            "log": log[-20:],
-        }
-        if not error:
-            fields.update(state=State.DELIVERED, delivered_at=done, next_attempt_at=None)
-            fields["last_error"] = ""
-            counts["delivered"] += 1
-        elif attempts >= max_attempts():
-            fields.update(state=State.FAILED, last_error=error, next_attempt_at=None)
-            counts["failed"] += 1
-        else:
-            next_at = done + backoff(attempts)
-            fields.update(state=State.RETRYING, last_error=error, next_attempt_at=next_at)
-            counts["retrying"] += 1
-        WebhookDelivery.objects.filter(pk=delivery.pk, state=State.SENDING).update(**fields)
-        if fields["state"] == State.RETRYING:
-            enqueue([delivery.pk], run_after=fields["next_attempt_at"])
-    return counts
+    counts = QUEUE.deliver(list(ids), _post)
+    return {"delivered": counts["done"], "retrying": counts["retrying"], "failed": counts["failed"]}
 
 
 def retry_now(delivery: WebhookDelivery, *, request=None) -> WebhookDelivery:
     """An administrator sends a failed or waiting delivery again, now."""
     with transaction.atomic():
-        WebhookDelivery.objects.filter(
-            pk=delivery.pk, state__in=[State.FAILED, State.RETRYING]
-        ).update(state=State.RETRYING, next_attempt_at=timezone.now())
+        QUEUE.requeue(delivery)
         journal.record(
             "events.webhook_retried",
             request=request,
@@ -361,6 +373,19 @@ def retry_now(delivery: WebhookDelivery, *, request=None) -> WebhookDelivery:
 
 
 # --- Subscriptions (back office) -----------------------------------------------------------
+
+
+def target_problem(url: str) -> str:
+    """Why `url` cannot receive notifications ("" when it can): https only (http in
+    development), never an internal address unless its network is allowed."""
+    scheme = urlsplit(url).scheme
+    if scheme != "https" and not (scheme == "http" and allow_http()):
+        return _("Use an https:// address: notifications carry data about participants.")
+    try:
+        safe_http.check_url(url)
+    except ValueError as exc:
+        return str(exc)
+    return ""
 
 
 @transaction.atomic
@@ -397,33 +422,7 @@ def delete_subscription(sub: WebhookSubscription, *, request=None) -> None:
 # --- Purge ----------------------------------------------------------------------------
 
 
-def _finished_at(delivery: WebhookDelivery):
-    """When a finished delivery ended: delivered_at, else its last attempt, else creation."""
-    if delivery.delivered_at:
-        return delivery.delivered_at
-    for attempt in reversed(delivery.log or []):
-        try:
-            return datetime.fromisoformat(attempt["at"])
-        except (KeyError, TypeError, ValueError):
-            continue
-    return delivery.created_at
-
-
 def purge_finished(now=None) -> int:
     """Delete deliveries delivered or given up (failed) more than keep_days() days ago.
     Queued, sending and retrying deliveries are never deleted. Returns the count."""
-    cutoff = (now or timezone.now()) - timedelta(days=keep_days())
-    finished = (State.DELIVERED, State.FAILED)
-    # A delivery finishes after it was created: older creation is a necessary condition.
-    candidates = WebhookDelivery.objects.filter(state__in=finished, created_at__lt=cutoff).only(
-        "pk", "delivered_at", "log", "created_at"
-    )
-    ids = [d.pk for d in candidates.iterator() if _finished_at(d) < cutoff]
-    deleted = 0
-    for start in range(0, len(ids), 1000):
-        deleted += (
-            WebhookDelivery.objects.filter(pk__in=ids[start : start + 1000], state__in=finished)
-            .delete()[1]
-            .get(WebhookDelivery._meta.label, 0)
-        )
-    return deleted
+    return QUEUE.purge(now)
