@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import journal
-from ..models import JournalEntry, LoginEvent, Organisation, Role, RoleAssignment, Unit, User
+from ..models import LoginEvent, Organisation, Role, RoleAssignment, Unit, User
 from ..nav import entries_for
-from ..permissions import clear_cache, permission_required
+from ..permissions import clear_cache, has_perm, permission_required
 from . import filters
 from .forms import (
     AssignmentForm,
@@ -38,7 +38,12 @@ def home(request):
         {
             "org": org,
             "entries": entries_for(request.user),
-            "recent": JournalEntry.objects.all()[:10],
+            # Only the entries of the scopes where the reader holds the journal right.
+            "recent": (
+                journal.visible_entries(request.user)[:10]
+                if has_perm(request.user, "core.view_journal")
+                else None
+            ),
             "counts": {
                 "users": User.objects.count(),
                 "admins": RoleAssignment.objects.values("user").distinct().count(),
@@ -56,7 +61,7 @@ def home(request):
 
 @permission_required("core.view_journal")
 def journal_list(request):
-    form, qs = filters.journal(request.GET)
+    form, qs = filters.journal(request.GET, request.user)
     return render(
         request, "core/backoffice/journal.html", {"form": form, "page": _page(request, qs)}
     )

@@ -96,6 +96,9 @@ class Unit(models.Model):
         related_name="children",
     )
 
+    # civitas.core.permissions.restrict(): a unit row is in its own scope
+    civitas_scope_fields = {"unit": "pk"}
+
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
@@ -103,6 +106,12 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    def subtree_ids(self) -> set[int]:
+        """This unit's id and its descendants' ids, in one query."""
+        from civitas.core.permissions import unit_subtree_ids
+
+        return unit_subtree_ids([self.pk])
 
     def ancestors(self, include_self=True):
         """Self then parents up to the root. Guards against cycles."""

@@ -9,16 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civitas.core.permissions import permission_required
+from civitas.core.permissions import scoped_permission_required
 
 from ..models import Event, Expert, ExpertMeeting
 from ..services import ServiceError
 from ..services import expert_moves as svc
 from .manual import _next
-
-
-def _event_of(request, pk, **kwargs):
-    return get_object_or_404(Event, pk=pk)
 
 
 def _time_label(start, end) -> str:
@@ -67,9 +63,9 @@ class MoveForm(forms.Form):
         return parsed
 
 
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 def expert_meeting_move(request, pk, meeting_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     em = get_object_or_404(
         ExpertMeeting.objects.select_related("expert", "representative__company", "topic"),
         pk=meeting_pk,

@@ -13,15 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civitas.core.permissions import permission_required
+from civitas.core.permissions import scoped_permission_required
 
 from ..models import Event, Meeting, MeetingRequest, Room, Slot
 from ..services import ServiceError
 from ..services import manual as manual_svc
-
-
-def _event_of(request, pk, **kwargs):
-    return get_object_or_404(Event, pk=pk)
 
 
 def _next(request, event) -> str:
@@ -136,9 +132,9 @@ def _render(request, event, form, title, req, meeting=None, submit=None):
     )
 
 
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 def meeting_place(request, pk, req_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     req = get_object_or_404(
         MeetingRequest.objects.select_related("sender__company", "recipient__company"),
         pk=req_pk,
@@ -168,9 +164,9 @@ def meeting_place(request, pk, req_pk):
     return _render(request, event, form, _("Place a meeting"), req, submit=_("Place a meeting"))
 
 
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 def meeting_move(request, pk, meeting_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     meeting = get_object_or_404(
         Meeting.objects.select_related(
             "slot", "room__site", "request__sender__company", "request__recipient__company"
@@ -199,9 +195,9 @@ def meeting_move(request, pk, meeting_pk):
     return _render(request, event, form, _("Move a meeting"), req, meeting, _("Move"))
 
 
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 def meeting_cancel(request, pk, meeting_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     meeting = get_object_or_404(
         Meeting.objects.select_related(
             "slot", "room__site", "request__sender__company", "request__recipient__company"
