@@ -248,3 +248,22 @@ def test_the_home_page_shows_no_journal_to_someone_without_the_journal_right(cli
     home = client.get("/backoffice/")
     assert home.status_code == 200
     assert b"test.visible_to_nobody_here" not in home.content
+
+
+def test_the_change_history_follows_the_readers_scopes(client, unit_tree, users):
+    """A unit-scoped journal reader sees the changes of their subtree's units, not the
+    changes of other units or of accounts."""
+    from civitas.core.models import Unit
+
+    Unit.objects.create(name="Antenne Nord", parent=unit_tree["north"])
+    Unit.objects.create(name="Antenne Sud", parent=unit_tree["south"])
+    users["participant"].full_name = "Renamed Participant"
+    users["participant"].save()
+    client.force_login(_journal_reader("north@example.org", ("unit", unit_tree["north"].pk)))
+    page = client.get("/backoffice/historique/").content.decode()
+    assert "Antenne Nord" in page and "Territoire Nord" in page
+    assert "Antenne Sud" not in page and "Territoire Sud" not in page
+    assert "participant@example.org" not in page
+    client.force_login(_journal_reader("all@example.org", ("organisation", 1)))
+    page = client.get("/backoffice/historique/").content.decode()
+    assert "Antenne Sud" in page and "participant@example.org" in page

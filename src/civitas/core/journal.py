@@ -88,6 +88,36 @@ def visible_entries(user, queryset=None):
     return permissions.restrict(qs, user, "core.view_journal")
 
 
+def visible_changes(user, queryset):
+    """The model change trail (auditlog entries) as `user` may read it (core.view_journal).
+
+    Organisation-wide readers see every change. The others see the changes of the objects
+    that lie in their scopes, for the models that declare their scope
+    (`civitas_scope_fields`); changes of accounts, roles and objects since deleted stay with
+    organisation-wide readers.
+    """
+    from auditlog.registry import auditlog
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    visible = permissions.visible_scopes(user, "core.view_journal")
+    if visible is None:
+        return queryset
+    if not visible:
+        return queryset.none()
+    q = Q(pk__in=[])
+    for model in auditlog.get_models():
+        declared = hasattr(model, "civitas_scope_fields") or hasattr(model, "civitas_scope_q")
+        if not declared or model._meta.pk.get_internal_type() not in _INTEGER_KEYS:
+            continue
+        ids = model._default_manager.filter(permissions.scope_q(model, visible)).values("pk")
+        q |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    return queryset.filter(q)
+
+
+_INTEGER_KEYS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
+
+
 def verify() -> tuple[int, JournalEntry | None, str]:
     """Walk the chain in id order. Returns (entries checked, first bad entry, reason)."""
     prev = GENESIS

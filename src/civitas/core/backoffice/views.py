@@ -71,6 +71,7 @@ def journal_list(request):
 def changes(request):
     form = JournalFilterForm(request.GET or None)
     qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    qs = journal.visible_changes(request.user, qs)
     if form.is_valid():
         q = form.cleaned_data["q"]
         if q:
