@@ -209,3 +209,21 @@ def test_restrict_on_the_journal_follows_the_tree(tree, reader_role):
     assert seen == {north.pk, antenna.pk}
     boss = _grant(make_user("boss@example.org"), reader_role, "organisation", 1)
     assert restrict(JournalEntry.objects.all(), boss, PERM).count() == 6
+
+
+def test_unit_ancestors_in_two_queries(tree, django_assert_num_queries):
+    antenna = Unit.objects.get(pk=tree["antenna"].pk)
+    with django_assert_num_queries(2):
+        chain = antenna.ancestors()
+    assert [u.name for u in chain] == [
+        "Antenne Nord",
+        "Service Nord",
+        "Territoire Nord",
+        "Direction générale",
+    ]
+    assert chain[0] is antenna
+    assert [u.pk for u in antenna.ancestors(include_self=False)] == [
+        tree["service"].pk,
+        tree["north"].pk,
+        tree["root"].pk,
+    ]
