@@ -27,7 +27,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from rest_framework.permissions import BasePermission
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 ORGANISATION = "organisation"
 UNIT = "unit"
@@ -83,10 +85,6 @@ def register_scope_type(name, label, chain, describe, choices=lambda: [], model=
     _scope_types[name] = ScopeType(name, label, chain, describe, choices, model)
 
 
-def scope_type(name: str) -> ScopeType | None:
-    return _scope_types.get(name)
-
-
 def scope_types() -> list[ScopeType]:
     return list(_scope_types.values())
 
@@ -119,22 +117,30 @@ def scope_chain(obj) -> list[tuple[str, int]]:
 
 _SUBTREE_SQL = """
 WITH RECURSIVE subtree(id) AS (
-    SELECT id FROM core_unit WHERE id IN ({ids})
+    SELECT id FROM {table} WHERE id IN ({ids})
     UNION
-    SELECT u.id FROM core_unit u JOIN subtree s ON u.parent_id = s.id
+    SELECT u.id FROM {table} u JOIN subtree s ON u.parent_id = s.id
 )
 SELECT id FROM subtree
 """
 
 _ANCESTORS_SQL = """
 WITH RECURSIVE up(id, parent_id, depth) AS (
-    SELECT id, parent_id, 0 FROM core_unit WHERE id = %s
+    SELECT id, parent_id, 0 FROM {table} WHERE id = %s
     UNION
-    SELECT u.id, u.parent_id, up.depth + 1 FROM core_unit u JOIN up ON u.id = up.parent_id
+    SELECT u.id, u.parent_id, up.depth + 1 FROM {table} u JOIN up ON u.id = up.parent_id
     WHERE up.depth < 100
 )
 SELECT id FROM up ORDER BY depth
 """
+
+
+def _unit_table() -> str:
+    from django.db import connection
+
+    from civitas.core.models import Unit
+
+    return connection.ops.quote_name(Unit._meta.db_table)
 
 
 def unit_subtree_ids(unit_ids) -> set[int]:
@@ -144,8 +150,9 @@ def unit_subtree_ids(unit_ids) -> set[int]:
     ids = sorted({int(i) for i in unit_ids})
     if not ids:
         return set()
+    sql = _SUBTREE_SQL.format(table=_unit_table(), ids=", ".join(["%s"] * len(ids)))
     with connection.cursor() as cur:
-        cur.execute(_SUBTREE_SQL.format(ids=", ".join(["%s"] * len(ids))), ids)
+        cur.execute(sql, ids)
         return {row[0] for row in cur.fetchall()}
 
 
@@ -154,7 +161,7 @@ def unit_ancestor_ids(unit_id) -> list[int]:
     from django.db import connection
 
     with connection.cursor() as cur:
-        cur.execute(_ANCESTORS_SQL, [int(unit_id)])
+        cur.execute(_ANCESTORS_SQL.format(table=_unit_table()), [int(unit_id)])
         seen, chain = set(), []
         for (pk,) in cur.fetchall():
             if pk not in seen:
@@ -397,9 +404,6 @@ class ScopedAPIMixin:
 
     def get_scope(self):
         if not hasattr(self, "_civitas_scope"):
-            from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-            from rest_framework.permissions import SAFE_METHODS
-
             user = self.request.user
             obj = self.scope_model._default_manager.filter(
                 **{self.scope_lookup: self.kwargs[self.scope_url_kwarg]}
@@ -413,8 +417,6 @@ class ScopedAPIMixin:
         return self._civitas_scope
 
     def scope_not_found(self):
-        from rest_framework.exceptions import NotFound
-
         return NotFound()
 
     def scope_write_denied(self) -> str:
