@@ -28,7 +28,8 @@ def test_grant_on_unit_covers_its_subtree_only(unit_tree, territorial_role):
     assert not has_perm(agent, "core.manage_organisation", unit_tree["north"])
     # Without an object: held somewhere.
     assert has_perm(agent, "core.view_journal")
-    assert scope_ids(agent, "core.view_journal", "unit") == {unit_tree["north"].pk}
+    # Lists follow the tree too: the unit and everything under it.
+    assert scope_ids(agent, "core.view_journal", "unit") == {unit_tree["north"].pk, child.pk}
 
 
 def test_grant_on_organisation_covers_every_unit(unit_tree, territorial_role):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import permissions
 from .models.journal import GENESIS, JournalEntry
 
 # Arbitrary constant key for the PostgreSQL advisory lock serialising the chain.
@@ -17,6 +18,19 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _scope_of(target) -> tuple[str, int | None]:
+    if target is None:
+        return "", None
+    if isinstance(target, tuple):
+        scope_type, scope_id = target
+        return str(scope_type), int(scope_id)
+    try:
+        chain = permissions.scope_chain(target)
+    except TypeError:
+        return "", None
+    return (chain[0][0], int(chain[0][1])) if chain else ("", None)
+
+
 def record(
     action: str,
     *,
@@ -27,14 +41,21 @@ def record(
     object_type="",
     object_id="",
     object_repr="",
+    scope=None,
 ) -> JournalEntry:
-    """Append one entry to the hash chain. Safe with several processes writing at once."""
+    """Append one entry to the hash chain. Safe with several processes writing at once.
+
+    The entry's scope (who may read it) is the most specific scope of `scope` (an object with
+    a scope chain, or a `(scope_type, scope_id)` pair), by default of `obj`; an object with no
+    scope chain (a user account, a role...) gives an entry only organisation-wide readers see.
+    """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:254]
+    scope_type, scope_id = _scope_of(obj if scope is None else scope)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
@@ -51,12 +72,50 @@ def record(
             object_id=str(object_id),
             object_repr=object_repr,
             details=details or {},
+            scope_type=scope_type,
+            scope_id=scope_id,
             prev_hash=last or GENESIS,
         )
         # Round-trip the timestamp precision the database keeps (microseconds).
         entry.hash = entry.compute_hash()
         entry.save()
     return entry
+
+
+def visible_entries(user, queryset=None):
+    """The journal entries `user` may read (core.view_journal, by scope)."""
+    qs = JournalEntry.objects.all() if queryset is None else queryset
+    return permissions.restrict(qs, user, "core.view_journal")
+
+
+def visible_changes(user, queryset):
+    """The model change trail (auditlog entries) as `user` may read it (core.view_journal).
+
+    Organisation-wide readers see every change. The others see the changes of the objects
+    that lie in their scopes, for the models that declare their scope
+    (`civitas_scope_fields`); changes of accounts, roles and objects since deleted stay with
+    organisation-wide readers.
+    """
+    from auditlog.registry import auditlog
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    visible = permissions.visible_scopes(user, "core.view_journal")
+    if visible is None:
+        return queryset
+    if not visible:
+        return queryset.none()
+    q = Q(pk__in=[])
+    for model in auditlog.get_models():
+        declared = hasattr(model, "civitas_scope_fields") or hasattr(model, "civitas_scope_q")
+        if not declared or model._meta.pk.get_internal_type() not in _INTEGER_KEYS:
+            continue
+        ids = model._default_manager.filter(permissions.scope_q(model, visible)).values("pk")
+        q |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    return queryset.filter(q)
+
+
+_INTEGER_KEYS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
 
 
 def verify() -> tuple[int, JournalEntry | None, str]:

@@ -6,9 +6,14 @@ A grant on a scope covers that scope's descendants (the organisation covers ever
 a unit covers its sub-units and whatever a module attaches to it, an event covers its
 registrations...).
 
+Units form a tree (département → territory → service): a grant on a unit covers its whole
+subtree. Lists are narrowed with `restrict(queryset, user, codename)`, driven by each model's
+`civitas_scope_fields` declaration (scope type → lookup of that scope's id from a row).
+
 Every view declares its access with one of the decorators below (or the
-`PermissionRequiredMixin` for class-based views). tests/core/test_url_matrix.py walks every
-URL and fails on a view that declares nothing.
+`PermissionRequiredMixin` for class-based views). A view about one scope object (an event...)
+uses `scoped_permission_required`, which loads that object once into `request.scope`.
+tests/core/test_url_matrix.py walks every URL and fails on a view that declares nothing.
 """
 
 from __future__ import annotations
@@ -19,8 +24,12 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from rest_framework.permissions import BasePermission
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 ORGANISATION = "organisation"
 UNIT = "unit"
@@ -44,6 +53,10 @@ class ScopeType:
     describe: Callable
     # () -> [(scope_id, label)] offered when assigning a role
     choices: Callable = lambda: []
+    # the model of the scope objects, if it declares civitas_scope_fields: then an entry
+    # scoped to one of them (journal) is visible wherever the object itself is (e.g. an
+    # object attached to a unit is visible to that unit's readers)
+    model: type | None = None
 
 
 _permissions: dict[str, Permission] = {}
@@ -68,8 +81,8 @@ def get(codename: str) -> Permission:
     return _permissions[codename]
 
 
-def register_scope_type(name, label, chain, describe, choices=lambda: []):
-    _scope_types[name] = ScopeType(name, label, chain, describe, choices)
+def register_scope_type(name, label, chain, describe, choices=lambda: [], model=None):
+    _scope_types[name] = ScopeType(name, label, chain, describe, choices, model)
 
 
 def scope_types() -> list[ScopeType]:
@@ -94,8 +107,78 @@ def scope_chain(obj) -> list[tuple[str, int]]:
     if isinstance(obj, Organisation):
         return [(ORGANISATION, obj.pk)]
     if isinstance(obj, Unit):
-        return [(UNIT, u.pk) for u in obj.ancestors()] + [(ORGANISATION, 1)]
+        return unit_chain(obj.pk) if obj.pk else unit_chain(obj.parent_id)
     raise TypeError(f"No scope chain for {type(obj).__name__}")
+
+
+# --- The unit tree ----------------------------------------------------------------------
+# One recursive query per look-up (PostgreSQL and SQLite both have WITH RECURSIVE); UNION
+# (not UNION ALL) stops on a cycle a bad import could create.
+
+_SUBTREE_SQL = """
+WITH RECURSIVE subtree(id) AS (
+    SELECT id FROM {table} WHERE id IN ({ids})
+    UNION
+    SELECT u.id FROM {table} u JOIN subtree s ON u.parent_id = s.id
+)
+SELECT id FROM subtree
+"""
+
+_ANCESTORS_SQL = """
+WITH RECURSIVE up(id, parent_id, depth) AS (
+    SELECT id, parent_id, 0 FROM {table} WHERE id = %s
+    UNION
+    SELECT u.id, u.parent_id, up.depth + 1 FROM {table} u JOIN up ON u.id = up.parent_id
+    WHERE up.depth < 100
+)
+SELECT id FROM up ORDER BY depth
+"""
+
+
+def _unit_table() -> str:
+    from django.db import connection
+
+    from civitas.core.models import Unit
+
+    return connection.ops.quote_name(Unit._meta.db_table)
+
+
+def unit_subtree_ids(unit_ids) -> set[int]:
+    """The given units and all their descendants, in one query."""
+    from django.db import connection
+
+    ids = sorted({int(i) for i in unit_ids})
+    if not ids:
+        return set()
+    sql = _SUBTREE_SQL.format(table=_unit_table(), ids=", ".join(["%s"] * len(ids)))
+    with connection.cursor() as cur:
+        cur.execute(sql, ids)
+        return {row[0] for row in cur.fetchall()}
+
+
+def unit_ancestor_ids(unit_id) -> list[int]:
+    """The unit then its parents up to the root, in one query (empty if it does not exist)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(_ANCESTORS_SQL.format(table=_unit_table()), [int(unit_id)])
+        seen, chain = set(), []
+        for (pk,) in cur.fetchall():
+            if pk not in seen:
+                seen.add(pk)
+                chain.append(pk)
+        return chain
+
+
+def unit_chain(unit_id) -> list[tuple[str, int]]:
+    """Scope chain of a unit, or of an object attached to a unit: use it in a model's
+    `civitas_scope_chain()` as `return [("mything", self.pk), *unit_chain(self.unit_id)]`."""
+    if unit_id is None:
+        return [(ORGANISATION, 1)]
+    return [(UNIT, pk) for pk in unit_ancestor_ids(unit_id)] + [(ORGANISATION, 1)]
+
+
+# --- Grants -------------------------------------------------------------------------------
 
 
 def _grants(user) -> list[tuple[str, int, frozenset[str]]]:
@@ -111,41 +194,108 @@ def _grants(user) -> list[tuple[str, int, frozenset[str]]]:
 
 
 def clear_cache(user):
-    if hasattr(user, "_civitas_grants"):
-        del user._civitas_grants
+    for attr in ("_civitas_grants", "_civitas_visible"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
 
 
 def has_perm(user, codename: str, obj=None) -> bool:
     """True if `user` holds `codename` on a scope containing `obj` (or on any scope if None)."""
     if codename not in _permissions:
         raise KeyError(f"Unknown permission {codename!r}: register it first")
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not _active(user):
         return False
     if user.is_superuser:
         return True
     grants = _grants(user)
     if obj is None:
         return any(codename in perms for _t, _i, perms in grants)
-    chain = set(scope_chain(obj))
-    return any(codename in perms and (t, i) in chain for t, i, perms in grants)
+    held = {(t, i) for t, i, perms in grants if codename in perms}
+    if not held:
+        return False
+    return any(scope in held for scope in scope_chain(obj))
 
 
-def scope_ids(user, codename: str, scope_type: str) -> set[int] | None:
-    """Ids of `scope_type` objects on which the user holds `codename` directly.
-
-    None means "all of them" (granted on the organisation). Modules use it to filter lists.
-    """
+def visible_scopes(user, codename: str) -> dict[str, frozenset[int]] | None:
+    """The scopes in which `user` may use `codename`: {scope_type: ids}, unit grants expanded
+    to their whole subtree. None means everything (superuser or organisation-wide grant).
+    Cached on the user object for the request (cleared by `clear_cache`)."""
+    if codename not in _permissions:
+        raise KeyError(f"Unknown permission {codename!r}: register it first")
+    if not _active(user):
+        return {}
     if user.is_superuser:
         return None
-    ids: set[int] = set()
+    cache = getattr(user, "_civitas_visible", None)
+    if cache is None:
+        cache = user._civitas_visible = {}
+    if codename in cache:
+        return cache[codename]
+    by_type: dict[str, set[int]] = {}
+    result = None
     for t, i, perms in _grants(user):
         if codename not in perms:
             continue
         if t == ORGANISATION:
-            return None
-        if t == scope_type:
-            ids.add(i)
-    return ids
+            break
+        by_type.setdefault(t, set()).add(i)
+    else:
+        if UNIT in by_type:
+            by_type[UNIT] = unit_subtree_ids(by_type[UNIT])
+        result = {t: frozenset(ids) for t, ids in by_type.items()}
+    cache[codename] = result
+    return result
+
+
+def scope_ids(user, codename: str, scope_type: str) -> set[int] | None:
+    """Ids of `scope_type` objects in which the user holds `codename` (units: with their
+    subtrees). None means "all of them". Prefer `restrict()` to filter a queryset."""
+    visible = visible_scopes(user, codename)
+    if visible is None:
+        return None
+    return set(visible.get(scope_type, ()))
+
+
+def scope_q(model, visible: dict[str, frozenset[int]]) -> Q:
+    """The Q selecting the rows of `model` that lie in the `visible` scopes.
+
+    A model declares `civitas_scope_fields = {scope_type: lookup}`, the lookup reaching the id
+    of the scope object from a row (`{"event": "pk"}` on Event, `{"event": "company__event"}`
+    on a contact, `{"unit": "unit"}` on something attached to a unit). A model whose scope is
+    stored differently defines a classmethod `civitas_scope_q(visible)` instead.
+    """
+    custom = getattr(model, "civitas_scope_q", None)
+    if custom is not None:
+        return custom(visible)
+    fields = getattr(model, "civitas_scope_fields", None)
+    if not fields:
+        raise TypeError(
+            f"{model.__name__} declares no civitas_scope_fields: it cannot be restricted"
+        )
+    q = Q(pk__in=[])
+    for scope_type, lookup in fields.items():
+        ids = visible.get(scope_type)
+        if ids:
+            q |= Q(**{f"{lookup}__in": sorted(ids)})
+    return q
+
+
+def restrict(queryset, user, codename: str):
+    """`queryset` narrowed to the rows in which `user` holds `codename` (as NetBox's
+    `RestrictedQuerySet.restrict`). Superusers and organisation-wide grants see every row,
+    a unit grant sees its subtree, the others nothing."""
+    if not _active(user):
+        return queryset.none()
+    visible = visible_scopes(user, codename)
+    if visible is None:
+        return queryset
+    if not visible:
+        return queryset.none()
+    return queryset.filter(scope_q(queryset.model, visible))
 
 
 def is_backoffice_user(user) -> bool:
@@ -209,6 +359,68 @@ def permission_required(codename: str, obj_getter: Callable | None = None):
         return wrapper
 
     return decorator
+
+
+def scoped_permission_required(codename: str, model, url_kwarg: str = "pk", *, lookup="pk"):
+    """Load the scope object named by the URL once, then check `codename` on it.
+
+    `model` is a model or a queryset; the object is looked up by `lookup=kwargs[url_kwarg]`
+    (404 when absent), the user needs `codename` on it (403 otherwise; login first when
+    anonymous). The view finds it in `request.scope` and under the model's name
+    (`request.event` for an Event), as pretix's `request.event`.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            obj = get_object_or_404(model, **{lookup: kwargs[url_kwarg]})
+            if not has_perm(request.user, codename, obj):
+                raise PermissionDenied(codename)
+            request.scope = obj
+            setattr(request, obj._meta.model_name, obj)
+            return view(request, *args, **kwargs)
+
+        wrapper.civitas_access = Access("permission", codename)
+        return wrapper
+
+    return decorator
+
+
+class ScopedAPIMixin:
+    """DRF views about one scope object named by the URL (an event...).
+
+    Set `scope_model`, `scope_lookup` (model field) and `scope_url_kwarg`; `get_scope()` loads
+    the object once. Without `civitas_permission` on it (checked on the object), or when it
+    does not exist, the answer is 404: nothing is revealed about scopes out of reach. Unsafe
+    methods also need `scope_write_permission` on it (403, `scope_write_denied()` says why).
+    """
+
+    scope_model = None
+    scope_lookup = "pk"
+    scope_url_kwarg = "pk"
+    scope_write_permission: str | None = None
+
+    def get_scope(self):
+        if not hasattr(self, "_civitas_scope"):
+            user = self.request.user
+            obj = self.scope_model._default_manager.filter(
+                **{self.scope_lookup: self.kwargs[self.scope_url_kwarg]}
+            ).first()
+            if obj is None or not has_perm(user, self.civitas_permission, obj):
+                raise self.scope_not_found()
+            write = self.scope_write_permission
+            if write and self.request.method not in SAFE_METHODS and not has_perm(user, write, obj):
+                raise ApiPermissionDenied(self.scope_write_denied())
+            self._civitas_scope = obj
+        return self._civitas_scope
+
+    def scope_not_found(self):
+        return NotFound()
+
+    def scope_write_denied(self) -> str:
+        return str(_("You may not change this."))
 
 
 def view_access(callback) -> Access | None:
@@ -279,4 +491,6 @@ def register_core_permissions():
         org_describe,
         lambda: [(1, org_describe(1))],
     )
-    register_scope_type(UNIT, _("Unit"), scope_chain, unit_describe, unit_choices)
+    from civitas.core.models import Unit
+
+    register_scope_type(UNIT, _("Unit"), scope_chain, unit_describe, unit_choices, model=Unit)

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.exports.registry import Exporter, register
-from civitas.core.permissions import scope_ids
+from civitas.core.permissions import restrict
 
 from .models import SCOPE_EVENT, Company, ExtraField, Meeting, MeetingRequest, Representative
 from .services import regform
@@ -12,16 +12,13 @@ from .services import regform
 PERM = "events.view_registrations"
 
 
-def _events_filter(user, params, field="company__event_id"):
+def _scoped(qs, user, params):
     """Only the events the user holds the permission on; `event` narrows to one."""
-    flt = {}
-    ids = scope_ids(user, PERM, SCOPE_EVENT)
-    if ids is not None:
-        flt[f"{field}__in"] = ids
+    qs = restrict(qs, user, PERM)
     event = params.get("event", "")
     if event.isdigit():
-        flt[field] = int(event)
-    return flt
+        qs = qs.filter(**{qs.model.civitas_scope_fields[SCOPE_EVENT]: int(event)})
+    return qs
 
 
 @register
@@ -46,8 +43,8 @@ class ParticipantExporter(Exporter):
     ]
 
     def queryset(self, user, params):
-        self._add_extra_columns(_events_filter(user, params, "event_id"))
-        qs = Representative.objects.filter(**_events_filter(user, params)).select_related(
+        self._add_extra_columns(_scoped(ExtraField.objects.all(), user, params))
+        qs = _scoped(Representative.objects.all(), user, params).select_related(
             "company__event", "company__sector"
         )
         if params.get("status") in Company.Status.values:
@@ -78,8 +75,8 @@ class ParticipantExporter(Exporter):
 
     _extra = ()
 
-    def _add_extra_columns(self, event_filter):
-        fields = ExtraField.objects.filter(**event_filter).order_by("target", "position", "pk")
+    def _add_extra_columns(self, extra_fields):
+        fields = extra_fields.order_by("target", "position", "pk")
         seen, self._extra = {}, []
         for f in fields:
             code = f"x.{f.target}.{f.key}"
@@ -121,7 +118,7 @@ class RequestExporter(Exporter):
     ]
 
     def queryset(self, user, params):
-        qs = MeetingRequest.objects.filter(**_events_filter(user, params, "event_id"))
+        qs = _scoped(MeetingRequest.objects.all(), user, params)
         if params.get("state") in MeetingRequest.State.values:
             qs = qs.filter(state=params["state"])
         return qs.select_related("event", "sender__company", "recipient__company").order_by(
@@ -163,8 +160,7 @@ class MeetingExporter(Exporter):
 
     def queryset(self, user, params):
         return (
-            Meeting.objects.filter(state=Meeting.State.SCHEDULED)
-            .filter(**_events_filter(user, params, "event_id"))
+            _scoped(Meeting.objects.filter(state=Meeting.State.SCHEDULED), user, params)
             .select_related(
                 "event",
                 "slot",
@@ -214,7 +210,7 @@ class ExpertMeetingExporter(Exporter):
     def queryset(self, user, params):
         from .models import ExpertMeeting
 
-        qs = ExpertMeeting.objects.filter(**_events_filter(user, params, "event_id"))
+        qs = _scoped(ExpertMeeting.objects.all(), user, params)
         if params.get("state") in ExpertMeeting.State.values:
             qs = qs.filter(state=params["state"])
         return qs.select_related(

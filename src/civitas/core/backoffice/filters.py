@@ -5,6 +5,7 @@ from datetime import datetime, time
 from django.db.models import Q
 from django.utils import timezone
 
+from ..journal import visible_entries
 from ..models import JournalEntry, LoginEvent, User
 from .forms import JournalFilterForm, LoginJournalFilterForm
 
@@ -27,9 +28,10 @@ def _dates(qs, form, field):
     return qs
 
 
-def journal(params):
+def journal(params, user):
+    """The action journal as `user` may read it (by scope), filtered by the form."""
     form = JournalFilterForm(params or None)
-    qs = JournalEntry.objects.all()
+    qs = visible_entries(user, JournalEntry.objects.all())
     if form.is_valid():
         q = form.cleaned_data["q"]
         if q:

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import accounts, journal
-from ..models import JournalEntry, LoginEvent, Organisation, Role, RoleAssignment, Unit, User
+from ..models import LoginEvent, Organisation, Role, RoleAssignment, Unit, User
 from ..nav import entries_for
-from ..permissions import permission_required
+from ..permissions import has_perm, permission_required
 from . import filters
 from .forms import (
     AssignmentForm,
@@ -36,7 +36,12 @@ def home(request):
         {
             "org": org,
             "entries": entries_for(request.user),
-            "recent": JournalEntry.objects.all()[:10],
+            # Only the entries of the scopes where the reader holds the journal right.
+            "recent": (
+                journal.visible_entries(request.user)[:10]
+                if has_perm(request.user, "core.view_journal")
+                else None
+            ),
             "counts": {
                 "users": User.objects.count(),
                 "admins": RoleAssignment.objects.values("user").distinct().count(),
@@ -54,7 +59,7 @@ def home(request):
 
 @permission_required("core.view_journal")
 def journal_list(request):
-    form, qs = filters.journal(request.GET)
+    form, qs = filters.journal(request.GET, request.user)
     return render(
         request, "core/backoffice/journal.html", {"form": form, "page": _page(request, qs)}
     )
@@ -64,6 +69,7 @@ def journal_list(request):
 def changes(request):
     form = JournalFilterForm(request.GET or None)
     qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    qs = journal.visible_changes(request.user, qs)
     if form.is_valid():
         q = form.cleaned_data["q"]
         if q:

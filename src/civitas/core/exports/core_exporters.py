@@ -30,7 +30,7 @@ class JournalExporter(Exporter):
     ]
 
     def queryset(self, user, params):
-        return filters.journal(params)[1].order_by("id")
+        return filters.journal(params, user)[1].order_by("id")
 
     def row(self, e):
         return {

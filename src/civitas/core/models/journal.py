@@ -2,6 +2,7 @@ import hashlib
 import json
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 GENESIS = "0" * 64
@@ -13,6 +14,12 @@ class JournalEntry(models.Model):
     Tamper-evident: each entry stores the hash of the previous one and its own hash over
     its content; `manage.py verify_journal` recomputes the chain. Write through
     `civitas.core.journal.record()` only.
+
+    Each entry carries its scope (the most specific scope of its object: an event, a unit,
+    the organisation), inside the hashed content, so a reader whose journal right is limited
+    to some scopes sees only their entries (`permissions.restrict`). Entries written before
+    scopes existed have none: only organisation-wide readers see them, and their hash is
+    computed as it was (the scope enters the payload only when set).
     """
 
     created_at = models.DateTimeField(_("time"), db_index=True)
@@ -24,6 +31,8 @@ class JournalEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=254, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    scope_type = models.CharField(_("scope type"), max_length=40, blank=True, default="")
+    scope_id = models.BigIntegerField(_("scope id"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -31,9 +40,35 @@ class JournalEntry(models.Model):
         verbose_name = _("journal entry")
         verbose_name_plural = _("journal entries")
         ordering = ["-id"]
+        indexes = [models.Index(fields=["scope_type", "scope_id"], name="core_journal_scope")]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_repr} {self.action}"
+
+    @classmethod
+    def civitas_scope_q(cls, visible) -> Q:
+        """permissions.restrict(): the entries whose scope lies in the `visible` scopes.
+
+        An entry scoped to an object of a scope type registered with its model is visible
+        wherever that object is (so a unit's readers also see the entries of objects attached
+        to the unit's subtree); otherwise its scope id must be one of the visible ids.
+        """
+        from civitas.core import permissions
+
+        q = Q(pk__in=[])
+        types = {st.name: st for st in permissions.scope_types()}
+        for name in sorted(set(types) | set(visible)):
+            st = types.get(name)
+            model = st.model if st is not None else None
+            fields = getattr(model, "civitas_scope_fields", None) if model is not None else None
+            if fields and fields != {name: "pk"}:
+                inner = permissions.scope_q(model, visible)
+                q |= Q(
+                    scope_type=name, scope_id__in=model._default_manager.filter(inner).values("pk")
+                )
+            elif visible.get(name):
+                q |= Q(scope_type=name, scope_id__in=sorted(visible[name]))
+        return q
 
     def payload(self) -> str:
         data = {
@@ -48,6 +83,9 @@ class JournalEntry(models.Model):
             "details": self.details,
             "prev_hash": self.prev_hash,
         }
+        if self.scope_type:  # absent from entries written before scopes: their hash holds
+            data["scope_type"] = self.scope_type
+            data["scope_id"] = self.scope_id
         return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     def compute_hash(self) -> str:

@@ -96,6 +96,9 @@ class Unit(models.Model):
         related_name="children",
     )
 
+    # civitas.core.permissions.restrict(): a unit row is in its own scope
+    civitas_scope_fields = {"unit": "pk"}
+
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
@@ -104,8 +107,20 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
+    def subtree_ids(self) -> set[int]:
+        """This unit's id and its descendants' ids, in one query."""
+        from civitas.core.permissions import unit_subtree_ids
+
+        return unit_subtree_ids([self.pk])
+
     def ancestors(self, include_self=True):
-        """Self then parents up to the root. Guards against cycles."""
+        """Self then parents up to the root, in two queries. Guards against cycles."""
+        if self.pk:
+            from civitas.core.permissions import unit_ancestor_ids
+
+            ids = unit_ancestor_ids(self.pk)[0 if include_self else 1 :]
+            units = {**Unit.objects.in_bulk(ids), self.pk: self}
+            return [units[pk] for pk in ids if pk in units]
         seen, node, chain = set(), (self if include_self else self.parent), []
         while node is not None and node.pk not in seen:
             seen.add(node.pk)

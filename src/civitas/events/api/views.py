@@ -20,16 +20,14 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from civitas.core import journal, permissions
 
 from ..forms import CompanyForm, RepresentativeForm
 from ..models import (
-    SCOPE_EVENT,
     Company,
     DeletedRecord,
     Event,
@@ -155,40 +153,36 @@ class CrmEventListView(ListAPIView):
 
     def get_queryset(self):
         qs = Event.objects.order_by("start_date", "name")
-        ids = permissions.scope_ids(self.request.user, CRM_PERMISSION, SCOPE_EVENT)
-        return qs if ids is None else qs.filter(pk__in=ids)
+        return permissions.restrict(qs, self.request.user, CRM_PERMISSION)
 
 
-class CrmMixin:
+class CrmMixin(permissions.ScopedAPIMixin):
     """Event-scoped CRM view: reading needs events.view_registrations on the event (else
     404, nothing revealed); writing also needs events.api_write on it (else 403)."""
 
     civitas_permission = CRM_PERMISSION
+    scope_model = Event
+    scope_lookup = scope_url_kwarg = "slug"
+    scope_write_permission = WRITE_PERMISSION
     journal_action = ""
     pagination_class = SyncPagination
     sync_field = "updated_at"
 
     def get_event(self) -> Event:
-        if not hasattr(self, "_event"):
-            event = Event.objects.filter(slug=self.kwargs["slug"]).first()
-            # Out of scope looks like absent: nothing is revealed about other events.
-            if event is None or not permissions.has_perm(self.request.user, CRM_PERMISSION, event):
-                raise NotFound(
-                    _("No event with the short name %(slug)s among the events you manage.")
-                    % {"slug": self.kwargs["slug"]}
-                )
-            if self.request.method not in SAFE_METHODS and not permissions.has_perm(
-                self.request.user, WRITE_PERMISSION, event
-            ):
-                raise PermissionDenied(
-                    _(
-                        "You may read this event's registrations but not change them: that "
-                        "needs the permission %(perm)s on the event."
-                    )
-                    % {"perm": WRITE_PERMISSION}
-                )
-            self._event = event
-        return self._event
+        return self.get_scope()
+
+    def scope_not_found(self):
+        # Out of scope looks like absent: nothing is revealed about other events.
+        return NotFound(
+            _("No event with the short name %(slug)s among the events you manage.")
+            % {"slug": self.kwargs["slug"]}
+        )
+
+    def scope_write_denied(self) -> str:
+        return _(
+            "You may read this event's registrations but not change them: that "
+            "needs the permission %(perm)s on the event."
+        ) % {"perm": WRITE_PERMISSION}
 
     def journal_read(self, request, **details):
         journal.record(

@@ -11,19 +11,15 @@ from django.utils.translation import gettext as _
 from civitas.core import journal
 from civitas.core.documents.pdf import pdf_response
 from civitas.core.models import JobProgress
-from civitas.core.permissions import permission_required
+from civitas.core.permissions import scoped_permission_required
 
 from ..models import Event, Representative
 from ..services import agenda_pdf
 
 
-def _event_of(request, pk, **kwargs):
-    return get_object_or_404(Event, pk=pk)
-
-
-@permission_required("events.view_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.view_registrations", Event)
 def agenda_pdf_view(request, pk, rep_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     rep = get_object_or_404(
         Representative.objects.select_related("company__event"), pk=rep_pk, company__event=event
     )
@@ -31,9 +27,9 @@ def agenda_pdf_view(request, pk, rep_pk):
     return pdf_response(agenda_pdf.render(rep), agenda_pdf.file_name(rep))
 
 
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 def agendas(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     if request.method == "POST":
         what = request.POST.get("action")
         if what not in ("zip", "mail"):

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from civitas.core.permissions import permission_required
+from civitas.core.permissions import scoped_permission_required
 
 from ..models import Event, Expert, ExpertMeeting
 from ..services import ServiceError
@@ -15,13 +15,9 @@ from .forms import MoveForm, time_range_label
 from .manual import _next
 
 
-def _event_of(request, pk, **kwargs):
-    return get_object_or_404(Event, pk=pk)
-
-
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 def expert_meeting_move(request, pk, meeting_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     em = get_object_or_404(
         ExpertMeeting.objects.select_related("expert", "representative__company", "topic"),
         pk=meeting_pk,

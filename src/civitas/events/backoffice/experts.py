@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civitas.core.permissions import has_perm, permission_required
+from civitas.core.permissions import has_perm, scoped_permission_required
 
 from ..models import Event, Expert, ExpertAbsence, ExpertMeeting
 from ..services import ServiceError
@@ -16,17 +16,13 @@ from ..services import experts as svc
 from .forms import AbsenceForm, CandidatesForm, ExpertForm
 
 
-def _event_of(request, pk, **kwargs):
-    return get_object_or_404(Event, pk=pk)
-
-
 def _expert(event, expert_pk) -> Expert:
     return get_object_or_404(Expert, pk=expert_pk, event=event)
 
 
-@permission_required("events.view_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.view_registrations", Event)
 def expert_list(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     experts = (
         Expert.objects.filter(event=event)
         .prefetch_related("fields")
@@ -76,21 +72,21 @@ def _edit(request, event, expert):
     )
 
 
-@permission_required("events.manage_event", obj_getter=_event_of)
+@scoped_permission_required("events.manage_event", Event)
 def expert_create(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     return _edit(request, event, Expert(event=event))
 
 
-@permission_required("events.manage_event", obj_getter=_event_of)
+@scoped_permission_required("events.manage_event", Event)
 def expert_edit(request, pk, expert_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     return _edit(request, event, _expert(event, expert_pk))
 
 
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 def expert_candidates(request, pk, expert_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     expert = _expert(event, expert_pk)
     if request.method == "POST":
         form = CandidatesForm(request.POST, expert=expert)
@@ -125,9 +121,9 @@ def expert_candidates(request, pk, expert_pk):
     )
 
 
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 def expert_absence(request, pk, expert_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     expert = _expert(event, expert_pk)
     form = AbsenceForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
@@ -149,9 +145,9 @@ def expert_absence(request, pk, expert_pk):
     )
 
 
-@permission_required("events.view_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.view_registrations", Event)
 def expert_absence_report(request, pk, absence_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     absence = get_object_or_404(
         ExpertAbsence.objects.select_related("expert", "day"), pk=absence_pk, event=event
     )
@@ -162,9 +158,9 @@ def expert_absence_report(request, pk, absence_pk):
     )
 
 
-@permission_required("events.view_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.view_registrations", Event)
 def expert_agenda(request, pk, expert_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     expert = _expert(event, expert_pk)
     return render(
         request,
@@ -178,10 +174,10 @@ def expert_agenda(request, pk, expert_pk):
     )
 
 
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 @require_POST
 def expert_meeting_cancel(request, pk, meeting_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     em = get_object_or_404(ExpertMeeting, pk=meeting_pk, event=event)
     try:
         svc.cancel_meeting(em, None, _("Cancelled by the organisers."), request=request)

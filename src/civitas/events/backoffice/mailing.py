@@ -9,13 +9,12 @@ from django.template import TemplateSyntaxError
 from django.utils.translation import gettext as _
 
 from civitas.core.outbox import services as outbox
-from civitas.core.permissions import permission_required
+from civitas.core.permissions import scoped_permission_required
 
 from ..models import Company, Event
 from ..services import ServiceError
 from ..services import mailing as svc
 from .forms import FilterForm, MailingForm
-from .views import _event_of
 
 PERM = "events.send_mailings"
 
@@ -24,16 +23,16 @@ def _initial():
     return {"status": [Company.Status.VALIDATED]}
 
 
-@permission_required(PERM, obj_getter=_event_of)
+@scoped_permission_required(PERM, Event)
 def mailing_list(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     page = Paginator(svc.event_mailings(event), 30).get_page(request.GET.get("page"))
     return render(request, "events/mailing/list.html", {"event": event, "page": page})
 
 
-@permission_required(PERM, obj_getter=_event_of)
+@scoped_permission_required(PERM, Event)
 def mailing_new(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     form = MailingForm(request.POST or None, event=event, initial=_initial())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -79,17 +78,17 @@ def _preview(event, data):
         return {"count": svc.count(event, params), "first": [], "error": str(exc)}
 
 
-@permission_required(PERM, obj_getter=_event_of)
+@scoped_permission_required(PERM, Event)
 def mailing_preview(request, pk):
     """HTMX: live count, first recipients and rendered text while the form is filled in."""
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     preview = _preview(event, request.POST or request.GET or None)
     return render(request, "events/mailing/_preview.html", {"event": event, "preview": preview})
 
 
-@permission_required(PERM, obj_getter=_event_of)
+@scoped_permission_required(PERM, Event)
 def mailing_detail(request, pk, mailing_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     mailing = get_object_or_404(svc.event_mailings(event), pk=mailing_pk)
     context = {
         "event": event,

@@ -9,16 +9,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from civitas.core.permissions import permission_required
+from civitas.core.permissions import scoped_permission_required
 
 from ..models import Event, Meeting, MeetingRequest
 from ..services import ServiceError
 from ..services import manual as manual_svc
 from .forms import CancelForm, PlacementForm
-
-
-def _event_of(request, pk, **kwargs):
-    return get_object_or_404(Event, pk=pk)
 
 
 def _next(request, event) -> str:
@@ -46,9 +42,9 @@ def _render(request, event, form, title, req, meeting=None, submit=None):
     )
 
 
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 def meeting_place(request, pk, req_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     req = get_object_or_404(
         MeetingRequest.objects.select_related("sender__company", "recipient__company"),
         pk=req_pk,
@@ -78,9 +74,9 @@ def meeting_place(request, pk, req_pk):
     return _render(request, event, form, _("Place a meeting"), req, submit=_("Place a meeting"))
 
 
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 def meeting_move(request, pk, meeting_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     meeting = get_object_or_404(
         Meeting.objects.select_related(
             "slot", "room__site", "request__sender__company", "request__recipient__company"
@@ -109,9 +105,9 @@ def meeting_move(request, pk, meeting_pk):
     return _render(request, event, form, _("Move a meeting"), req, meeting, _("Move"))
 
 
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 def meeting_cancel(request, pk, meeting_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     meeting = get_object_or_404(
         Meeting.objects.select_related(
             "slot", "room__site", "request__sender__company", "request__recipient__company"

@@ -8,20 +8,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from civitas.core import journal
-from civitas.core.permissions import permission_required
+from civitas.core.permissions import scoped_permission_required
 
 from ..forms import MessageForm
 from ..models import Conversation, Event, Representative
 from ..services import ServiceError
 from ..services import messaging as svc
-from .views import _event_of
 
 PERM = svc.PERMISSION
 
 
-@permission_required(PERM, obj_getter=_event_of)
+@scoped_permission_required(PERM, Event)
 def inbox(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     kind = request.GET.get("kind", Conversation.Kind.ORGANISERS)
     if kind not in Conversation.Kind.values:
         kind = Conversation.Kind.ORGANISERS
@@ -75,9 +74,9 @@ def _participant_url(event, rep):
     return reverse("events:bo_conversation_participant", kwargs={"pk": event.pk, "rep_pk": rep.pk})
 
 
-@permission_required(PERM, obj_getter=_event_of)
+@scoped_permission_required(PERM, Event)
 def conversation(request, pk, conv_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     conv = get_object_or_404(
         Conversation.objects.select_related(
             "participant__company", "request__sender__company", "request__recipient__company"
@@ -113,10 +112,10 @@ def conversation(request, pk, conv_pk):
     )
 
 
-@permission_required(PERM, obj_getter=_event_of)
+@scoped_permission_required(PERM, Event)
 def participant(request, pk, rep_pk):
     """Write to one participant (starts the conversation if needed)."""
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     rep = get_object_or_404(
         Representative.objects.select_related("company__event"), pk=rep_pk, company__event=event
     )

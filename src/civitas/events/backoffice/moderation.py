@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civitas.core.permissions import permission_required
+from civitas.core.permissions import scoped_permission_required
 
 from ..models import Company, Event, Offer, Representative
 from ..services import ServiceError, moderation, registration
@@ -17,17 +17,13 @@ from .forms import RejectForm
 KINDS = {"company": Company, "representative": Representative, "offer": Offer}
 
 
-def _event_of(request, pk, **kwargs):
-    return get_object_or_404(Event, pk=pk)
-
-
 def _ids(request, name):
     return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
 
 
-@permission_required("events.validate_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.validate_registrations", Event)
 def to_validate(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     if request.method == "POST":
         n = moderation.bulk_validate(
             event,
@@ -57,10 +53,10 @@ def _item(event, kind, item_pk):
     return get_object_or_404(model, pk=item_pk, company__event=event)
 
 
-@permission_required("events.validate_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.validate_registrations", Event)
 @require_POST
 def validate(request, pk, kind, item_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     item = _item(event, kind, item_pk)
     try:
         if kind == "company":
@@ -74,9 +70,9 @@ def validate(request, pk, kind, item_pk):
     return redirect("events:bo_to_validate", pk=pk)
 
 
-@permission_required("events.validate_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.validate_registrations", Event)
 def reject(request, pk, kind, item_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     item = _item(event, kind, item_pk)
     form = RejectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

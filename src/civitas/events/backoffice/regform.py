@@ -9,20 +9,16 @@ from django.utils.translation import gettext as _
 
 from civitas.core import journal
 from civitas.core.documents.pdf import pdf_response
-from civitas.core.permissions import has_perm, permission_required
+from civitas.core.permissions import has_perm, scoped_permission_required
 
 from ..models import Company, Event, ExtraField, Representative
 from ..services import ServiceError, convocation, regform
 from .forms import ExtraFieldForm, StandardFieldsForm
 
 
-def _event_of(request, pk, **kwargs):
-    return get_object_or_404(Event, pk=pk)
-
-
-@permission_required("events.manage_event", obj_getter=_event_of)
+@scoped_permission_required("events.manage_event", Event)
 def form_settings(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     cfg = regform.config(event)
     form = StandardFieldsForm(request.POST or None, current=cfg.standard)
     if request.method == "POST" and form.is_valid():
@@ -46,9 +42,9 @@ def form_settings(request, pk):
     )
 
 
-@permission_required("events.manage_event", obj_getter=_event_of)
+@scoped_permission_required("events.manage_event", Event)
 def field_edit(request, pk, field_pk=None):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     extra = get_object_or_404(ExtraField, pk=field_pk, event=event) if field_pk else None
     form = ExtraFieldForm(request.POST or None, instance=extra, event=event)
     if request.method == "POST" and form.is_valid():
@@ -72,9 +68,9 @@ def field_edit(request, pk, field_pk=None):
     )
 
 
-@permission_required("events.manage_event", obj_getter=_event_of)
+@scoped_permission_required("events.manage_event", Event)
 def field_delete(request, pk, field_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     extra = get_object_or_404(ExtraField, pk=field_pk, event=event)
     if request.method == "POST":
         n = regform.delete_field(extra, request=request)
@@ -87,9 +83,9 @@ def field_delete(request, pk, field_pk):
     )
 
 
-@permission_required("events.view_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.view_registrations", Event)
 def registration_detail(request, pk, company_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     company = get_object_or_404(
         Company.objects.select_related("sector"), pk=company_pk, event=event
     )
@@ -112,10 +108,10 @@ def registration_detail(request, pk, company_pk):
     )
 
 
-@permission_required("events.view_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.view_registrations", Event)
 def checkin_lookup(request, pk, token):
     """Who a convocation's QR code belongs to (check-in itself comes later)."""
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     rep = get_object_or_404(
         Representative.objects.select_related("company__sector"),
         checkin_token=token,
@@ -135,9 +131,9 @@ def checkin_lookup(request, pk, token):
     )
 
 
-@permission_required("events.view_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.view_registrations", Event)
 def convocation_pdf(request, pk, rep_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     rep = get_object_or_404(
         Representative.objects.select_related("company__event", "user"),
         pk=rep_pk,

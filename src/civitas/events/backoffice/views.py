@@ -13,16 +13,17 @@ from django.views.decorators.http import require_POST
 
 from civitas.core import journal
 from civitas.core.models import Organisation
-from civitas.core.permissions import has_perm, permission_required, scope_ids
+from civitas.core.permissions import (
+    has_perm,
+    permission_required,
+    restrict,
+    scoped_permission_required,
+)
 
-from ..models import SCOPE_EVENT, Company, Event, Meeting, MeetingRequest, Representative, Session
+from ..models import Company, Event, Meeting, MeetingRequest, Representative, Session
 from ..services import ServiceError, agenda, registration, setup
 from ..services import scheduling as scheduling_svc
 from .forms import ITEM_FORMS, EventForm, SessionForm
-
-
-def _event_of(request, pk, **kwargs):
-    return get_object_or_404(Event, pk=pk)
 
 
 def _with_event_param(request, event):
@@ -32,9 +33,7 @@ def _with_event_param(request, event):
 
 
 def visible_events(user, codename="events.view_registrations"):
-    ids = scope_ids(user, codename, SCOPE_EVENT)
-    qs = Event.objects.all()
-    return qs if ids is None else qs.filter(pk__in=ids)
+    return restrict(Event.objects.all(), user, codename)
 
 
 @permission_required("events.view_registrations")
@@ -65,9 +64,9 @@ def event_create(request):
     )
 
 
-@permission_required("events.view_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.view_registrations", Event)
 def event_detail(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     counts = dict(event.companies.values_list("status").annotate(n=Count("pk")))
     return render(
         request,
@@ -83,9 +82,9 @@ def event_detail(request, pk):
     )
 
 
-@permission_required("events.manage_event", obj_getter=_event_of)
+@scoped_permission_required("events.manage_event", Event)
 def event_edit(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     form = EventForm(request.POST or None, request.FILES or None, instance=event)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -104,9 +103,9 @@ def event_edit(request, pk):
     )
 
 
-@permission_required("events.manage_event", obj_getter=_event_of)
+@scoped_permission_required("events.manage_event", Event)
 def add_item(request, pk, kind):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     if kind not in ITEM_FORMS:
         raise Http404
     label, form_class = ITEM_FORMS[kind]
@@ -134,9 +133,9 @@ def add_item(request, pk, kind):
     )
 
 
-@permission_required("events.manage_event", obj_getter=_event_of)
+@scoped_permission_required("events.manage_event", Event)
 def session_edit(request, pk, session_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     session = get_object_or_404(Session, pk=session_pk, day__event=event)
     form = SessionForm(request.POST or None, instance=session, event=event)
     if request.method == "POST" and form.is_valid():
@@ -165,9 +164,9 @@ def session_edit(request, pk, session_pk):
     )
 
 
-@permission_required("events.view_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.view_registrations", Event)
 def registrations(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     qs = event.companies.select_related("sector").annotate(
         n_reps=Count("representatives", distinct=True)
     )
@@ -194,7 +193,7 @@ def registrations(request, pk):
     )
 
 
-@permission_required("events.validate_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.validate_registrations", Event)
 @require_POST
 def registration_action(request, pk, company_pk, action):
     company = get_object_or_404(Company, pk=company_pk, event_id=pk)
@@ -209,9 +208,9 @@ def registration_action(request, pk, company_pk, action):
     return redirect("events:bo_registrations", pk=pk)
 
 
-@permission_required("events.view_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.view_registrations", Event)
 def requests_list(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     qs = (
         event.meeting_requests.select_related("sender__company", "recipient__company", "slot")
         .prefetch_related(_live_meetings())
@@ -249,9 +248,9 @@ def _live_meetings():
     )
 
 
-@permission_required("events.view_registrations", obj_getter=_event_of)
+@scoped_permission_required("events.view_registrations", Event)
 def participant_agenda(request, pk, rep_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     rep = get_object_or_404(Representative, pk=rep_pk, company__event=event)
     return render(
         request,
@@ -268,9 +267,9 @@ def participant_agenda(request, pk, rep_pk):
     )
 
 
-@permission_required("events.run_scheduling", obj_getter=_event_of)
+@scoped_permission_required("events.run_scheduling", Event)
 def scheduling(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     if request.method == "POST":
         action = request.POST.get("action")
         try:

@@ -9,16 +9,12 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from civitas.core.permissions import permission_required
+from civitas.core.permissions import scoped_permission_required
 
 from ..models import Event, MeetingRequest, SlotWaitlistEntry
 from ..services import ServiceError
 from ..services import waitlist as waitlist_svc
 from .forms import RemoveForm
-
-
-def _event_of(request, pk, **kwargs):
-    return get_object_or_404(Event, pk=pk)
 
 
 def _waiting(event):
@@ -33,9 +29,9 @@ def _waiting(event):
     )
 
 
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 def waitlists(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     groups = [
         (slot, list(enumerate(entries, start=1)))
         for slot, entries in groupby(_waiting(event), key=lambda e: e.slot)
@@ -47,9 +43,9 @@ def waitlists(request, pk):
     )
 
 
-@permission_required("events.manage_meetings", obj_getter=_event_of)
+@scoped_permission_required("events.manage_meetings", Event)
 def waitlist_remove(request, pk, entry_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     entry = get_object_or_404(
         SlotWaitlistEntry.objects.select_related(
             "slot__session", "request__sender__company", "request__recipient__company"

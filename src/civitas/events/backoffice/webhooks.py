@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civitas.core.permissions import permission_required
+from civitas.core.permissions import scoped_permission_required
 
 from ..models import Event, WebhookDelivery, WebhookSubscription
 from ..services import webhooks
@@ -24,24 +24,20 @@ PERMISSION = "events.manage_webhooks"
 Topic = WebhookSubscription.Topic
 
 
-def _event_of(request, pk, **kwargs):
-    return get_object_or_404(Event, pk=pk)
-
-
 def _subscription(event, hook_pk):
     return get_object_or_404(WebhookSubscription, pk=hook_pk, event=event)
 
 
-@permission_required(PERMISSION, obj_getter=_event_of)
+@scoped_permission_required(PERMISSION, Event)
 def webhook_list(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     subs = event.webhooks.all()
     return render(request, "events/webhooks/list.html", {"event": event, "subscriptions": subs})
 
 
-@permission_required(PERMISSION, obj_getter=_event_of)
+@scoped_permission_required(PERMISSION, Event)
 def webhook_new(request, pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     form = WebhookForm(request.POST or None, initial={"topics": [Topic.MEETING_SCHEDULED]})
     if request.method == "POST" and form.is_valid():
         sub = form.save(commit=False)
@@ -56,9 +52,9 @@ def webhook_new(request, pk):
     )
 
 
-@permission_required(PERMISSION, obj_getter=_event_of)
+@scoped_permission_required(PERMISSION, Event)
 def webhook_detail(request, pk, hook_pk):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     sub = _subscription(event, hook_pk)
     form = WebhookForm(request.POST or None, instance=sub)
     if request.method == "POST" and form.is_valid():
@@ -87,10 +83,10 @@ def webhook_detail(request, pk, hook_pk):
     )
 
 
-@permission_required(PERMISSION, obj_getter=_event_of)
+@scoped_permission_required(PERMISSION, Event)
 @require_POST
 def webhook_action(request, pk, hook_pk, action):
-    event = get_object_or_404(Event, pk=pk)
+    event = request.event
     sub = _subscription(event, hook_pk)
     if action == "ping":
         webhooks.ping(sub, request=request)

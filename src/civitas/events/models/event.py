@@ -82,6 +82,9 @@ class Event(models.Model):
     def __str__(self):
         return self.name
 
+    # civitas.core.permissions.restrict(): an event is its own scope
+    civitas_scope_fields = {SCOPE_EVENT: "pk"}
+
     def civitas_scope_chain(self):
         return [(SCOPE_EVENT, self.pk), (ORGANISATION, 1)]
 
@@ -97,6 +100,10 @@ class Event(models.Model):
 
 class EventChild(models.Model):
     """Anything that belongs to an event is scoped by it."""
+
+    # The lookup from a row to its event, for permissions.restrict(); a model reaching its
+    # event another way overrides it next to get_event().
+    civitas_scope_fields = {SCOPE_EVENT: "event"}
 
     class Meta:
         abstract = True
@@ -135,6 +142,8 @@ class Room(EventChild):
     def __str__(self):
         return f"{self.site.name} – {self.name}"
 
+    civitas_scope_fields = {SCOPE_EVENT: "site__event"}
+
     def get_event(self):
         return self.site.event
 
@@ -172,6 +181,8 @@ class Session(EventChild):
     def __str__(self):
         return f"{self.day.date:%d/%m/%Y} {self.name}"
 
+    civitas_scope_fields = {SCOPE_EVENT: "day__event"}
+
     def get_event(self):
         return self.day.event
 
@@ -193,6 +204,8 @@ class Slot(EventChild):
         local = timezone.localtime(self.start)
         # Day first, as French readers (and the manual-change messages) write it.
         return f"{local:%d/%m/%Y %H:%M}–{timezone.localtime(self.end):%H:%M}"
+
+    civitas_scope_fields = {SCOPE_EVENT: "session__day__event"}
 
     def get_event(self):
         return self.session.day.event

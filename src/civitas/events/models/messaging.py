@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .event import Event, EventChild
+from .event import SCOPE_EVENT, Event, EventChild
 from .meetings import MeetingRequest
 from .registration import Representative
 
@@ -92,6 +92,8 @@ class ConversationMember(EventChild):
             )
         ]
 
+    civitas_scope_fields = {SCOPE_EVENT: "conversation__event"}
+
     def get_event(self):
         return self.conversation.event
 
@@ -129,6 +131,8 @@ class ConversationMessage(EventChild):
 
     def __str__(self):
         return f"{self.conversation}: {self.body[:40]}"
+
+    civitas_scope_fields = {SCOPE_EVENT: "conversation__event"}
 
     def get_event(self):
         return self.conversation.event

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .event import Event, EventChild, Session
+from .event import SCOPE_EVENT, Event, EventChild, Session
 from .lists import CooperationType, KeyFigure, Keyword, Sector
 from .moderation import Moderated
 from .tracking import Tracked
@@ -99,6 +99,8 @@ class Representative(Moderated, Tracked, EventChild):
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 
+    civitas_scope_fields = {SCOPE_EVENT: "company__event"}
+
     def get_event(self):
         return self.company.event
 
@@ -135,6 +137,8 @@ class Offer(Moderated, Tracked, EventChild):
 
     def __str__(self):
         return self.title
+
+    civitas_scope_fields = {SCOPE_EVENT: "company__event"}
 
     def get_event(self):
         return self.company.event

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .event import Event, EventChild
+from .event import SCOPE_EVENT, Event, EventChild
 
 
 class DeletedRecord(models.Model):
@@ -132,6 +132,8 @@ class WebhookDelivery(EventChild):
 
     def __str__(self):
         return f"{self.topic} → {self.subscription}"
+
+    civitas_scope_fields = {SCOPE_EVENT: "subscription__event"}
 
     def get_event(self):
         return self.subscription.event
