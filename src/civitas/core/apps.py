@@ -9,7 +9,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import audit, nav, periodic_jobs, permissions, signals  # noqa: F401
+        from . import audit, nav, params, periodic_jobs, permissions, signals  # noqa: F401
+
+        params.register_converters()  # <id:pk> in URLs, before any URLconf is loaded
 
         permissions.register_core_permissions()
         nav.register_core_entries()

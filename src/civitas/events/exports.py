@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.exports.registry import Exporter, register
+from civitas.core.params import int_param
 from civitas.core.permissions import scope_ids
 
 from .models import SCOPE_EVENT, Company, ExtraField, Meeting, MeetingRequest, Representative
@@ -18,9 +19,9 @@ def _events_filter(user, params, field="company__event_id"):
     ids = scope_ids(user, PERM, SCOPE_EVENT)
     if ids is not None:
         flt[f"{field}__in"] = ids
-    event = params.get("event", "")
-    if event.isdigit():
-        flt[field] = int(event)
+    event = int_param(params.get("event"))  # checked by Exporter.clean_params (id_params)
+    if event is not None:
+        flt[field] = event
     return flt
 
 
@@ -29,6 +30,7 @@ class ParticipantExporter(Exporter):
     code = "events.participants"
     label = _("Event participants")
     permission = PERM
+    id_params = ("event",)
     filter_params = ("event", "status", "q")
     columns = [
         ("event", _("Event")),
@@ -107,6 +109,7 @@ class RequestExporter(Exporter):
     code = "events.requests"
     label = _("Meeting requests")
     permission = PERM
+    id_params = ("event",)
     filter_params = ("event", "state")
     columns = [
         ("rank", _("Order of arrival")),
@@ -147,6 +150,7 @@ class MeetingExporter(Exporter):
     code = "events.meetings"
     label = _("Meetings")
     permission = PERM
+    id_params = ("event",)
     filter_params = ("event",)
     columns = [
         ("event", _("Event")),
@@ -196,6 +200,7 @@ class ExpertMeetingExporter(Exporter):
     code = "events.expert_meetings"
     label = _("Expert meetings")
     permission = PERM
+    id_params = ("event",)
     filter_params = ("event", "state")
     columns = [
         ("event", _("Event")),

@@ -254,6 +254,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Civitas API",
     "VERSION": "1.0.0",
     "PREPROCESSING_HOOKS": ["civitas.core.api.only_api_paths"],
+    # <id:pk> (civitas.core.params.IdConverter): a positive 64-bit integer.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+    },
 }
 
 # --- Wagtail ------------------------------------------------------------------

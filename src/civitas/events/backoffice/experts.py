@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from civitas.core.params import IdChoicesField
 from civitas.core.permissions import has_perm, permission_required
 
 from ..models import Event, Expert, ExpertAbsence, ExpertMeeting, Session
@@ -55,6 +56,11 @@ class ExpertForm(forms.ModelForm):
             "sessions": forms.CheckboxSelectMultiple,
             "sought_sectors": forms.CheckboxSelectMultiple,
             "mode": forms.RadioSelect,
+        }
+        field_classes = {
+            "fields": IdChoicesField,
+            "sought_sectors": IdChoicesField,
+            "sessions": IdChoicesField,
         }
         help_texts = {
             "email": gettext_lazy(
@@ -152,7 +158,7 @@ def expert_edit(request, pk, expert_pk):
 
 
 class CandidatesForm(forms.Form):
-    chosen = forms.ModelMultipleChoiceField(
+    chosen = IdChoicesField(
         label=gettext_lazy("Candidates retained"),
         queryset=ExpertMeeting.objects.none(),
         widget=forms.CheckboxSelectMultiple,

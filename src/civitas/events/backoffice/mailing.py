@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civitas.core.outbox import services as outbox
+from civitas.core.params import IdChoicesField
 from civitas.core.permissions import permission_required
 
 from ..models import Company, Event, Session
@@ -28,7 +29,7 @@ class FilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    sector = forms.ModelMultipleChoiceField(
+    sector = IdChoicesField(
         label=gettext_lazy("Sectors"),
         queryset=None,
         required=False,
@@ -39,7 +40,7 @@ class FilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    sessions = forms.ModelMultipleChoiceField(
+    sessions = IdChoicesField(
         label=gettext_lazy("Attending at least one of these sessions"),
         queryset=None,
         required=False,

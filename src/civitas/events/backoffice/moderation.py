@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from civitas.core.params import int_param
 from civitas.core.permissions import permission_required
 
 from ..models import Company, Event, Offer, Representative
@@ -23,7 +24,7 @@ def _event_of(request, pk, **kwargs):
 
 
 def _ids(request, name):
-    return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+    return [n for n in map(int_param, request.POST.getlist(name)) if n is not None]
 
 
 class RejectForm(forms.Form):

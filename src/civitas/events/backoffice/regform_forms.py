@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core.params import IdChoicesField
+
 from ..models import ExtraField
 from ..services import regform
 
@@ -55,6 +57,7 @@ class ExtraFieldForm(forms.ModelForm):
             "sectors",
             "position",
         ]
+        field_classes = {"sectors": IdChoicesField}
         widgets = {
             "sectors": forms.CheckboxSelectMultiple,
             "choices": forms.Textarea(attrs={"rows": 5}),

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from civitas.core.params import IdChoicesField
 from civitas.core.permissions import login_required
 
 from ..models import Session
@@ -16,7 +17,7 @@ from .forms import session_label
 from .views import _me, _not_registered
 
 
-class SessionField(forms.ModelMultipleChoiceField):
+class SessionField(IdChoicesField):
     def label_from_instance(self, s):
         return session_label(s)
 

@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core.params import IdChoicesField, IdField
+
 from ..models import Company, Offer, Representative, Session
 from ..services import checks, regform
 from .regform import ConfigurableFormMixin
@@ -81,6 +83,7 @@ class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
         model = Representative
         fields = ["first_name", "last_name", "job_title", "email", "phone", "absent_sessions"]
         widgets = {"absent_sessions": forms.CheckboxSelectMultiple}
+        field_classes = {"absent_sessions": IdChoicesField}
         help_texts = {
             "phone": _("For SMS about your meetings, e.g. +33612345678."),
             "absent_sessions": _("Tick the sessions you will not attend."),
@@ -112,6 +115,7 @@ class OfferForm(forms.ModelForm):
             "keywords": forms.CheckboxSelectMultiple,
             "key_figures": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"keywords": IdChoicesField, "key_figures": IdChoicesField}
         help_texts = {
             "attachment": _("PDF, PNG, JPEG, WebP or MP4, 10 MB at most."),
         }
@@ -160,3 +164,21 @@ class RequestForm(forms.Form):
             self.fields["slot"].required = True
         else:
             del self.fields["slot"]
+
+
+class CatalogueSearchForm(forms.Form):
+    """The public catalogue's query (screen and API): words and a sector id."""
+
+    # No length limit: only the first catalogue.MAX_WORDS words are searched.
+    q = forms.CharField(required=False)
+    sector = IdField()
+
+    def words_left_out(self) -> bool:
+        from ..services.catalogue import too_many_words
+
+        return too_many_words(self.cleaned_data.get("q", ""))
+
+    def query(self) -> tuple[str, int | None]:
+        """(words, sector id) of a valid query; what is valid of an invalid one."""
+        data = getattr(self, "cleaned_data", {})
+        return data.get("q", ""), data.get("sector")

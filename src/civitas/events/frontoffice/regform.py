@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from civitas.core.params import int_param
+
 from ..services import regform
 
 HIDDEN, REQUIRED = regform.HIDDEN, regform.REQUIRED
@@ -63,7 +65,7 @@ class ConfigurableFormMixin:
             return getattr(getattr(self.instance, "company", None), "sector_id", None)
         if self.is_bound and "sector" in self.fields:
             raw = self["sector"].value()
-            return int(raw) if str(raw or "").isdigit() else None
+            return int_param(raw)
         return getattr(self.instance, "sector_id", None)
 
     def _conditional(self):
