@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from civitas.core import uploads
 from civitas.core.params import IdChoicesField
 from civitas.core.permissions import has_perm, permission_required
 
@@ -80,6 +81,9 @@ class ExpertForm(forms.ModelForm):
             self.fields["fields"].help_text = _(
                 "Add the event's fields of expertise first (event page, Add: field of expertise)."
             )
+
+    def clean_photo(self):
+        return uploads.clean_image_field(self.cleaned_data.get("photo"))
 
     def clean_sought_countries(self):
         codes = [c.strip().upper() for c in self.cleaned_data["sought_countries"].split(",")]

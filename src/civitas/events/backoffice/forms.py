@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core import uploads
+
 from ..models import (
     CooperationType,
     Day,
@@ -76,6 +78,12 @@ class EventForm(forms.ModelForm):
             *Event.PUBLIC_FIELD_CHOICES,
             *public_choices(self.instance),
         ]
+
+    def clean_banner(self):
+        return uploads.clean_image_field(self.cleaned_data.get("banner"))
+
+    def clean_logo(self):
+        return uploads.clean_image_field(self.cleaned_data.get("logo"))
 
     def clean(self):
         data = super().clean()

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core import uploads
 from civitas.core.params import IdChoicesField, IdField
 
 from ..models import Company, Offer, Representative, Session
@@ -131,8 +132,10 @@ class OfferForm(forms.ModelForm):
 
     def clean_attachment(self):
         f = self.cleaned_data.get("attachment")
-        if f and hasattr(f, "size") and not getattr(f, "_committed", False):
+        if uploads.is_new_upload(f):
             self.attachment_type = checks.check_attachment(f)
+            # Images re-encoded without metadata, PDFs parsed: polyglots are refused.
+            f = uploads.clean_upload(f, {"image", "pdf"})[1]
         return f
 
     def instance_for_registration(self):
