@@ -127,7 +127,8 @@ def check_pdf(uploaded) -> None:
     data = _read(uploaded)
     if not data.startswith(b"%PDF-"):
         raise ValidationError(
-            _("A PDF file must begin with %%PDF- (nothing before it)."), code="invalid_pdf"
+            _("A PDF file must start with its PDF header, with nothing before it."),
+            code="invalid_pdf",
         )
     _refuse_markup(data, head_only=True)
     try:
