@@ -61,7 +61,10 @@ def test_catalogue_good_sector_still_filters(catalogue_event, client):
 
 
 def test_catalogue_search_uses_the_first_words_and_says_so(catalogue_event, client):
+    from django.conf import settings
+
     event, _ = catalogue_event
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     r = client.get(reverse("events:catalogue", kwargs={"slug": event.slug}), {"q": LONG_SEARCH})
     assert r.status_code == 200
     assert "Only the first 20 words of your search were used." in r.content.decode()
