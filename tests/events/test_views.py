@@ -8,7 +8,20 @@ from civitas.events.models import Company, Meeting, MeetingRequest
 
 from .conftest import make_company, make_event
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def _pdf() -> bytes:
+    """A real one-page PDF: uploads are parsed with pypdf (civitas.core.uploads)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer, buf = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=200, height=200)
+    writer.write(buf)
+    return buf.getvalue()
+
+
+PDF = _pdf()
 
 
 def _post_data(**over):

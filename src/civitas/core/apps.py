@@ -9,8 +9,18 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import accounts, audit, nav, periodic_jobs, permissions, signals, throttle  # noqa: F401
+        from . import (  # noqa: F401
+            accounts,
+            audit,
+            nav,
+            params,
+            periodic_jobs,
+            permissions,
+            signals,
+            throttle,
+        )
 
+        params.register_converters()  # <id:pk> in URLs, before any URLconf is loaded
         accounts.register_templates()
 
         permissions.register_core_permissions()

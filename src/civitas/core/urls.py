@@ -17,12 +17,12 @@ urlpatterns = [
     path("backoffice/connexions/", bo.login_journal, name="login_journal"),
     path("backoffice/utilisateurs/", bo.users, name="users"),
     path("backoffice/utilisateurs/nouveau/", bo.user_create, name="user_create"),
-    path("backoffice/utilisateurs/<int:pk>/", bo.user_detail, name="user_detail"),
+    path("backoffice/utilisateurs/<id:pk>/", bo.user_detail, name="user_detail"),
     path(
-        "backoffice/affectations/<int:pk>/retirer/", bo.assignment_revoke, name="assignment_revoke"
+        "backoffice/affectations/<id:pk>/retirer/", bo.assignment_revoke, name="assignment_revoke"
     ),
     path("backoffice/roles/", bo.roles, name="roles"),
     path("backoffice/roles/nouveau/", bo.role_edit, name="role_create"),
-    path("backoffice/roles/<int:pk>/", bo.role_edit, name="role_edit"),
+    path("backoffice/roles/<id:pk>/", bo.role_edit, name="role_edit"),
     path("backoffice/organisation/", bo.organisation, name="organisation"),
 ]

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.exports.registry import Exporter, register
+from civitas.core.params import int_param
 from civitas.core.permissions import restrict
 
 from .models import SCOPE_EVENT, Company, ExtraField, Meeting, MeetingRequest, Representative
@@ -15,9 +16,9 @@ PERM = "events.view_registrations"
 def _scoped(qs, user, params):
     """Only the events the user holds the permission on; `event` narrows to one."""
     qs = restrict(qs, user, PERM)
-    event = params.get("event", "")
-    if event.isdigit():
-        qs = qs.filter(**{qs.model.civitas_scope_fields[SCOPE_EVENT]: int(event)})
+    event = int_param(params.get("event"))  # checked by Exporter.clean_params (id_params)
+    if event is not None:
+        qs = qs.filter(**{qs.model.civitas_scope_fields[SCOPE_EVENT]: event})
     return qs
 
 
@@ -26,6 +27,7 @@ class ParticipantExporter(Exporter):
     code = "events.participants"
     label = _("Event participants")
     permission = PERM
+    id_params = ("event",)
     filter_params = ("event", "status", "q")
     columns = [
         ("event", _("Event")),
@@ -104,6 +106,7 @@ class RequestExporter(Exporter):
     code = "events.requests"
     label = _("Meeting requests")
     permission = PERM
+    id_params = ("event",)
     filter_params = ("event", "state")
     columns = [
         ("rank", _("Order of arrival")),
@@ -144,6 +147,7 @@ class MeetingExporter(Exporter):
     code = "events.meetings"
     label = _("Meetings")
     permission = PERM
+    id_params = ("event",)
     filter_params = ("event",)
     columns = [
         ("event", _("Event")),
@@ -192,6 +196,7 @@ class ExpertMeetingExporter(Exporter):
     code = "events.expert_meetings"
     label = _("Expert meetings")
     permission = PERM
+    id_params = ("event",)
     filter_params = ("event", "state")
     columns = [
         ("event", _("Event")),

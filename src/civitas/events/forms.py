@@ -13,6 +13,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core.params import IdChoicesField, IdField, int_param
+
 from .models import Company, Representative, Session
 from .models.messaging import MAX_MESSAGE_LENGTH
 from .services import checks, regform
@@ -78,7 +80,7 @@ class ConfigurableFormMixin:
             return getattr(getattr(self.instance, "company", None), "sector_id", None)
         if self.is_bound and "sector" in self.fields:
             raw = self["sector"].value()
-            return int(raw) if str(raw or "").isdigit() else None
+            return int_param(raw)
         return getattr(self.instance, "sector_id", None)
 
     def _conditional(self):
@@ -232,6 +234,7 @@ class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
         model = Representative
         fields = REPRESENTATIVE_FIELDS
         widgets = {"absent_sessions": forms.CheckboxSelectMultiple}
+        field_classes = {"absent_sessions": IdChoicesField}
         help_texts = {
             "phone": _("For SMS about your meetings, e.g. +33612345678."),
             "absent_sessions": _("Tick the sessions you will not attend."),
@@ -257,3 +260,21 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_MESSAGE_LENGTH}),
         help_text=_("Plain text, at most %(n)s characters.") % {"n": MAX_MESSAGE_LENGTH},
     )
+
+
+class CatalogueSearchForm(forms.Form):
+    """The public catalogue's query (screen and API): words and a sector id."""
+
+    # No length limit: only the first catalogue.MAX_WORDS words are searched.
+    q = forms.CharField(required=False)
+    sector = IdField()
+
+    def words_left_out(self) -> bool:
+        from .services.catalogue import too_many_words
+
+        return too_many_words(self.cleaned_data.get("q", ""))
+
+    def query(self) -> tuple[str, int | None]:
+        """(words, sector id) of a valid query; what is valid of an invalid one."""
+        data = getattr(self, "cleaned_data", {})
+        return data.get("q", ""), data.get("sector")

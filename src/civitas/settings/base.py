@@ -261,6 +261,17 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Civitas API",
     "VERSION": "1.0.0",
     "PREPROCESSING_HOOKS": ["civitas.core.api.only_api_paths"],
+    # Serializers leave some read-only fields out (the catalogue shows only the fields the
+    # event made public): read-only fields are not "required" in responses.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "civitas.core.api.document_error_responses",
+    ],
+    # <id:pk> (civitas.core.params.IdConverter): a positive 64-bit integer.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+    },
 }
 
 # --- Wagtail ------------------------------------------------------------------

@@ -28,6 +28,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+
+from civitas.core.params import int_param
+
+
+class InvalidFilter(ValueError):
+    """A filter value the exporter cannot use (the message says which)."""
 
 
 class Exporter:
@@ -39,6 +46,8 @@ class Exporter:
     columns: list[tuple[str, Any]] = []
     # Query parameters that are filters (everything else in request.GET is ignored).
     filter_params: tuple[str, ...] = ()
+    # Filters holding a record id: anything but a positive 64-bit integer is refused.
+    id_params: tuple[str, ...] = ()
 
     def queryset(self, user, params: dict) -> Iterable:
         """The objects to export for `user` with the list's filters `params`."""
@@ -61,6 +70,10 @@ class Exporter:
             if self.filter_params and key not in self.filter_params:
                 continue
             if value not in ("", None):
+                if key in self.id_params and int_param(value) is None:
+                    raise InvalidFilter(
+                        _("The filter %(name)s must be a record number.") % {"name": key}
+                    )
                 out[str(key)] = str(value)
         return out
 

@@ -9,13 +9,11 @@ urlpatterns = [
     path("backoffice/exports/planifies/", views.schedules, name="schedules"),
     path("backoffice/exports/planifies/nouveau/", views.schedule_create, name="schedule_create"),
     path(
-        "backoffice/exports/planifies/<int:pk>/supprimer/",
+        "backoffice/exports/planifies/<id:pk>/supprimer/",
         views.schedule_delete,
         name="schedule_delete",
     ),
-    path(
-        "backoffice/exports/planifies/<int:pk>/executer/", views.schedule_run, name="schedule_run"
-    ),
+    path("backoffice/exports/planifies/<id:pk>/executer/", views.schedule_run, name="schedule_run"),
     path("backoffice/imports/", views.imports, name="imports"),
     path("backoffice/imports/nouveau/", views.import_upload, name="import_upload"),
     path("backoffice/imports/<uuid:pk>/", views.import_batch, name="import_batch"),

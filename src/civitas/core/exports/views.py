@@ -1,6 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, QueryDict, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseBadRequest,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +33,8 @@ def export(request):
         exporter, writer, qs, params = services.prepare(code, fmt, request.user, request.GET)
     except LookupError as exc:
         raise Http404(str(exc)) from exc
+    except registry.InvalidFilter as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
     count = exporter.count(qs)
     if count > conf.background_threshold():
         job = services.start_background(exporter, fmt, request.user, params, count)
@@ -80,7 +88,16 @@ def schedule_create(request):
     if request.method == "POST" and form.is_valid():
         exporter = registry.get(form.cleaned_data["exporter"])
         schedule = form.save(commit=False)
-        schedule.params = exporter.clean_params(QueryDict(filters).dict())
+        try:
+            schedule.params = exporter.clean_params(QueryDict(filters).dict())
+        except registry.InvalidFilter as exc:
+            form.add_error(None, str(exc))
+            return render(
+                request,
+                "exports/schedule_form.html",
+                {"form": form, "filters": filters},
+                status=400,
+            )
         schedule.owner = request.user
         schedule.next_run = timezone.now()
         schedule.save()

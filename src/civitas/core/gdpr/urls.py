@@ -15,13 +15,13 @@ urlpatterns = [
     path(f"{BO}conservation/", views.retention, name="retention"),
     path(f"{BO}conservation/purger/", views.retention_run, name="retention_run"),
     path(f"{BO}mentions/", views.notices, name="notices"),
-    path(f"{BO}mentions/<int:pk>/", views.notice_edit, name="notice_edit"),
+    path(f"{BO}mentions/<id:pk>/", views.notice_edit, name="notice_edit"),
     path("backoffice/registre-traitements/", views.register, name="register"),
     path("backoffice/registre-traitements/imprimer/", views.register_print, name="register_print"),
     path("backoffice/registre-traitements/nouveau/", views.register_edit, name="register_create"),
-    path("backoffice/registre-traitements/<int:pk>/", views.register_edit, name="register_edit"),
+    path("backoffice/registre-traitements/<id:pk>/", views.register_edit, name="register_edit"),
     path(
-        "backoffice/registre-traitements/<int:pk>/supprimer/",
+        "backoffice/registre-traitements/<id:pk>/supprimer/",
         views.register_delete,
         name="register_delete",
     ),
@@ -32,9 +32,7 @@ urlpatterns = [
 urlpatterns += [
     path("backoffice/violations/", views.breaches_list, name="breaches"),
     path("backoffice/violations/nouvelle/", views.breach_edit, name="breach_create"),
-    path("backoffice/violations/<int:pk>/", views.breach_detail, name="breach_detail"),
-    path("backoffice/violations/<int:pk>/modifier/", views.breach_edit, name="breach_edit"),
-    path(
-        "backoffice/violations/<int:pk>/notification-cnil/", views.breach_cnil, name="breach_cnil"
-    ),
+    path("backoffice/violations/<id:pk>/", views.breach_detail, name="breach_detail"),
+    path("backoffice/violations/<id:pk>/modifier/", views.breach_edit, name="breach_edit"),
+    path("backoffice/violations/<id:pk>/notification-cnil/", views.breach_cnil, name="breach_cnil"),
 ]

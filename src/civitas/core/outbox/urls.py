@@ -6,9 +6,9 @@ app_name = "outbox"
 
 urlpatterns = [
     path("backoffice/outbox/messages/", views.message_list, name="messages"),
-    path("backoffice/outbox/messages/<int:pk>/", views.message_detail, name="message_detail"),
+    path("backoffice/outbox/messages/<id:pk>/", views.message_detail, name="message_detail"),
     path(
-        "backoffice/outbox/messages/<int:pk>/resend/",
+        "backoffice/outbox/messages/<id:pk>/resend/",
         views.message_resend,
         name="message_resend",
     ),
@@ -25,9 +25,9 @@ urlpatterns = [
     ),
     path("backoffice/outbox/mailings/", views.mailing_list, name="mailings"),
     path("backoffice/outbox/mailings/new/", views.mailing_create, name="mailing_create"),
-    path("backoffice/outbox/mailings/<int:pk>/", views.mailing_detail, name="mailing_detail"),
+    path("backoffice/outbox/mailings/<id:pk>/", views.mailing_detail, name="mailing_detail"),
     path(
-        "backoffice/outbox/mailings/<int:pk>/progress/",
+        "backoffice/outbox/mailings/<id:pk>/progress/",
         views.mailing_progress,
         name="mailing_progress",
     ),

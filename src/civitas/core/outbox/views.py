@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civitas.core import journal
+from civitas.core.params import int_param
 from civitas.core.permissions import permission_required, public
 
 from . import conf, services, templates
@@ -38,9 +39,9 @@ def message_list(request):
             qs = qs.filter(state=form.cleaned_data["state"])
         if form.cleaned_data["channel"]:
             qs = qs.filter(channel=form.cleaned_data["channel"])
-    mailing = request.GET.get("mailing", "")
-    if mailing.isdigit():
-        qs = qs.filter(mailing_id=int(mailing))
+    mailing = int_param(request.GET.get("mailing"))
+    if mailing is not None:
+        qs = qs.filter(mailing_id=mailing)
     return render(
         request,
         "outbox/backoffice/messages.html",

@@ -29,17 +29,17 @@ urlpatterns = [
         name="api_meetings",
     ),
     path(
-        "api/v1/events/<slug:slug>/companies/<int:pk>/",
+        "api/v1/events/<slug:slug>/companies/<id:pk>/",
         views.CrmCompanyDetailView.as_view(),
         name="api_company",
     ),
     path(
-        "api/v1/events/<slug:slug>/contacts/<int:pk>/",
+        "api/v1/events/<slug:slug>/contacts/<id:pk>/",
         views.CrmContactDetailView.as_view(),
         name="api_contact",
     ),
     path(
-        "api/v1/events/<slug:slug>/meetings/<int:pk>/",
+        "api/v1/events/<slug:slug>/meetings/<id:pk>/",
         views.CrmMeetingDetailView.as_view(),
         name="api_meeting",
     ),

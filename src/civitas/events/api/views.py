@@ -25,8 +25,9 @@ from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 
 from civitas.core import journal, permissions
+from civitas.core.params import DB_INT_MAX, int_param
 
-from ..forms import CompanyForm, RepresentativeForm
+from ..forms import CatalogueSearchForm, CompanyForm, RepresentativeForm
 from ..models import (
     Company,
     DeletedRecord,
@@ -52,6 +53,10 @@ UPDATED_SINCE = OpenApiParameter(
         "date-time without offset is read in the server's time zone."
     ),
 )
+
+
+# An id in a query parameter: a positive 64-bit integer (larger ones answer 400).
+ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": DB_INT_MAX}
 
 
 def published_events():
@@ -104,11 +109,16 @@ class EventDetailView(RetrieveAPIView):
             str,
             description=(
                 "Words searched, accent- and case-insensitive (all must match); on "
-                "PostgreSQL French stemming and prefixes, results by relevance."
+                "PostgreSQL French stemming and prefixes, results by relevance. Only the "
+                "first 20 words are searched."
             ),
         ),
-        OpenApiParameter("sector", int, description="Sector id."),
+        OpenApiParameter("sector", ID_SCHEMA, description="Sector id."),
     ],
+    responses={
+        200: s.PublicCompanySerializer,
+        400: OpenApiResponse(s.FieldErrorsSerializer, description="Invalid query parameters."),
+    },
 )
 class CatalogueView(ListAPIView):
     """Validated companies with only the fields the event made public."""
@@ -123,8 +133,10 @@ class CatalogueView(ListAPIView):
 
     def get_queryset(self):
         event = self.get_event()
-        params = self.request.query_params
-        qs = catalogue.public_companies(event, params.get("q", ""), params.get("sector", ""))
+        search = CatalogueSearchForm(self.request.query_params)
+        if not search.is_valid():
+            raise form_errors(search)
+        qs = catalogue.public_companies(event, *search.query())
         # The service's order: by relevance when searching (PostgreSQL), else by name.
         return qs.select_related("sector").prefetch_related(offers_prefetch(public=True))
 
@@ -241,17 +253,15 @@ def body_fields(request, allowed, read_only) -> dict:
             continue
         value = data[key]
         if key in LIST_FIELDS:
-            if isinstance(value, list) and all(
-                _is_id(v) or (isinstance(v, str) and v.isdigit()) for v in value
-            ):
+            if isinstance(value, list) and all(int_param(v) is not None for v in value):
                 values[key] = [int(v) for v in value]
             else:
                 errors[key] = [_("A list of ids is expected.")]
         elif key in ID_FIELDS:
             if value is None or value == "" or _is_id(value):
                 values[key] = value if value != "" else None
-            elif isinstance(value, str) and value.isdigit():
-                values[key] = int(value)
+            elif isinstance(value, str) and int_param(value) is not None:
+                values[key] = int_param(value)
             else:
                 errors[key] = [_("An id (integer) is expected.")]
         elif isinstance(value, dict | list):

@@ -3,6 +3,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core import uploads
+from civitas.core.params import IdChoicesField
+
 from ..models import (
     Company,
     CooperationType,
@@ -95,6 +98,12 @@ class EventForm(forms.ModelForm):
             *Event.PUBLIC_FIELD_CHOICES,
             *public_choices(self.instance),
         ]
+
+    def clean_banner(self):
+        return uploads.clean_image_field(self.cleaned_data.get("banner"))
+
+    def clean_logo(self):
+        return uploads.clean_image_field(self.cleaned_data.get("logo"))
 
     def clean(self):
         data = super().clean()
@@ -262,6 +271,11 @@ class ExpertForm(forms.ModelForm):
             "sought_sectors": forms.CheckboxSelectMultiple,
             "mode": forms.RadioSelect,
         }
+        field_classes = {
+            "fields": IdChoicesField,
+            "sought_sectors": IdChoicesField,
+            "sessions": IdChoicesField,
+        }
         help_texts = {
             "email": _("If a user account has this address, the expert sees their agenda in it."),
             "phone": _("For SMS about their meetings, e.g. +33612345678."),
@@ -278,6 +292,9 @@ class ExpertForm(forms.ModelForm):
                 "Add the event's fields of expertise first (event page, Add: field of expertise)."
             )
 
+    def clean_photo(self):
+        return uploads.clean_image_field(self.cleaned_data.get("photo"))
+
     def clean_sought_countries(self):
         codes = [c.strip().upper() for c in self.cleaned_data["sought_countries"].split(",")]
         codes = [c for c in codes if c]
@@ -291,7 +308,7 @@ class ExpertForm(forms.ModelForm):
 
 
 class CandidatesForm(forms.Form):
-    chosen = forms.ModelMultipleChoiceField(
+    chosen = IdChoicesField(
         label=_("Candidates retained"),
         queryset=ExpertMeeting.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -396,7 +413,7 @@ class FilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    sector = forms.ModelMultipleChoiceField(
+    sector = IdChoicesField(
         label=_("Sectors"),
         queryset=None,
         required=False,
@@ -407,7 +424,7 @@ class FilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    sessions = forms.ModelMultipleChoiceField(
+    sessions = IdChoicesField(
         label=_("Attending at least one of these sessions"),
         queryset=None,
         required=False,
@@ -598,6 +615,7 @@ class ExtraFieldForm(forms.ModelForm):
             "sectors",
             "position",
         ]
+        field_classes = {"sectors": IdChoicesField}
         widgets = {
             "sectors": forms.CheckboxSelectMultiple,
             "choices": forms.Textarea(attrs={"rows": 5}),

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civitas.core.params import int_param
 from civitas.core.permissions import scoped_permission_required
 
 from ..models import Company, Event, Offer, Representative
@@ -18,7 +19,7 @@ KINDS = {"company": Company, "representative": Representative, "offer": Offer}
 
 
 def _ids(request, name):
-    return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+    return [n for n in map(int_param, request.POST.getlist(name)) if n is not None]
 
 
 @scoped_permission_required("events.validate_registrations", Event)

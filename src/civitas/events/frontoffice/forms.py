@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core import uploads
+from civitas.core.params import IdChoicesField
+
 from ..forms import RepresentativeForm, session_label
 from ..models import Offer, Session
 from ..services import checks
@@ -22,6 +25,7 @@ class OfferForm(forms.ModelForm):
             "keywords": forms.CheckboxSelectMultiple,
             "key_figures": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"keywords": IdChoicesField, "key_figures": IdChoicesField}
         help_texts = {
             "attachment": _("PDF, PNG, JPEG, WebP or MP4, 10 MB at most."),
         }
@@ -37,8 +41,10 @@ class OfferForm(forms.ModelForm):
 
     def clean_attachment(self):
         f = self.cleaned_data.get("attachment")
-        if f and hasattr(f, "size") and not getattr(f, "_committed", False):
+        if uploads.is_new_upload(f):
             self.attachment_type = checks.check_attachment(f)
+            # Images re-encoded without metadata, PDFs parsed: polyglots are refused.
+            f = uploads.clean_upload(f, {"image", "pdf"})[1]
         return f
 
     def instance_for_registration(self):
@@ -75,7 +81,7 @@ class RequestForm(forms.Form):
 # --- Sessions attended (frontoffice/availability.py) ---------------------------------------------
 
 
-class SessionField(forms.ModelMultipleChoiceField):
+class SessionField(IdChoicesField):
     def label_from_instance(self, s):
         return session_label(s)
 

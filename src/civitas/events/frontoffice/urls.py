@@ -21,21 +21,21 @@ urlpatterns = [
     path("evenements/<slug:slug>/inscription/", fo.register, name="register"),
     path("evenements/<slug:slug>/inscription/merci/", fo.register_done, name="register_done"),
     path("evenements/<slug:slug>/participants/", fo.catalogue, name="catalogue"),
-    path("evenements/<slug:slug>/participants/<int:pk>/", fo.company_detail, name="company_detail"),
+    path("evenements/<slug:slug>/participants/<id:pk>/", fo.company_detail, name="company_detail"),
     path("espace/evenements/<slug:slug>/", fo.area_home, name="area_home"),
     path("espace/evenements/<slug:slug>/entreprise/", fo.area_company, name="area_company"),
     path("espace/evenements/<slug:slug>/offres/nouvelle/", fo.area_offer, name="area_offer_new"),
-    path("espace/evenements/<slug:slug>/offres/<int:pk>/", fo.area_offer, name="area_offer"),
+    path("espace/evenements/<slug:slug>/offres/<id:pk>/", fo.area_offer, name="area_offer"),
     path(
         "espace/evenements/<slug:slug>/suggestions/", fo.area_suggestions, name="area_suggestions"
     ),
     path(
-        "espace/evenements/<slug:slug>/demandes/nouvelle/<int:rep_pk>/",
+        "espace/evenements/<slug:slug>/demandes/nouvelle/<id:rep_pk>/",
         fo.area_request_new,
         name="area_request_new",
     ),
     path(
-        "espace/evenements/<slug:slug>/demandes/<int:pk>/<str:action>/",
+        "espace/evenements/<slug:slug>/demandes/<id:pk>/<str:action>/",
         fo.area_request_action,
         name="area_request_action",
     ),
@@ -59,12 +59,12 @@ urlpatterns = [
         name="area_waitlist",
     ),
     path(
-        "espace/evenements/<slug:slug>/liste-attente/rejoindre/<int:pk>/",
+        "espace/evenements/<slug:slug>/liste-attente/rejoindre/<id:pk>/",
         fo_waitlist.area_waitlist_join,
         name="area_waitlist_join",
     ),
     path(
-        "espace/evenements/<slug:slug>/liste-attente/<int:pk>/quitter/",
+        "espace/evenements/<slug:slug>/liste-attente/<id:pk>/quitter/",
         fo_waitlist.area_waitlist_leave,
         name="area_waitlist_leave",
     ),
@@ -81,24 +81,24 @@ urlpatterns = [
         name="area_thread_organisers",
     ),
     path(
-        "espace/evenements/<slug:slug>/messages/demande/<int:request_pk>/",
+        "espace/evenements/<slug:slug>/messages/demande/<id:request_pk>/",
         fo_msg.thread_request,
         name="area_thread_request",
     ),
     # Expert meetings
     path(
-        "evenements/<slug:slug>/experts/<int:pk>/",
+        "evenements/<slug:slug>/experts/<id:pk>/",
         fo_experts.expert_detail,
         name="expert_detail",
     ),
     path("espace/evenements/<slug:slug>/experts/", fo_experts.area_experts, name="area_experts"),
     path(
-        "espace/evenements/<slug:slug>/experts/<int:pk>/demander/",
+        "espace/evenements/<slug:slug>/experts/<id:pk>/demander/",
         fo_experts.area_expert_request,
         name="area_expert_request",
     ),
     path(
-        "espace/evenements/<slug:slug>/experts/rendez-vous/<int:pk>/annuler/",
+        "espace/evenements/<slug:slug>/experts/rendez-vous/<id:pk>/annuler/",
         fo_experts.area_expert_cancel,
         name="area_expert_cancel",
     ),
@@ -113,7 +113,7 @@ urlpatterns = [
         name="register_sector_fields",
     ),
     path(
-        "espace/evenements/<slug:slug>/representants/<int:rep_pk>/",
+        "espace/evenements/<slug:slug>/representants/<id:rep_pk>/",
         fo_form.area_representative,
         name="area_representative",
     ),

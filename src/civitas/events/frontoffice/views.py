@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.views import serve as wagtail_serve
 
+from civitas.core.params import int_param
 from civitas.core.permissions import login_required, public
 
-from ..forms import CompanyForm
+from ..forms import CatalogueSearchForm, CompanyForm
 from ..models import Company, Event, MeetingRequest, Offer, Representative
 from ..services import ServiceError, agenda, minisite, moderation, registration, suggestions
 from ..services import catalogue as catalogue_service
@@ -74,7 +75,7 @@ def register(request, slug):
         # Another blank representative or offer: redisplay what was typed, without errors.
         data = request.POST.copy()
         key = "rep-TOTAL_FORMS" if "add_rep" in data else "offer-TOTAL_FORMS"
-        data[key] = str(min(int(data.get(key) or 1) + 1, 20))
+        data[key] = str(min((int_param(data.get(key), max_value=20) or 1) + 1, 20))
         form = CompanyForm(data, event=event, prefix="company")
         reps = RepresentativeFormSet(data, prefix="rep", **kw)
         offers = OfferFormSet(data, prefix="offer", **kw)
@@ -140,8 +141,9 @@ SORTS = {
 @public
 def catalogue(request, slug):
     event = _event(slug)
-    q = request.GET.get("q", "").strip()
-    sector = request.GET.get("sector", "")
+    search = CatalogueSearchForm(request.GET)
+    search.is_valid()  # a bad sector is a form error; the page answers 400
+    q, sector = search.query()
     qs = catalogue_service.public_companies(event, q, sector).select_related("sector")
     # A search comes by relevance (the service's order) unless another sort is chosen.
     sort = request.GET.get("sort") or ("relevance" if q else "name")
@@ -164,12 +166,15 @@ def catalogue(request, slug):
             "page": page,
             "q": q,
             "sort": sort,
-            "sector": sector,
+            "sector": "" if sector is None else str(sector),
+            "search": search,
+            "max_words": catalogue_service.MAX_WORDS,
             "sectors": event.sectors.all(),
             "sorts": _sort_labels(),
             # Experts are listed too (003 §4.1.2), on the first page, with the same search.
             "experts": experts_service.public_experts(event, q, sector) if page.number == 1 else [],
         },
+        status=400 if search.errors else 200,
     )
 
 

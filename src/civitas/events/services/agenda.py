@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Q
 from django.utils import timezone
+from icalendar import Calendar, Event, vText
 
 from ..models import Meeting
 from . import experts
@@ -42,56 +43,47 @@ def by_day(rep, *, published_only=True):
     return sorted(days.items())
 
 
-def _esc(text: str) -> str:
-    return (
-        str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    out, raw = [], line.encode()
-    while len(raw) > 75:
-        cut = 75
-        while (raw[cut] & 0xC0) == 0x80:  # do not split a UTF-8 character
-            cut -= 1
-        out.append(raw[:cut].decode())
-        raw = b" " + raw[cut:]
-    out.append(raw.decode())
-    return "\r\n".join(out)
+def _text(value) -> vText:
+    """A TEXT value: the library escapes backslashes, ";", "," and every line break
+    (CR, LF, CRLF) and folds long lines (RFC 5545 §3.3.11, §3.1)."""
+    return vText(str(value))
 
 
 def icalendar(rep, domain="civitas") -> str:
-    fmt = "%Y%m%dT%H%M%SZ"
-    now = timezone.now().astimezone(dt.UTC)
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Civitas//events//FR",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_esc(rep.company.event.name)}",
-    ]
+    """The representative's published meetings (with companies and experts) as an
+    iCalendar feed, built with the icalendar library so no name can add a line."""
+    now = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", "-//Civitas//events//FR")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", _text(rep.company.event.name))
+
+    def add_event(uid, start, end, summary, location):
+        vevent = Event()
+        vevent.add("uid", f"{uid}@{domain}")
+        vevent.add("dtstamp", now)
+        vevent.add("dtstart", start.astimezone(dt.UTC))
+        vevent.add("dtend", end.astimezone(dt.UTC))
+        vevent.add("summary", _text(summary))
+        vevent.add("location", _text(location))
+        cal.add_component(vevent)
+
     for m in meetings_of(rep):
         other = m.request.other(rep)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:meeting-{m.pk}@{domain}",
-            f"DTSTAMP:{now:{fmt}}",
-            f"DTSTART:{m.slot.start.astimezone(now.tzinfo):{fmt}}",
-            f"DTEND:{m.slot.end.astimezone(now.tzinfo):{fmt}}",
-            f"SUMMARY:{_esc(f'{other.full_name} ({other.company.name})')}",
-            f"LOCATION:{_esc(f'{m.room} – table {m.table_number}')}",
-            "END:VEVENT",
-        ]
+        add_event(
+            f"meeting-{m.pk}",
+            m.slot.start,
+            m.slot.end,
+            f"{other.full_name} ({other.company.name})",
+            f"{m.room} – table {m.table_number}",
+        )
     for em in experts.meetings_of_representative(rep):
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:expert-meeting-{em.pk}@{domain}",
-            f"DTSTAMP:{now:{fmt}}",
-            f"DTSTART:{em.start.astimezone(now.tzinfo):{fmt}}",
-            f"DTEND:{em.end.astimezone(now.tzinfo):{fmt}}",
-            f"SUMMARY:{_esc(f'Expert – {em.expert.full_name}')}",
-            f"LOCATION:{_esc(em.expert.place)}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+        add_event(
+            f"expert-meeting-{em.pk}",
+            em.start,
+            em.end,
+            f"Expert – {em.expert.full_name}",
+            em.expert.place,
+        )
+    return cal.to_ical().decode()

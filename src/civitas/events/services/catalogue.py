@@ -8,6 +8,9 @@ to date by a trigger from `name` and `Company.search_text`, itself maintained by
 services.registration.refresh_search_text) and its GIN index come from migration
 0009_catalogue_search, on PostgreSQL only.
 Elsewhere (SQLite, the embedded default) every word must appear in the normalised text.
+Only the first MAX_WORDS words are searched (each word is one more condition in the
+query: 1,900 of them exceed SQLite's expression depth); `search_terms` says whether some
+were left out so the screens can tell.
 """
 
 import re
@@ -15,6 +18,8 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models.expressions import RawSQL
+
+from civitas.core.params import int_param
 
 from ..models import Company
 from .registration import normalise
@@ -27,22 +32,37 @@ def search_vector():
     return RawSQL('"events_company"."search_vector"', [], output_field=SearchVectorField())
 
 
+MAX_WORDS = 20
+
+
 def words(q: str) -> list[str]:
-    """Letters and digits only: nothing of the tsquery syntax gets through."""
-    return re.findall(r"[^\W_]+", normalise(q or ""))
+    """Letters and digits only: nothing of the tsquery syntax gets through (the first
+    MAX_WORDS)."""
+    return re.findall(r"[^\W_]+", normalise(q or ""))[:MAX_WORDS]
+
+
+def plain_words(q: str) -> list[str]:
+    """The normalised words of `q` split on spaces (the first MAX_WORDS)."""
+    return normalise(q or "").split()[:MAX_WORDS]
+
+
+def too_many_words(q: str) -> bool:
+    """True when `q` holds more words than are searched."""
+    return len(normalise(q or "").split()) > MAX_WORDS
 
 
 def full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def public_companies(event, q: str = "", sector: str = ""):
+def public_companies(event, q: str = "", sector: int | str | None = None):
     """Validated companies of the event matching every word of `q` (over names,
     descriptions, offers, keywords and key figures): by relevance when searching on
-    PostgreSQL, otherwise by name."""
+    PostgreSQL, otherwise by name. `sector` is an id (a value that is not one is ignored)."""
     qs = Company.objects.filter(event=event, status=Company.Status.VALIDATED)
-    if str(sector).isdigit():
-        qs = qs.filter(sector_id=int(sector))
+    sector_id = int_param(sector)
+    if sector_id is not None:
+        qs = qs.filter(sector_id=sector_id)
     if full_text() and words(q):
         terms = words(q)
         query = SearchQuery(
@@ -55,6 +75,6 @@ def public_companies(event, q: str = "", sector: str = ""):
             .annotate(rank=SearchRank(vector, query))
             .order_by("-rank", "name", "pk")
         )
-    for word in normalise(q or "").split():
+    for word in plain_words(q):
         qs = qs.filter(search_text__contains=word)
     return qs.order_by("name", "pk")

@@ -38,9 +38,16 @@ def clean_siret(value: str) -> str:
 
 
 def clean_vat(value: str, country: str) -> str:
-    """Format check of an EU VAT number; its prefix must match the company's country."""
-    compact = eu_vat.compact(value or "")
+    """Format check of an EU VAT number; its prefix must match the company's country.
+    Only ASCII letters, digits and separators: python-stdnum maps some other characters
+    to digits and refuses an unknown prefix with its own exception."""
+    value = value or ""
+    if not value.isascii():
+        raise ValidationError(
+            _("A VAT number holds only Latin letters and digits (e.g. DE123456789).")
+        )
     try:
+        compact = eu_vat.compact(value)
         eu_vat.validate(compact)
     except StdnumError:
         raise ValidationError(_("This VAT number is not valid.")) from None

@@ -489,9 +489,12 @@ def agenda_of_expert(expert: Expert):
     return sorted(days.items())
 
 
-def public_experts(event: Event, q: str = "", sector: str = ""):
-    """Public experts matching every word of `q`; with a sector, those who seek it (or seek
-    no particular sector)."""
+def public_experts(event: Event, q: str = "", sector: int | str | None = None):
+    """Public experts matching every word of `q` (the catalogue's first words); with a
+    sector, those who seek it (or seek no particular sector)."""
+    from civitas.core.params import int_param
+
+    from .catalogue import plain_words
     from .registration import normalise
 
     qs = (
@@ -499,9 +502,10 @@ def public_experts(event: Event, q: str = "", sector: str = ""):
         .prefetch_related("fields")
         .order_by("last_name", "first_name")
     )
-    if str(sector).isdigit():
-        qs = qs.filter(Q(sought_sectors=int(sector)) | Q(sought_sectors=None)).distinct()
-    words = normalise(q or "").split()
+    sector_id = int_param(sector)
+    if sector_id is not None:
+        qs = qs.filter(Q(sought_sectors=sector_id) | Q(sought_sectors=None)).distinct()
+    words = plain_words(q)
     if not words:
         return list(qs)
     out = []

@@ -24,6 +24,7 @@ from civitas.core import journal
 from civitas.core.outbox import recipients, templates
 from civitas.core.outbox import services as outbox
 from civitas.core.outbox.models import Mailing
+from civitas.core.params import int_param
 
 from ..models import Company, Event, Meeting, Representative
 from . import ServiceError
@@ -45,13 +46,8 @@ PLACEHOLDERS = {
 
 
 def _ints(values) -> list[int]:
-    out = []
-    for v in values or []:
-        try:
-            out.append(int(v))
-        except (TypeError, ValueError):
-            continue
-    return out
+    """The ids among `values` (anything else, including numbers out of range, skipped)."""
+    return [n for n in map(int_param, values or []) if n is not None]
 
 
 def _strs(values) -> list[str]:
