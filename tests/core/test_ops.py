@@ -108,13 +108,13 @@ def test_language_switch_sets_english(client):
 
 
 def test_api_declares_permissions_and_answers_401_403_with_reason(client, client_for, users):
-    from rest_framework.authtoken.models import Token
+    from civitas.core import tokens
 
     anonymous = client.get("/api/v1/me/")
     assert anonymous.status_code in (401, 403)
     assert "detail" in anonymous.json()
-    token = Token.objects.create(user=users["secondary"])
-    me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = tokens.issue(users["secondary"], "test", mfa_verified=True)
+    me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}")
     assert me.status_code == 200
     assert set(me.json()["permissions"]) == {"core.access_backoffice", "core.view_journal"}
 

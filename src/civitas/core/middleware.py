@@ -1,4 +1,5 @@
 import time
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -6,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import metrics
@@ -13,6 +15,69 @@ from .permissions import is_backoffice_user
 
 BACKOFFICE_PREFIXES = ("/backoffice/", "/cms/")
 SESSION_LAST_SEEN = "civitas_bo_last_seen"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the back-office guard refuses a request (the screens redirect, the API says 403)."""
+
+    reason: str  # "ip" | "mfa_setup" | "mfa_session"
+    message: str
+
+
+def session_passed_mfa(request, user) -> bool:
+    """True if this session's login went through allauth's second-factor stage.
+
+    allauth keeps, in the session, the list of authentication steps completed for the user
+    (password, mfa, ...); a login by any other path (Wagtail's, `auth.login` elsewhere) has
+    no "mfa" step.
+    """
+    from allauth.account.authentication import get_authentication_records
+
+    session = getattr(request, "session", None)
+    if session is None:
+        return False
+    return any(r.get("method") == "mfa" for r in get_authentication_records(request, user))
+
+
+def guard_refusal(request, user, org, *, mfa_passed=None) -> Refusal | None:
+    """The one back-office access rule, shared by the screens and the API.
+
+    `mfa_passed` tells whether this authentication passed the second factor; None means
+    "read it from the session" (an API token carries its own answer, see core.tokens).
+    Checks: the IP allowlist, then for back-office users the mandatory second factor
+    (organisation setting) and, for anyone who has one, that it was used for this login.
+    """
+    if not org.ip_allowed(request.META.get("REMOTE_ADDR")):
+        return Refusal(
+            "ip",
+            _(
+                "The back office cannot be reached from your network address. "
+                "Contact your administrator if you need access from here."
+            ),
+        )
+    if user is None or not user.is_authenticated or not is_backoffice_user(user):
+        return None
+    user_has_mfa = has_mfa(user)
+    if org.mfa_required_backoffice and not user_has_mfa:
+        return Refusal(
+            "mfa_setup",
+            _(
+                "Your role gives access to the back office: set up two-factor "
+                "authentication (an authenticator app or a security key) first."
+            ),
+        )
+    if user_has_mfa:
+        passed = session_passed_mfa(request, user) if mfa_passed is None else mfa_passed
+        if not passed:
+            return Refusal(
+                "mfa_session",
+                _(
+                    "This session was opened without your second factor: confirm it with "
+                    "your authenticator app or security key to reach the back office."
+                ),
+            )
+    return None
 
 
 class BackofficeGuardMiddleware:
@@ -39,17 +104,8 @@ class BackofficeGuardMiddleware:
 
         if in_backoffice and not org.ip_allowed(request.META.get("REMOTE_ADDR")):
             log_event(LoginEvent.Kind.IP_REFUSED, request, user if user.is_authenticated else None)
-            return render(
-                request,
-                "403.html",
-                {
-                    "message": _(
-                        "The back office cannot be reached from your network address. "
-                        "Contact your administrator if you need access from here."
-                    )
-                },
-                status=403,
-            )
+            refusal = guard_refusal(request, user, org)
+            return render(request, "403.html", {"message": refusal.message}, status=403)
         if not user.is_authenticated:
             return None
 
@@ -75,16 +131,16 @@ class BackofficeGuardMiddleware:
             return redirect_to_login(request.get_full_path())
         request.session[SESSION_LAST_SEEN] = now
 
-        if org.mfa_required_backoffice and is_backoffice_user(user) and not has_mfa(user):
-            messages.warning(
-                request,
-                _(
-                    "Your role gives access to the back office: set up two-factor "
-                    "authentication (an authenticator app or a security key) first."
-                ),
-            )
+        refusal = guard_refusal(request, user, org)
+        if refusal is None:
+            return None
+        messages.warning(request, refusal.message)
+        if refusal.reason == "mfa_setup":
             return redirect(reverse("mfa_index"))
-        return None
+        # mfa_session: prove the second factor in this session, then come back.
+        return redirect(
+            f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}"
+        )
 
 
 def has_mfa(user) -> bool:

@@ -3,9 +3,12 @@ from .journal import JournalEntry, LoginEvent
 from .org import Organisation, Unit
 from .periodic import PeriodicRun
 from .roles import Role, RoleAssignment
+from .security import SecondFactorThrottle
+from .tokens import ApiToken
 from .users import User
 
 __all__ = [
+    "ApiToken",
     "JobProgress",
     "JournalEntry",
     "LoginEvent",
@@ -13,6 +16,7 @@ __all__ = [
     "PeriodicRun",
     "Role",
     "RoleAssignment",
+    "SecondFactorThrottle",
     "Unit",
     "User",
 ]

@@ -3,18 +3,50 @@ import shutil
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
 from .. import metrics
-from ..permissions import has_perm, permission_required, public
+from ..permissions import Access, has_perm, permission_required, public
 
 
 @public
 def set_language(request):
     return django_set_language(request)
+
+
+def login_elsewhere(request, *args, **kwargs):
+    """Wagtail's own login pages (admin and front end) lead to allauth's login.
+
+    Every login goes through allauth, its lockout, its journal and its second factor. The
+    page asked for (`next`) is kept; someone already logged in goes straight to it (a local
+    address only).
+    """
+    next_url = request.GET.get("next", "")
+    if request.user.is_authenticated:
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = reverse("core:home_after_login")
+        return redirect(next_url)
+    target = reverse("account_login")
+    if next_url:
+        target += "?" + urlencode({"next": next_url})
+    return redirect(target)
+
+
+# Anonymous visitors are sent to log in, logged-in people go on: a "login" view.
+login_elsewhere.civitas_access = Access("login")
+
+
+@public
+def password_reset_elsewhere(request, *args, **kwargs):
+    """Wagtail's password reset pages lead to allauth's (one reset flow, journaled)."""
+    return redirect("account_reset_password")
 
 
 @public
