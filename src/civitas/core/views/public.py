@@ -1,3 +1,4 @@
+import secrets
 import shutil
 
 from django.conf import settings
@@ -52,7 +53,10 @@ def password_reset_elsewhere(request, *args, **kwargs):
 @public
 @never_cache
 def health(request):
-    """Liveness and readiness: database, task backlog, disk. 200 if all ok, else 503."""
+    """Liveness and readiness: database, task backlog, disk. 200 if all ok, else 503.
+
+    The public gets only "ok" / "error"; the details (database vendor, backlog, free disk)
+    are for the monitoring token (`Authorization: Bearer <CIVITAS_METRICS_TOKEN>`)."""
     checks = {}
     ok = True
     try:
@@ -77,10 +81,16 @@ def health(request):
     disk_ok = free_mb >= settings.CIVITAS_HEALTH_MIN_FREE_DISK_MB
     checks["disk"] = {"ok": disk_ok, "free_mb": free_mb}
     ok &= disk_ok
-    return JsonResponse(
-        {"status": "ok" if ok else "error", "time": timezone.now().isoformat(), "checks": checks},
-        status=200 if ok else 503,
-    )
+    data = {"status": "ok" if ok else "error"}
+    if monitoring_token_given(request):
+        data.update(time=timezone.now().isoformat(), checks=checks)
+    return JsonResponse(data, status=200 if ok else 503)
+
+
+def monitoring_token_given(request) -> bool:
+    token = settings.CIVITAS_METRICS_TOKEN
+    given = request.META.get("HTTP_AUTHORIZATION", "")
+    return bool(token) and secrets.compare_digest(given.encode(), f"Bearer {token}".encode())
 
 
 def _metrics_response():
@@ -90,9 +100,7 @@ def _metrics_response():
 @never_cache
 def metrics_view(request):
     """Prometheus metrics: a bearer token (scraper) or the core.view_metrics permission."""
-    token = settings.CIVITAS_METRICS_TOKEN
-    auth = request.META.get("HTTP_AUTHORIZATION", "")
-    if token and auth == f"Bearer {token}":
+    if monitoring_token_given(request):
         return _metrics_response()
     return _metrics_with_permission(request)
 
