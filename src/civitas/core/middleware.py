@@ -1,3 +1,4 @@
+import re
 import time
 from dataclasses import dataclass
 
@@ -163,4 +164,75 @@ class MetricsMiddleware:
         metrics.observe_request(
             request.method, view, response.status_code, time.perf_counter() - start
         )
+        return response
+
+
+# Inline scripts the Wagtail admin writes itself (date/time widgets, inline panels, chooser
+# widgets): a known Wagtail function or constructor called with an element id and DATA only
+# (the argument must parse as JSON, so it holds no code). Only these get the request's CSP
+# nonce; any other inline script on /cms/ stays blocked by the policy.
+_CMS_SCRIPT = re.compile(r"<script>(?P<body>[^<]*)</script>")
+_CMS_KNOWN_SCRIPTS = [
+    re.compile(r'\s*init(?:DateTime|Date|Time)Chooser\("[\w\-]+", (?P<json>\{[^<]*\})\);\s*'),
+    re.compile(r'\s*new \w+Chooser\("[\w\-]+", (?P<json>\{[^<]*\})\);\s*'),
+    re.compile(
+        r"\s*\(function\(\) \{\s*var panel = new (?:InlinePanel|MultipleChooserPanel)"
+        r'\(JSON\.parse\((?P<string>"[^"<]*")\)\);\s*\}\)\(\);\s*'
+    ),
+]
+
+
+def _known_wagtail_script(body: str) -> bool:
+    import json
+
+    for pattern in _CMS_KNOWN_SCRIPTS:
+        match = pattern.fullmatch(body)
+        if match is None:
+            continue
+        try:
+            json.loads(match.groupdict().get("json") or match["string"])
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+class CmsContentSecurityPolicyMiddleware:
+    """The site's Content Security Policy on the Wagtail admin too (/cms/), not an exclusion.
+
+    Wagtail 7 needs two allowances there: its own inline init scripts (given the request's
+    nonce, see _CMS_KNOWN_SCRIPTS) and `<style>` elements its bundled editor libraries insert
+    at run time (style-src 'unsafe-inline', /cms/ only). Placed after csp.middleware's
+    CSPMiddleware in MIDDLEWARE so that its changes reach the header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith("/cms/"):
+            return response
+        update = {"style-src": ["'unsafe-inline'"], "img-src": ["blob:"]}
+        content_type = response.get("Content-Type", "")
+        if content_type.startswith("text/html") and not getattr(response, "streaming", False):
+            charset = response.charset or "utf-8"
+            body = response.content.decode(charset, errors="replace")
+            nonced = 0
+
+            def add_nonce(match):
+                nonlocal nonced
+                if _known_wagtail_script(match["body"]):
+                    nonced += 1
+                    return f'<script nonce="{request.csp_nonce}">{match["body"]}</script>'
+                return match[0]
+
+            body = _CMS_SCRIPT.sub(add_nonce, body)
+            if nonced:
+                from csp.constants import NONCE
+
+                response.content = body.encode(charset)
+                update["script-src"] = [NONCE]
+        existing = getattr(response, "_csp_update", None) or {}
+        response._csp_update = {**existing, **update}
         return response

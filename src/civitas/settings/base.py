@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "civitas.core.middleware.CmsContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -280,6 +281,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No third-party calls from the admin (privacy, and the CSP allows none): no Gravatar
+# avatars, no check for new Wagtail releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "txt"]
 
 # --- Security headers -----------------------------------------------------------
@@ -288,9 +293,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = {
-    # The Wagtail editor still relies on inline scripts; it gets its own, looser policy
-    # from civitas.core.middleware (only for authenticated editors).
-    "EXCLUDE_URL_PREFIXES": ["/cms/"],
+    # One policy everywhere, the Wagtail admin (/cms/) included: its few allowances are
+    # added by civitas.core.middleware.CmsContentSecurityPolicyMiddleware.
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
