@@ -13,6 +13,46 @@ PASSWORD = "Correct-Horse-Battery-42"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def mark_second_factor_passed(client, user):
+    """Record in the client's session that this login passed the second factor, as allauth
+    does after a good TOTP code (the back-office guard checks it, issue 31)."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
+    from allauth.account.internal.userkit import user_id_to_str
+
+    now = time.time()
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()
+
+
+def _install_force_login_with_second_factor():
+    """`client.force_login(user)` stands for "this person logged in completely": with the
+    second factor too. Tests of a login that skipped it remove the record (see
+    tests/core/test_login_paths.py)."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+    if getattr(original, "civitas_mfa", False):
+        return
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mark_second_factor_passed(self, user)
+
+    force_login.civitas_mfa = True
+    ClientMixin.force_login = force_login
+
+
+_install_force_login_with_second_factor()
+
+
 def pytest_collection_modifyitems(config, items):
     on_pg = os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -30,6 +30,11 @@ urlpatterns = [
 for module in settings.CIVITAS_MODULES:
     urlpatterns.append(path("", include(f"civitas.{module}.urls")))
 urlpatterns += [
+    # Every login goes through allauth and its second factor (issue 31): Wagtail's login
+    # and password-reset pages are replaced by redirections before Wagtail's own routes.
+    path("cms/login/", core_public.login_elsewhere, name="cms_login"),
+    re_path(r"^cms/password_reset/", core_public.password_reset_elsewhere),
+    path("_util/login/", core_public.login_elsewhere, name="cms_frontend_login"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include(wagtail_urls)),

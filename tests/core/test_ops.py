@@ -11,8 +11,12 @@ from civitas.core.permissions import public
 pytestmark = pytest.mark.django_db
 
 
+MONITORING = {"HTTP_AUTHORIZATION": "Bearer health-token"}
+
+
+@override_settings(CIVITAS_METRICS_TOKEN="health-token")
 def test_health_reports_database_tasks_and_disk(client):
-    response = client.get("/health")
+    response = client.get("/health", **MONITORING)
     assert response.status_code == 200
     data = response.json()
     assert data["status"] == "ok"
@@ -20,18 +24,32 @@ def test_health_reports_database_tasks_and_disk(client):
     assert data["checks"]["database"]["ok"] is True
 
 
-def test_health_fails_with_503_when_disk_is_short(client):
+@override_settings(CIVITAS_METRICS_TOKEN="health-token")
+def test_health_tells_the_public_only_ok_or_not(client):
+    """Issue 31: no database vendor, backlog or free disk space for anonymous visitors."""
+    assert client.get("/health").json() == {"status": "ok"}
+    assert client.get("/health", HTTP_AUTHORIZATION="Bearer wrong").json() == {"status": "ok"}
     with override_settings(CIVITAS_HEALTH_MIN_FREE_DISK_MB=10**12):
         response = client.get("/health")
+    assert response.status_code == 503 and response.json() == {"status": "error"}
+    with override_settings(CIVITAS_METRICS_TOKEN=""):
+        assert client.get("/health", HTTP_AUTHORIZATION="Bearer ").json() == {"status": "ok"}
+
+
+@override_settings(CIVITAS_METRICS_TOKEN="health-token")
+def test_health_fails_with_503_when_disk_is_short(client):
+    with override_settings(CIVITAS_HEALTH_MIN_FREE_DISK_MB=10**12):
+        response = client.get("/health", **MONITORING)
     assert response.status_code == 503
     assert response.json()["checks"]["disk"]["ok"] is False
 
 
+@override_settings(CIVITAS_METRICS_TOKEN="health-token")
 def test_health_counts_the_task_backlog(client):
     from django_tasks_db.models import DBTaskResult
 
     with override_settings(CIVITAS_HEALTH_MAX_TASK_BACKLOG=-1):
-        response = client.get("/health")
+        response = client.get("/health", **MONITORING)
     assert response.status_code == 503
     assert response.json()["checks"]["tasks"]["backlog"] == DBTaskResult.objects.count()
 
@@ -108,13 +126,13 @@ def test_language_switch_sets_english(client):
 
 
 def test_api_declares_permissions_and_answers_401_403_with_reason(client, client_for, users):
-    from rest_framework.authtoken.models import Token
+    from civitas.core import tokens
 
     anonymous = client.get("/api/v1/me/")
     assert anonymous.status_code in (401, 403)
     assert "detail" in anonymous.json()
-    token = Token.objects.create(user=users["secondary"])
-    me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = tokens.issue(users["secondary"], "test", mfa_verified=True)
+    me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}")
     assert me.status_code == 200
     assert set(me.json()["permissions"]) == {"core.access_backoffice", "core.view_journal"}
 

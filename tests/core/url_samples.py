@@ -8,10 +8,14 @@ def url_samples():
     role = Role.objects.create(code="sample", name="Sample", permissions=["core.view_journal"])
     target = User.objects.get(email="secondary@example.org")
     assignment = RoleAssignment.objects.filter(user=target).first()
+    from civitas.core import tokens
+
+    api_token, _key = tokens.issue(owner, "sample", mfa_verified=False)
     return {
         "core:job_status": {"pk": job.pk},
         "core:job_download": {"pk": job.pk},
         "core:user_detail": {"pk": target.pk},
         "core:assignment_revoke": {"pk": assignment.pk},
         "core:role_edit": {"pk": role.pk},
+        "core:api_token_revoke": {"pk": api_token.pk},
     }

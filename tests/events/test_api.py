@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from civitas.core import tokens
 from civitas.core.models import JournalEntry, Role, RoleAssignment
 from civitas.core.permissions import clear_cache
 from civitas.events.models import (
@@ -22,7 +22,7 @@ from civitas.events.models import (
     Room,
     Slot,
 )
-from tests.conftest import make_user
+from tests.conftest import add_totp, make_user
 from tests.events.conftest import make_company, make_event
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +83,7 @@ def manager_a(two_events):
         permissions=["core.access_backoffice", "events.view_registrations"],
     )
     user = make_user("crm-a@example.org")
+    add_totp(user)  # a back-office role: the second factor is required (issue 31)
     RoleAssignment.objects.create(
         user=user, role=role, scope_type="event", scope_id=two_events["a"].pk
     )
@@ -92,7 +93,8 @@ def manager_a(two_events):
 
 def token_client(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    key = tokens.issue(user, "test", mfa_verified=True)[1]  # created after the second factor
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -20,7 +20,7 @@ from civitas.events.models import (
     Slot,
 )
 from civitas.events.services import meetings as meeting_svc
-from tests.conftest import make_user
+from tests.conftest import add_totp, make_user
 from tests.events.conftest import make_company, make_event
 from tests.events.test_api import token_client as _token_client
 
@@ -48,6 +48,7 @@ def setup(db):
     def role(code, perms, event):
         r = Role.objects.get_or_create(code=code, defaults={"name": code, "permissions": perms})[0]
         user = make_user(f"{code}@example.org")
+        add_totp(user)  # a back-office role: the API asks for the second factor (issue 31)
         RoleAssignment.objects.create(user=user, role=r, scope_type="event", scope_id=event.pk)
         clear_cache(user)
         return user

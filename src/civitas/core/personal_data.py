@@ -170,6 +170,22 @@ for _axes_model in ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureL
         retention_field="attempt_time",
     )
 r.register(
+    "core.ApiToken",
+    category="account",
+    person_fields=["user", "name", "created_at", "expires_at", "last_used_at", "revoked_at"],
+    subject_filter=_by_user("user"),
+    erase="delete",
+    secret_fields=["key_hash"],
+)
+r.register(
+    "core.SecondFactorThrottle",
+    category="connection",
+    person_fields=["user", "failures", "first_failure_at", "locked_until"],
+    subject_filter=_by_user("user"),
+    rectify_fields=[],
+    erase="delete",
+)
+r.register(
     "authtoken.Token",
     category="account",
     person_fields=["user", "created"],

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .backoffice import views as bo
-from .views import area, jobs
+from .views import area, jobs, tokens
 
 app_name = "core"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("espace/", area.area_home, name="area_home"),
     path("espace/redirection/", area.home_after_login, name="home_after_login"),
     path("espace/supprimer-mon-compte/", area.delete_account, name="delete_account"),
+    path("espace/jetons-api/", tokens.token_list, name="api_tokens"),
+    path("espace/jetons-api/<int:pk>/revoquer/", tokens.token_revoke, name="api_token_revoke"),
     path("taches/<uuid:pk>/", jobs.job_status, name="job_status"),
     path("taches/<uuid:pk>/telecharger/", jobs.job_download, name="job_download"),
     path("backoffice/", bo.home, name="backoffice_home"),

@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "civitas.core.middleware.CmsContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -188,6 +189,14 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Civitas"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
 USERSESSIONS_TRACK_ACTIVITY = True
+# Second-factor codes: per account, counted in the database (every process sees it).
+MFA_FORMS = {
+    "authenticate": "civitas.core.second_factor.ThrottledAuthenticateForm",
+    "reauthenticate": "civitas.core.second_factor.ThrottledReauthenticateForm",
+}
+CIVITAS_MFA_MAX_FAILURES = env.int("CIVITAS_MFA_MAX_FAILURES", default=5)
+CIVITAS_MFA_FAILURE_WINDOW_MINUTES = env.int("CIVITAS_MFA_FAILURE_WINDOW_MINUTES", default=15)
+CIVITAS_MFA_LOCK_MINUTES = env.int("CIVITAS_MFA_LOCK_MINUTES", default=5)
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
@@ -249,14 +258,21 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Personal tokens (civitas.core.tokens): expiring, revocable, listed in the account.
+        "civitas.core.auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["civitas.core.permissions.DenyUndeclared"],
+    # The back-office guard (IP allowlist, second factor) first, then the declared permission.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "civitas.core.auth.BackofficeGuard",
+        "civitas.core.permissions.DenyUndeclared",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
+# Lifetime of a new personal API token (days; the token page offers shorter ones).
+CIVITAS_API_TOKEN_DAYS = env.int("CIVITAS_API_TOKEN_DAYS", default=90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Civitas API",
     "VERSION": "1.0.0",
@@ -278,6 +294,15 @@ SPECTACULAR_SETTINGS = {
 WAGTAIL_SITE_NAME = "Civitas"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's login and password-reset pages are not used: every login goes through allauth
+# (lockout, journal, second factor); see civitas.urls.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No third-party calls from the admin (privacy, and the CSP allows none): no Gravatar
+# avatars, no check for new Wagtail releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "txt"]
 
 # --- Security headers -----------------------------------------------------------
@@ -286,9 +311,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = {
-    # The Wagtail editor still relies on inline scripts; it gets its own, looser policy
-    # from civitas.core.middleware (only for authenticated editors).
-    "EXCLUDE_URL_PREFIXES": ["/cms/"],
+    # One policy everywhere, the Wagtail admin (/cms/) included: its few allowances are
+    # added by civitas.core.middleware.CmsContentSecurityPolicyMiddleware.
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],

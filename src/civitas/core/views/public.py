@@ -1,15 +1,18 @@
+import secrets
 import shutil
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
 from .. import metrics
-from ..permissions import has_perm, permission_required, public
+from ..permissions import Access, has_perm, permission_required, public
 
 
 @public
@@ -17,10 +20,43 @@ def set_language(request):
     return django_set_language(request)
 
 
+def login_elsewhere(request, *args, **kwargs):
+    """Wagtail's own login pages (admin and front end) lead to allauth's login.
+
+    Every login goes through allauth, its lockout, its journal and its second factor. The
+    page asked for (`next`) is kept; someone already logged in goes straight to it (a local
+    address only).
+    """
+    next_url = request.GET.get("next", "")
+    if request.user.is_authenticated:
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = reverse("core:home_after_login")
+        return redirect(next_url)
+    target = reverse("account_login")
+    if next_url:
+        target += "?" + urlencode({"next": next_url})
+    return redirect(target)
+
+
+# Anonymous visitors are sent to log in, logged-in people go on: a "login" view.
+login_elsewhere.civitas_access = Access("login")
+
+
+@public
+def password_reset_elsewhere(request, *args, **kwargs):
+    """Wagtail's password reset pages lead to allauth's (one reset flow, journaled)."""
+    return redirect("account_reset_password")
+
+
 @public
 @never_cache
 def health(request):
-    """Liveness and readiness: database, task backlog, disk. 200 if all ok, else 503."""
+    """Liveness and readiness: database, task backlog, disk. 200 if all ok, else 503.
+
+    The public gets only "ok" / "error"; the details (database vendor, backlog, free disk)
+    are for the monitoring token (`Authorization: Bearer <CIVITAS_METRICS_TOKEN>`)."""
     checks = {}
     ok = True
     try:
@@ -45,10 +81,16 @@ def health(request):
     disk_ok = free_mb >= settings.CIVITAS_HEALTH_MIN_FREE_DISK_MB
     checks["disk"] = {"ok": disk_ok, "free_mb": free_mb}
     ok &= disk_ok
-    return JsonResponse(
-        {"status": "ok" if ok else "error", "time": timezone.now().isoformat(), "checks": checks},
-        status=200 if ok else 503,
-    )
+    data = {"status": "ok" if ok else "error"}
+    if monitoring_token_given(request):
+        data.update(time=timezone.now().isoformat(), checks=checks)
+    return JsonResponse(data, status=200 if ok else 503)
+
+
+def monitoring_token_given(request) -> bool:
+    token = settings.CIVITAS_METRICS_TOKEN
+    given = request.META.get("HTTP_AUTHORIZATION", "")
+    return bool(token) and secrets.compare_digest(given.encode(), f"Bearer {token}".encode())
 
 
 def _metrics_response():
@@ -58,9 +100,7 @@ def _metrics_response():
 @never_cache
 def metrics_view(request):
     """Prometheus metrics: a bearer token (scraper) or the core.view_metrics permission."""
-    token = settings.CIVITAS_METRICS_TOKEN
-    auth = request.META.get("HTTP_AUTHORIZATION", "")
-    if token and auth == f"Bearer {token}":
+    if monitoring_token_given(request):
         return _metrics_response()
     return _metrics_with_permission(request)
 
