@@ -249,8 +249,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "civitas.core.audit.TokenAuthentication",
+        "civitas.core.audit.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["civitas.core.permissions.DenyUndeclared"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
