@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from wagtail.views import serve as wagtail_serve
 
 from civitas.core.permissions import login_required, public
+from civitas.core.sites import absolute_url
 
 from ..forms import CompanyForm
 from ..models import Company, Event, MeetingRequest, Offer, Representative
@@ -410,7 +411,7 @@ def area_agenda(request, slug):
     event, me = _me(request, slug)
     if me is None:
         return _not_registered(request, event)
-    feed = request.build_absolute_uri(f"/evenements/agenda/{me.calendar_token}.ics")
+    feed = absolute_url("events:calendar_feed", token=me.calendar_token)
     return render(
         request,
         "events/area/agenda.html",

@@ -24,6 +24,7 @@ from civitas.core import journal
 from civitas.core.outbox import recipients, templates
 from civitas.core.outbox import services as outbox
 from civitas.core.outbox.models import Mailing
+from civitas.core.sites import site_url
 
 from ..models import Company, Event, Meeting, Representative
 from . import ServiceError
@@ -104,7 +105,7 @@ def count(event: Event, params: dict) -> int:
 
 
 def _site() -> str:
-    return outbox.common_context()["site_url"].rstrip("/")
+    return site_url()
 
 
 def recipient_for(rep: Representative, site=None) -> recipients.Recipient:
