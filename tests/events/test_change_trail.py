@@ -169,3 +169,22 @@ def test_trail_page_is_linked_from_the_registration_and_shows_the_changes(client
     other = make_company(make_event("trail-other"), "Other")
     wrong = reverse("events:bo_registration_trail", kwargs={"pk": event.pk, "company_pk": other.pk})
     assert principal.get(wrong).status_code == 404
+
+
+def test_erasing_a_representative_empties_the_trail_entries_about_them():
+    from civitas.core.gdpr.services import Subject, erase
+
+    event = make_event("trail-gdpr")
+    company = make_company(event, "Acme")
+    rep = company.representatives.get()
+    admin = make_user("admin-trail@example.org")
+    with audit.acting_as(admin):
+        rep.phone = "+33699999999"
+        rep.save()
+    about_rep = list(entries_for(rep))
+    assert len(about_rep) >= 2
+    erase(Subject.find(rep.email))
+    dumped = " ".join(str(e.changes) + e.object_repr for e in entries_for(rep))
+    assert "p0@acme.example" not in dumped and "+33699999999" not in dumped
+    # The entries stay (the trail shows that something changed, and when).
+    assert entries_for(rep).count() == len(about_rep)
