@@ -188,3 +188,25 @@ def test_erasing_a_representative_empties_the_trail_entries_about_them():
     assert "p0@acme.example" not in dumped and "+33699999999" not in dumped
     # The entries stay (the trail shows that something changed, and when).
     assert entries_for(rep).count() == len(about_rep)
+
+
+def test_a_background_scheduling_run_names_who_started_it(django_capture_on_commit_callbacks):
+    """A new full run replaces the unlocked draft meetings: their deletion is trailed with
+    the organiser who started the run (the task's job owner) as the actor."""
+    from civitas.events.models import Meeting, MeetingRequest
+    from civitas.events.services import scheduling
+
+    event = make_event("trail-sched", tables=5)
+    a = make_company(event, "Alpha").representatives.get()
+    b = make_company(event, "Beta").representatives.get()
+    MeetingRequest.objects.create(
+        event=event, sender=a, recipient=b, state=MeetingRequest.State.CONFIRMED
+    )
+    first, second = make_user("first@example.org"), make_user("second@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.start(event, user=first)
+    draft = Meeting.objects.get(event=event, state=Meeting.State.SCHEDULED)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.start(event, user=second)
+    deleted = entries_for(draft).last()
+    assert deleted.action == LogEntry.Action.DELETE and deleted.actor == second
