@@ -1,5 +1,5 @@
 """A module's register entry and privacy notice come from its own migrations
-(civitas.core.gdpr.seeding); core's history hands the events ones over (gdpr 0003)."""
+(civitas.core.gdpr.seeding); core's history hands the events ones over (gdpr 0004)."""
 
 import importlib
 
@@ -12,7 +12,7 @@ from civitas.core.gdpr.seeding import ensure_entries
 pytestmark = pytest.mark.django_db
 
 events_0013 = importlib.import_module("civitas.events.migrations.0013_register_of_processing")
-gdpr_0003 = importlib.import_module("civitas.core.gdpr.migrations.0003_module_entries")
+gdpr_0004 = importlib.import_module("civitas.core.gdpr.migrations.0004_module_entries")
 
 
 def test_migrated_database_has_the_events_entries_once():
@@ -33,14 +33,14 @@ def test_events_migration_is_idempotent_and_keeps_edits():
 
 
 def test_core_hand_over_keeps_entries_while_events_is_on(monkeypatch):
-    gdpr_0003.forget_events_entries(apps, None)
+    gdpr_0004.forget_events_entries(apps, None)
     assert ProcessingActivity.objects.filter(module="events").exists()
     assert PrivacyNotice.objects.filter(form_code="events.registration").exists()
 
 
 def test_core_hand_over_removes_unedited_entries_where_events_is_off(monkeypatch):
-    monkeypatch.setattr(gdpr_0003.global_apps, "is_installed", lambda name: False)
-    gdpr_0003.forget_events_entries(apps, None)
+    monkeypatch.setattr(gdpr_0004.global_apps, "is_installed", lambda name: False)
+    gdpr_0004.forget_events_entries(apps, None)
     assert not ProcessingActivity.objects.filter(module="events").exists()
     assert not PrivacyNotice.objects.filter(form_code="events.registration").exists()
     assert PrivacyNotice.objects.filter(form_code="default").exists()
@@ -50,7 +50,7 @@ def test_core_hand_over_removes_unedited_entries_where_events_is_off(monkeypatch
 def test_core_hand_over_keeps_what_administrators_edited(monkeypatch):
     ProcessingActivity.objects.filter(module="events").update(recipients="Edited")
     PrivacyNotice.objects.filter(form_code="events.registration").update(text_en="<p>Edited</p>")
-    monkeypatch.setattr(gdpr_0003.global_apps, "is_installed", lambda name: False)
-    gdpr_0003.forget_events_entries(apps, None)
+    monkeypatch.setattr(gdpr_0004.global_apps, "is_installed", lambda name: False)
+    gdpr_0004.forget_events_entries(apps, None)
     assert ProcessingActivity.objects.filter(module="events").exists()
     assert PrivacyNotice.objects.filter(form_code="events.registration").exists()

@@ -15,7 +15,7 @@ under its forms are rows created by a data migration of the module, never by cor
     NOTICE = ("<module>.form_code", "Label", "<p>French text</p>", "<p>English text</p>")
 
     class Migration(migrations.Migration):
-        dependencies = [("<module>", "00MM_previous"), ("gdpr", "0003_module_entries")]
+        dependencies = [("<module>", "00MM_previous"), ("gdpr", "0004_module_entries")]
         operations = [seed_register(activities=[ACTIVITY], notices=[NOTICE])]
 
 The operation is idempotent: an activity already present (same module and name) or a notice

@@ -30,5 +30,5 @@ def forget_events_entries(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("gdpr", "0002_seed")]
+    dependencies = [("gdpr", "0003_breach_register")]
     operations = [migrations.RunPython(forget_events_entries, migrations.RunPython.noop)]
