@@ -210,3 +210,19 @@ def test_a_background_scheduling_run_names_who_started_it(django_capture_on_comm
         scheduling.start(event, user=second)
     deleted = entries_for(draft).last()
     assert deleted.action == LogEntry.Action.DELETE and deleted.actor == second
+
+
+def test_many_to_many_changes_are_shown_on_both_history_pages(client_for):
+    from civitas.events.models import Expert, ExpertiseField
+
+    event = make_event("trail-m2m")
+    field = ExpertiseField.objects.create(event=event, label_fr="Export")
+    expert = Expert.objects.create(
+        event=event, first_name="Eve", last_name="Expert", email="e@x.fr"
+    )
+    expert.fields.add(field)
+    principal = client_for("principal", lang="en")
+    page = principal.get(reverse("core:changes"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "added Export" in html

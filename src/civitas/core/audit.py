@@ -8,8 +8,9 @@ django-auditlog writes the entries; this module is the one public way to use it.
   `civitas.core.modules`), which calls this. Queryset ``.update()`` and ``bulk_*`` calls
   bypass it: services that change data a person cares about use ``save()``.
 - The actor is set for web requests (``auditlog.middleware.AuditlogMiddleware`` in
-  MIDDLEWARE), for API calls (the authentication classes below, since DRF authenticates after
-  the middlewares ran), and for background jobs by `acting_as(user)` or `@job_actor`.
+  MIDDLEWARE; it sees session logins), for API token calls (`TokenAuthentication` below,
+  since DRF authenticates after the middlewares ran), and for background jobs by
+  `acting_as(user)` or `@job_actor`.
 - `trail(objects)` returns the entries about some rows, newest first (for a history page).
 """
 
@@ -147,14 +148,6 @@ class TokenAuthentication(authentication.TokenAuthentication):
         return result
 
 
-class SessionAuthentication(authentication.SessionAuthentication):
-    def authenticate(self, request):
-        result = super().authenticate(request)
-        if result is not None:
-            note_request_actor(result[0])
-        return result
-
-
 # --- Reading the trail ------------------------------------------------------------------
 
 
@@ -196,3 +189,42 @@ def linked_pks(model, field: str, value) -> set[str]:
     return set(
         LogEntry.objects.filter(content_type=ct).filter(q).values_list("object_pk", flat=True)
     )
+
+
+def change_rows(entry) -> list[dict]:
+    """What an entry changed, for display: [{"field", "old", "new"}] or, for a many-to-many
+    field, [{"field", "added" or "removed": "a, b"}]."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    changes = entry.changes_dict or {}
+    if not any(isinstance(values, dict) for values in changes.values()):
+        try:
+            display = entry.changes_display_dict
+        except Exception:  # a model or a value that no longer resolves: raw values below
+            display = None
+        if display is not None:
+            return [
+                {"field": field, "old": _at(values, 0), "new": _at(values, 1)}
+                for field, values in display.items()
+            ]
+    model = entry.content_type.model_class()
+    rows = []
+    for name, values in changes.items():
+        label = name
+        if model is not None:
+            with contextlib.suppress(FieldDoesNotExist):
+                label = str(model._meta.get_field(name).verbose_name)
+        if isinstance(values, dict):
+            objects = ", ".join(str(o) for o in values.get("objects", []))
+            key = "removed" if values.get("operation") == "delete" else "added"
+            rows.append({"field": label, key: objects})
+        else:
+            rows.append({"field": label, "old": _at(values, 0), "new": _at(values, 1)})
+    return rows
+
+
+def _at(values, index):
+    try:
+        return values[index]
+    except (IndexError, KeyError, TypeError):
+        return ""
