@@ -11,7 +11,7 @@ from civitas.core.gdpr.seeding import ensure_entries
 
 pytestmark = pytest.mark.django_db
 
-events_0013 = importlib.import_module("civitas.events.migrations.0013_register_of_processing")
+events_0014 = importlib.import_module("civitas.events.migrations.0014_register_of_processing")
 gdpr_0004 = importlib.import_module("civitas.core.gdpr.migrations.0004_module_entries")
 
 
@@ -21,15 +21,15 @@ def test_migrated_database_has_the_events_entries_once():
 
 
 def test_events_migration_is_idempotent_and_keeps_edits():
-    assert ensure_entries(apps, events_0013.ACTIVITIES, events_0013.NOTICES) == (0, 0)
+    assert ensure_entries(apps, events_0014.ACTIVITIES, events_0014.NOTICES) == (0, 0)
     ProcessingActivity.objects.filter(module="events").update(retention="Edited: 2 years")
     PrivacyNotice.objects.filter(form_code="events.registration").delete()
-    assert ensure_entries(apps, events_0013.ACTIVITIES, events_0013.NOTICES) == (0, 1)
+    assert ensure_entries(apps, events_0014.ACTIVITIES, events_0014.NOTICES) == (0, 1)
     assert ProcessingActivity.objects.get(module="events").retention == "Edited: 2 years"
     notice = PrivacyNotice.objects.get(form_code="events.registration")
-    assert notice.text_fr == events_0013.NOTICE_FR
+    assert notice.text_fr == events_0014.NOTICE_FR
     ProcessingActivity.objects.filter(module="events").delete()
-    assert ensure_entries(apps, events_0013.ACTIVITIES, events_0013.NOTICES) == (1, 0)
+    assert ensure_entries(apps, events_0014.ACTIVITIES, events_0014.NOTICES) == (1, 0)
 
 
 def test_core_hand_over_keeps_entries_while_events_is_on(monkeypatch):

@@ -1,7 +1,7 @@
 """Modules own their register entries and notices (see civitas.core.gdpr.seeding).
 
 0002_seed created the events module's entry and notice from core's history. From now on the
-events module's own migration (events 0013_register_of_processing) creates them, and keeps
+events module's own migration (events 0014_register_of_processing) creates them, and keeps
 the ones 0002 made. Where the events module is not switched on, the rows 0002 made for it
 describe a processing that does not take place: they are removed, unless an administrator
 edited them since.

@@ -63,5 +63,8 @@ ACTIVITIES = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0012_polish"), ("gdpr", "0004_module_entries")]
+    dependencies = [
+        ("events", "0013_sms_templates_one_registration"),
+        ("gdpr", "0004_module_entries"),
+    ]
     operations = [seed_register(activities=ACTIVITIES, notices=NOTICES)]
