@@ -117,6 +117,7 @@ def url_samples():
         "events:bo_regform_field": {"pk": event.pk, "field_pk": extra.pk},
         "events:bo_regform_field_delete": {"pk": event.pk, "field_pk": extra.pk},
         "events:bo_registration": {"pk": event.pk, "company_pk": company.pk},
+        "events:bo_registration_trail": {"pk": event.pk, "company_pk": company.pk},
         "events:bo_checkin": {"pk": event.pk, "token": rep.checkin_token},
         "events:bo_convocation_pdf": {"pk": event.pk, "rep_pk": rep.pk},
         # API

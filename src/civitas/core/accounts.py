@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -86,14 +85,10 @@ def set_password_url(user) -> str:
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
 
-    from .outbox.services import common_context
+    from .sites import absolute_url
 
     key = default_token_generator.make_token(user)
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
-    )
-    return common_context()["site_url"].rstrip("/") + path
+    return absolute_url("account_reset_password_from_key", uidb36=user_pk_to_url_str(user), key=key)
 
 
 def invite(user, *, request=None, actor=None, context=None):

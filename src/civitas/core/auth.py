@@ -47,6 +47,9 @@ class ApiTokenAuthentication(TokenAuthentication):
             token = tokens.authenticate(key)
         except tokens.TokenInvalid as exc:
             raise exceptions.AuthenticationFailed(str(exc)) from exc
+        from .audit import note_request_actor
+
+        note_request_actor(token.user)  # the change trail names the token's holder
         return (token.user, token)
 
 

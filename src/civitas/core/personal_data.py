@@ -15,35 +15,14 @@ def _by_user(field="user"):
     return r.user_fk_filter(field)
 
 
-def _by_email(field):
-    def subject_filter(email, user):
-        return Q(**{f"{field}__iexact": email}) if email else Q(pk__in=[])
-
-    return subject_filter
-
-
-def _by_user_or_email(user_field, email_field):
-    def subject_filter(email, user):
-        q = Q(**{f"{email_field}__iexact": email}) if email else Q(pk__in=[])
-        if user is not None:
-            q |= Q(**{user_field: user})
-        return q
-
-    return subject_filter
-
-
 # --- Civitas core ----------------------------------------------------------------------
-
-
-def _user_filter(email, user):
-    return Q(pk=user.pk) if user is not None else Q(pk__in=[])
 
 
 r.register(
     "core.User",
     category="identity",
     person_fields=["email", "full_name", "phone", "language", "last_login", "date_joined"],
-    subject_filter=_user_filter,
+    subject_filter=r.person_filter(user_field="pk"),
     erase="delete",
     secret_fields=["password"],
     rectify_fields=["email", "full_name", "phone", "language"],
@@ -66,18 +45,11 @@ r.register(
 )
 
 
-def _journal_filter(email, user):
-    q = Q(actor_repr__iexact=email) if email else Q(pk__in=[])
-    if user is not None:
-        q |= Q(actor_id=user.pk)
-    return q
-
-
 r.register(
     "core.JournalEntry",
     category="legal_record",
     person_fields=["actor_id", "actor_repr", "ip"],
-    subject_filter=_journal_filter,
+    subject_filter=r.person_filter("actor_repr", "actor_id"),
     rectify_fields=[],
     erase="keep",
     keep_reason=_(
@@ -86,18 +58,11 @@ r.register(
 )
 
 
-def _login_event_filter(email, user):
-    q = Q(identifier__iexact=email) if email else Q(pk__in=[])
-    if user is not None:
-        q |= Q(user_id=user.pk)
-    return q
-
-
 r.register(
     "core.LoginEvent",
     category="connection",
     person_fields=["user_id", "identifier", "ip", "user_agent"],
-    subject_filter=_login_event_filter,
+    subject_filter=r.person_filter("identifier", "user_id"),
     rectify_fields=[],
     erase="delete",
     retention_field="created_at",
@@ -138,7 +103,7 @@ r.register(
     "account.EmailAddress",
     category="identity",
     person_fields=["user", "email", "verified", "primary"],
-    subject_filter=_by_user_or_email("user", "email"),
+    subject_filter=r.person_filter("email", "user"),
     erase="delete",
 )
 r.register(
@@ -164,7 +129,7 @@ for _axes_model in ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureL
         _axes_model,
         category="connection",
         person_fields=["username", "ip_address", "user_agent", "attempt_time"],
-        subject_filter=_by_email("username"),
+        subject_filter=r.person_filter("username"),
         rectify_fields=[],
         erase="delete",
         retention_field="attempt_time",
@@ -195,27 +160,64 @@ r.register(
 )
 
 
+def _subject_rows(email, user) -> dict[int, set[str]]:
+    """{content type id: {pk, ...}} of the rows holding the person's data in models that keep
+    a change trail: their entries hold the person's former values (a representative's old
+    address), so they are found and emptied with the rest."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from civitas.core import audit
+
+    rows: dict[int, set[str]] = {}
+    for decl in r.declarations():
+        if decl.label == "auditlog.LogEntry" or not audit.is_registered(decl.model):
+            continue
+        pks = decl.queryset(email, user).values_list("pk", flat=True)
+        found = {str(pk) for pk in pks}
+        if found:
+            ct = ContentType.objects.get_for_model(decl.model)
+            rows.setdefault(ct.pk, set()).update(found)
+    return rows
+
+
 def _auditlog_filter(email, user):
     q = Q(actor_email__iexact=email) if email else Q(pk__in=[])
     if user is not None:
-        from django.contrib.auth import get_user_model
-        from django.contrib.contenttypes.models import ContentType
-
-        ct = ContentType.objects.get_for_model(get_user_model())
-        q |= Q(actor=user) | Q(content_type=ct, object_pk=str(user.pk))
+        q |= Q(actor=user)
+    for ct_id, pks in _subject_rows(email, user).items():
+        q |= Q(content_type_id=ct_id, object_pk__in=sorted(pks))
     return q
 
 
+_rows_cache: dict[int, tuple[object, dict]] = {}
+
+
+def _is_about_subject(entry, subject) -> bool:
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_by_natural_key(*settings.AUTH_USER_MODEL.lower().split("."))
+    if entry.content_type_id == ct.pk:
+        return True
+    if subject is None:
+        return False
+    # One look-up per erasure (the subject object), not one per entry. The rows are read
+    # before anything is anonymised: this declaration comes first (order=10).
+    cached = _rows_cache.get(id(subject))
+    if cached is None or cached[0] is not subject:
+        _rows_cache.clear()
+        cached = (subject, _subject_rows(subject.email, subject.user))
+        _rows_cache[id(subject)] = cached
+    return entry.object_pk in cached[1].get(entry.content_type_id, ())
+
+
 def _if_about_a_user(neutral, field):
-    """Entries about a user account lose their content; entries the person only authored
-    keep the change they describe (it is about something else)."""
+    """Entries about the person (their account, or a row holding their data) lose their
+    content; entries the person only authored keep the change they describe (it is about
+    something else)."""
 
     def value(entry, subject=None):
-        from django.conf import settings
-        from django.contrib.contenttypes.models import ContentType
-
-        ct = ContentType.objects.get_by_natural_key(*settings.AUTH_USER_MODEL.lower().split("."))
-        return neutral if entry.content_type_id == ct.pk else getattr(entry, field)
+        return neutral if _is_about_subject(entry, subject) else getattr(entry, field)
 
     return value
 
@@ -238,6 +240,7 @@ r.register(
         "serialized_data": _if_about_a_user(None, "serialized_data"),
     },
     retention_field="timestamp",
+    order=10,  # before the rows it describes are anonymised (see _is_about_subject)
 )
 
 # --- Wagtail (content editors) -----------------------------------------------------------
@@ -263,18 +266,11 @@ r.exempt(
 )
 
 
-def _confirmation_filter(email, user):
-    q = Q(email_address__email__iexact=email) if email else Q(pk__in=[])
-    if user is not None:
-        q |= Q(email_address__user=user)
-    return q
-
-
 r.register(
     "account.EmailConfirmation",
     category="account",
     person_fields=["email_address", "created", "sent"],
-    subject_filter=_confirmation_filter,
+    subject_filter=r.person_filter("email_address__email", "email_address__user"),
     erase="delete",
     secret_fields=["key"],
     order=50,

@@ -4,28 +4,15 @@ Representatives are anonymised rather than deleted on erasure: their meetings st
 event's records (attendance, fill rates, invoicing) for the retention period.
 """
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.gdpr import registry as r
-
-
-def _representative_filter(email, user):
-    q = Q(email__iexact=email) if email else Q(pk__in=[])
-    if user is not None:
-        q |= Q(user=user)
-    return q
-
-
-def _company_filter(email, user):
-    return Q(email__iexact=email) if email else Q(pk__in=[])
-
 
 r.register(
     "events.Representative",
     category="identity",
     person_fields=["first_name", "last_name", "job_title", "email", "phone", "user", "extra"],
-    subject_filter=_representative_filter,
+    subject_filter=r.person_filter("email", "user"),
     erase="anonymise",
     anonymise={
         "first_name": "Anonyme",
@@ -41,7 +28,7 @@ r.register(
     "events.Company",
     category="identity",
     person_fields=["name", "email", "phone", "address", "postcode", "city", "extra"],
-    subject_filter=_company_filter,
+    subject_filter=r.person_filter("email"),
     erase="anonymise",
     anonymise={"email": "", "phone": ""},
     rectify_fields=["email", "phone"],
@@ -67,35 +54,14 @@ r.exempt(
 # (CIVITAS_EVENTS_MESSAGES_KEEP_DAYS) after its end, the spec's keeping period.
 
 
-def _message_filter(email, user):
-    """A participant's own messages. Organisers' answers are written on behalf of the
-    organisation: they stay in the participant's conversation; deleting the organiser's
-    account only clears `author_user` (SET_NULL)."""
-    q = Q(author__email__iexact=email) if email else Q(pk__in=[])
-    if user is not None:
-        q |= Q(author__user=user)
-    return q
-
-
-def _member_filter(email, user):
-    q = Q(representative__email__iexact=email) if email else Q(pk__in=[])
-    if user is not None:
-        q |= Q(representative__user=user)
-    return q
-
-
-def _expert_filter(email, user):
-    q = Q(email__iexact=email) if email else Q(pk__in=[])
-    if user is not None:
-        q |= Q(user=user)
-    return q
-
-
+# A participant's own messages. Organisers' answers are written on behalf of the
+# organisation: they stay in the participant's conversation; deleting the organiser's
+# account only clears `author_user` (SET_NULL).
 r.register(
     "events.ConversationMessage",
     category="messages",
     person_fields=["body", "author", "author_user", "created_at"],
-    subject_filter=_message_filter,
+    subject_filter=r.person_filter("author__email", "author__user"),
     erase="delete",
     retention_field="created_at",
     rectify_fields=[],
@@ -104,7 +70,7 @@ r.register(
     "events.ConversationMember",
     category="connection",
     person_fields=["representative", "read_at", "notified_at"],
-    subject_filter=_member_filter,
+    subject_filter=r.person_filter("representative__email", "representative__user"),
     erase="delete",
     rectify_fields=[],
 )
@@ -122,7 +88,7 @@ r.register(
         "photo",
         "user",
     ],
-    subject_filter=_expert_filter,
+    subject_filter=r.person_filter("email", "user"),
     erase="anonymise",
     anonymise={
         "first_name": "Anonyme",

@@ -7,13 +7,14 @@ the function), so this module may import the services at the top without an impo
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from civitas.core import jobs
+from civitas.core import audit, jobs
 
 from .models import Event, ScheduleRun
 from .services import ServiceError, agenda_pdf, scheduling, webhooks
 
 
 @task()
+@audit.job_actor
 def schedule_event(run_id: int, progress_id: str):
     run = ScheduleRun.objects.select_related("event").get(pk=run_id)
     try:
@@ -54,6 +55,7 @@ def _run_with_progress(progress_id, work):
 
 
 @task()
+@audit.job_actor
 def build_agendas_zip(event_id: int, progress_id: str):
     event = Event.objects.get(pk=event_id)
     content, count = _run_with_progress(progress_id, lambda p: agenda_pdf.build_zip(event, p))
@@ -66,6 +68,7 @@ def build_agendas_zip(event_id: int, progress_id: str):
 
 
 @task()
+@audit.job_actor
 def mail_agenda_links(event_id: int, progress_id: str):
     event = Event.objects.get(pk=event_id)
     count = _run_with_progress(progress_id, lambda p: agenda_pdf.mail_links(event, p))

@@ -258,7 +258,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Personal tokens (civitas.core.tokens): expiring, revocable, listed in the account.
+        # Personal tokens (civitas.core.tokens): expiring, revocable, listed in the account;
+        # they also name the change trail's actor (see civitas.core.audit).
         "civitas.core.auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

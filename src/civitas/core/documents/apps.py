@@ -1,6 +1,27 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core.modules import Module, Nav, Perm
+
+MODULE = Module(
+    label="documents",
+    package="civitas.core.documents",
+    permissions=[
+        Perm("documents.manage_templates", _("Manage document templates")),
+        Perm("documents.generate", _("Produce documents")),
+    ],
+    navigation=[
+        Nav(
+            _("Documents"),
+            _("Document templates"),
+            "documents:template_list",
+            "documents.generate",
+            60,
+        )
+    ],
+    on_ready=["civitas.core.documents.merge.register_core_kinds"],
+)
+
 
 class DocumentsConfig(AppConfig):
     name = "civitas.core.documents"
@@ -9,19 +30,6 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from civitas.core import nav, permissions
+        from civitas.core.modules import register_module
 
-        from . import merge
-
-        permissions.register(
-            "documents.manage_templates", _("Manage document templates"), "documents"
-        )
-        permissions.register("documents.generate", _("Produce documents"), "documents")
-        nav.register(
-            _("Documents"),
-            _("Document templates"),
-            "documents:template_list",
-            "documents.generate",
-            60,
-        )
-        merge.register_core_kinds()
+        register_module(MODULE)

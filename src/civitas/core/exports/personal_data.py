@@ -2,16 +2,7 @@
 
 import re
 
-from django.db.models import Q
-
 from civitas.core.gdpr import registry as r
-
-
-def _scheduled_filter(email, user):
-    q = Q(recipients__icontains=email) if email else Q(pk__in=[])
-    if user is not None:
-        q |= Q(owner=user)
-    return q
 
 
 def _without_address(export, subject):
@@ -30,7 +21,7 @@ r.register(
     "exports.ScheduledExport",
     category="account",
     person_fields=["owner", "recipients"],
-    subject_filter=_scheduled_filter,
+    subject_filter=r.person_filter("recipients", "owner", email_lookup="icontains"),
     erase="anonymise",
     # the owner link stays: deleting the account deletes the exports it owns (CASCADE)
     anonymise={"owner": lambda obj, subject=None: obj.owner_id, "recipients": _without_address},

@@ -19,7 +19,8 @@ A new export is one small class in a module's ``exports.py``::
 
 ``exports`` modules of installed Civitas apps are imported when the exports app is ready
 (like Django admin's autodiscovery). Any back-office list then gets CSV, XLSX, XML and JSON
-downloads with ``{% include "exports/buttons.html" with exporter="events.participants" %}``.
+downloads with ``{% include "exports/buttons.html" with exporter="core.journal" %}``, or with
+parameters: ``{% load civitas_exports %}{% export_buttons "events.participants" event=event.pk %}``.
 """
 
 from __future__ import annotations

@@ -170,6 +170,31 @@ def user_fk_filter(*fields: str) -> Callable:
     return subject_filter
 
 
+def person_filter(
+    email_field: str | None = None, user_field: str | None = None, *, email_lookup="iexact"
+) -> Callable:
+    """subject_filter matching a person's rows by address and/or account: rows whose
+    `email_field` equals the address (case-insensitive; `email_lookup` to change it), or
+    whose `user_field` is the account (a foreign key or an id field, through relations too:
+    ``"author__user"``). Matches nothing when neither is known.
+
+        registry.register("events.Representative", ...,
+                          subject_filter=registry.person_filter("email", "user"))
+    """
+    if not email_field and not user_field:
+        raise ValueError("person_filter needs an email_field or a user_field")
+
+    def subject_filter(email, user):
+        q = Q(pk__in=[])
+        if email_field and email:
+            q = Q(**{f"{email_field}__{email_lookup}": email})
+        if user_field and user is not None:
+            q |= Q(**{user_field: user.pk})
+        return q
+
+    return subject_filter
+
+
 def register_user_links(
     model, *, category: str, fields: list[str] | None = None, erase=None, **kwargs
 ):

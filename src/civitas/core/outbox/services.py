@@ -27,7 +27,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -623,7 +622,9 @@ def read_unsubscribe_token(token) -> tuple[str, str]:
 
 def unsubscribe_url(address, category) -> str:
     token = unsubscribe_token(address, category)
-    return conf.site_url() + reverse("outbox:unsubscribe", kwargs={"token": token})
+    from civitas.core.sites import absolute_url
+
+    return absolute_url("outbox:unsubscribe", token=token)
 
 
 def _add_unsubscribe_footer(msg: Message) -> None:

@@ -22,3 +22,11 @@ def can(context, codename, obj=None):
     """{% can "core.view_journal" as allowed %} — the same helper as views and the API."""
     request = context.get("request")
     return bool(request and has_perm(request.user, codename, obj))
+
+
+@register.inclusion_tag("core/includes/log_changes.html")
+def log_changes(entry):
+    """{% log_changes entry %}: what a change-trail entry changed, as a list."""
+    from ..audit import change_rows
+
+    return {"rows": change_rows(entry)}

@@ -31,8 +31,6 @@ def expert_list(request, pk):
             n_candidates=Count("meetings", filter=Q(meetings__state="candidate")),
         )
     )
-    request.GET = request.GET.copy()
-    request.GET["event"] = str(event.pk)
     return render(
         request,
         "events/experts/bo_list.html",

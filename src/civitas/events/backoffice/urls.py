@@ -10,6 +10,7 @@ from . import manual as bo_manual
 from . import messaging as bo_msg
 from . import moderation as bo_moderation
 from . import regform as bo_form
+from . import trail as bo_trail
 from . import views as bo
 from . import waitlist as bo_waitlist
 from . import webhooks as bo_webhooks
@@ -152,6 +153,11 @@ urlpatterns = [
         "backoffice/evenements/<id:pk>/inscriptions/<id:company_pk>/",
         bo_form.registration_detail,
         name="bo_registration",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/historique/inscriptions/<id:company_pk>/",
+        bo_trail.registration_trail,
+        name="bo_registration_trail",
     ),
     path(
         "backoffice/evenements/<id:pk>/checkin/<str:token>/",

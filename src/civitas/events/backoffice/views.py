@@ -26,12 +26,6 @@ from ..services import scheduling as scheduling_svc
 from .forms import ITEM_FORMS, EventForm, SessionForm
 
 
-def _with_event_param(request, event):
-    """The export buttons carry request.GET: put the event there."""
-    request.GET = request.GET.copy()
-    request.GET["event"] = str(event.pk)
-
-
 def visible_events(user, codename="events.view_registrations"):
     return restrict(Event.objects.all(), user, codename)
 
@@ -178,7 +172,6 @@ def registrations(request, pk):
         qs = qs.filter(Q(name__icontains=q) | Q(representatives__email__icontains=q)).distinct()
     page = Paginator(qs.order_by("-created_at"), 50).get_page(request.GET.get("page"))
     journal.record("events.registrations_viewed", request=request, obj=event)
-    _with_event_param(request, event)
     return render(
         request,
         "events/backoffice/registrations.html",
@@ -221,7 +214,6 @@ def requests_list(request, pk):
         qs = qs.filter(state=state)
     counts = dict(event.meeting_requests.values_list("state").annotate(n=Count("pk")))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    _with_event_param(request, event)
     return render(
         request,
         "events/backoffice/requests.html",
@@ -293,7 +285,6 @@ def scheduling(request, pk):
         "slot", "room__site", "request__sender__company", "request__recipient__company"
     )
     page = Paginator(meetings, 100).get_page(request.GET.get("page"))
-    _with_event_param(request, event)
     return render(
         request,
         "events/backoffice/scheduling.html",

@@ -14,6 +14,7 @@ from wagtail.views import serve as wagtail_serve
 
 from civitas.core.params import int_param
 from civitas.core.permissions import login_required, public
+from civitas.core.sites import absolute_url
 
 from ..forms import CatalogueSearchForm, CompanyForm
 from ..models import Company, Event, MeetingRequest, Offer, Representative
@@ -415,7 +416,7 @@ def area_agenda(request, slug):
     event, me = _me(request, slug)
     if me is None:
         return _not_registered(request, event)
-    feed = request.build_absolute_uri(f"/evenements/agenda/{me.calendar_token}.ics")
+    feed = absolute_url("events:calendar_feed", token=me.calendar_token)
     return render(
         request,
         "events/area/agenda.html",

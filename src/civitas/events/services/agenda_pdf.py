@@ -9,14 +9,13 @@ import zipfile
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civitas.core import jobs, journal
 from civitas.core.documents import pdf
-from civitas.core.outbox import services as outbox
+from civitas.core.sites import absolute_url
 
 from ..models import Company, Meeting, Representative
 from . import agenda, notify
@@ -73,9 +72,7 @@ def build_zip(event, progress=None) -> tuple[bytes, int]:
 
 def link(rep: Representative) -> str:
     """The personal download link mailed to `rep` (the same secret as their calendar feed)."""
-    return outbox.common_context()["site_url"].rstrip("/") + reverse(
-        "events:agenda_pdf_link", kwargs={"token": rep.calendar_token}
-    )
+    return absolute_url("events:agenda_pdf_link", token=rep.calendar_token)
 
 
 def mail_links(event, progress=None) -> int:

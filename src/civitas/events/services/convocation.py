@@ -11,12 +11,12 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civitas.core.documents import pdf, qr
+from civitas.core.sites import absolute_url
 
 from ..models import Event, Representative
 from . import regform
@@ -78,18 +78,9 @@ def programme_text(event: Event) -> str:
     return "\n".join(lines)
 
 
-def _site_url() -> str:
-    from civitas.core.outbox.services import common_context
-
-    return common_context()["site_url"].rstrip("/")
-
-
 def qr_payload(rep: Representative) -> str:
     """What the QR code says: the absolute address of the check-in lookup."""
-    return _site_url() + reverse(
-        "events:bo_checkin",
-        kwargs={"pk": rep.company.event_id, "token": rep.checkin_token},
-    )
+    return absolute_url("events:bo_checkin", pk=rep.company.event_id, token=rep.checkin_token)
 
 
 def qr_png_data_uri(payload: str) -> str:

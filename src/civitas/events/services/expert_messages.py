@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.outbox import services as outbox
+from civitas.core.sites import absolute_url
 
 from ..models import SCOPE_EVENT
 from .notify import EventMessage, event_url, register_event_messages
@@ -164,10 +165,7 @@ def tell_rep(rep, code, *, meeting=None, expert=None, sms=True, cc_admins=False)
 
 
 def _agenda_url(expert) -> str:
-    from django.urls import reverse
-
-    path = reverse("events:expert_agenda", kwargs={"slug": expert.event.slug})
-    return outbox.common_context()["site_url"].rstrip("/") + path
+    return absolute_url("events:expert_agenda", slug=expert.event.slug)
 
 
 def tell_expert(expert, code, *, meeting, sms=True):

@@ -25,6 +25,7 @@ from civitas.core.outbox import recipients, templates
 from civitas.core.outbox import services as outbox
 from civitas.core.outbox.models import Mailing
 from civitas.core.params import int_param
+from civitas.core.sites import site_url
 
 from ..models import Company, Event, Meeting, Representative
 from . import ServiceError
@@ -100,7 +101,7 @@ def count(event: Event, params: dict) -> int:
 
 
 def _site() -> str:
-    return outbox.common_context()["site_url"].rstrip("/")
+    return site_url()
 
 
 def recipient_for(rep: Representative, site=None) -> recipients.Recipient:

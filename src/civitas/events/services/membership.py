@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from civitas.core import accounts, journal
 from civitas.core.outbox import services as outbox
 from civitas.core.outbox import templates
+from civitas.core.sites import site_url
 
 from ..models import SCOPE_EVENT, Company, Representative
 from . import ServiceError, notify
@@ -56,7 +57,7 @@ def account_for(rep: Representative):
 
 
 def _site() -> str:
-    return outbox.common_context()["site_url"].rstrip("/")
+    return site_url()
 
 
 def confirm_url(rep: Representative, user) -> str:

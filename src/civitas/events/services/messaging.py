@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy
 from civitas.core import journal
 from civitas.core.outbox import services as outbox
 from civitas.core.outbox import templates
+from civitas.core.sites import site_url
 
 from ..models import (
     SCOPE_EVENT,
@@ -338,7 +339,7 @@ def should_notify(notified_at, read_at, now) -> bool:
 
 
 def _site() -> str:
-    return outbox.common_context()["site_url"].rstrip("/")
+    return site_url()
 
 
 def participant_thread_url(conv: Conversation) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.core import journal
+from civitas.core.sites import absolute_url
 
 from ..models import Company, ModerationStatus, Offer, Representative
 from . import ServiceError, notify
@@ -208,11 +209,8 @@ def reject_company(company: Company, reason: str, *, actor=None, request=None):
 
 
 def _tell_rejection_one(rep, company, label, reason):
-    from django.urls import reverse
 
-    from .registration import _site_url
-
-    area = _site_url() + reverse("events:area_home", kwargs={"slug": company.event.slug})
+    area = absolute_url("events:area_home", slug=company.event.slug)
     notify.tell(
         rep,
         "events.item_rejected",
@@ -256,7 +254,7 @@ def add_representative(rep: Representative, *, by: Representative, absent_sessio
     """A colleague added by a representative in their area: an account is made for them
     (without a password if new) and they wait for the organisers' validation (or for their
     company's, which validates them with it)."""
-    from . import convocation, membership, regform, registration
+    from . import convocation, membership, regform
 
     company = by.company
     event = company.event
@@ -281,11 +279,9 @@ def add_representative(rep: Representative, *, by: Representative, absent_sessio
     if user is None:
         membership.ask_confirmation(rep)
     else:
-        from django.urls import reverse
-
         from civitas.core import accounts
 
-        area = registration._site_url() + reverse("events:area_home", kwargs={"slug": event.slug})
+        area = absolute_url("events:area_home", slug=event.slug)
         extra = {
             "company": company.name,
             "area_url": area,

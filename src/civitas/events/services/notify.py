@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civitas.core.outbox import services as outbox
 from civitas.core.outbox import templates
+from civitas.core.sites import absolute_url
 
 from ..models import SCOPE_EVENT
 
@@ -211,11 +212,7 @@ MEETING_MESSAGES = [
 
 
 def event_url(event) -> str:
-    from django.urls import reverse
-
-    return outbox.common_context()["site_url"].rstrip("/") + reverse(
-        "events:event_page", kwargs={"slug": event.slug}
-    )
+    return absolute_url("events:event_page", slug=event.slug)
 
 
 def meeting_context(meeting) -> dict:

@@ -8,11 +8,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.core import accounts, journal, throttle
+from civitas.core.sites import absolute_url
 
 from ..models import Company, Offer, Representative
 from . import ServiceError, convocation, membership, moderation, notify, regform, webhooks
@@ -38,12 +38,6 @@ def refresh_search_text(company: Company) -> None:
     text = normalise(" ".join(p for p in parts if p))
     Company.objects.filter(pk=company.pk).update(search_text=text)
     company.search_text = text
-
-
-def _site_url() -> str:
-    from civitas.core.outbox.services import common_context
-
-    return common_context()["site_url"].rstrip("/")
 
 
 def _throttle(event, representatives, request) -> None:
@@ -141,7 +135,7 @@ def _register(event, company, representatives, offers, *, request=None):
         offer.keywords.set(getattr(offer, "_keywords", []))
         offer.key_figures.set(getattr(offer, "_key_figures", []))
     refresh_search_text(company)
-    area = _site_url() + reverse("events:area_home", kwargs={"slug": event.slug})
+    area = absolute_url("events:area_home", slug=event.slug)
     cc_admins = True  # the organisers get a copy of the first confirmation
     for rep in representatives:
         if rep.pk in to_confirm:
@@ -181,7 +175,7 @@ def validate_registration(company: Company, *, actor=None, request=None) -> Comp
     # Its representatives and offers registered with it are validated with it.
     moderation.validate_with_company(company, actor=actor)
     refresh_search_text(company)
-    area = _site_url() + reverse("events:area_home", kwargs={"slug": company.event.slug})
+    area = absolute_url("events:area_home", slug=company.event.slug)
     for rep in company.representatives.all():
         notify.tell(
             rep,

@@ -12,9 +12,12 @@ _RESERVED = {"page", "format", "exporter"}
 
 
 @register.simple_tag(takes_context=True)
-def export_links(context, code):
+def export_links(context, code, **params):
     """{'formats': [(label, url)], 'schedule_url': url or ''} for the current user and filters;
-    None if the user may not export this list."""
+    None if the user may not export this list.
+
+    The links carry the list's current filters (request.GET) and the `params` given
+    explicitly (e.g. ``event=event.pk``), which win over request.GET."""
     request = context.get("request")
     if request is None:
         return None
@@ -24,19 +27,30 @@ def export_links(context, code):
         return None
     if not has_perm(request.user, exporter.permission):
         return None
-    params = request.GET.copy()
+    query = request.GET.copy()
     for key in _RESERVED:
-        params.pop(key, None)
+        query.pop(key, None)
+    for key, value in params.items():
+        if key in _RESERVED:
+            raise template.TemplateSyntaxError(f"export parameter {key!r} is reserved")
+        query[key] = "" if value is None else str(value)
     base = reverse("exports:export")
     formats = []
     for fmt, writer in WRITERS.items():
-        q = params.copy()
+        q = query.copy()
         q["exporter"] = code
         q["format"] = fmt
         formats.append((writer.label, f"{base}?{q.urlencode()}"))
     schedule_url = ""
     if has_perm(request.user, "exports.schedule_exports"):
-        q = params.copy()
+        q = query.copy()
         q["exporter"] = code
         schedule_url = f"{reverse('exports:schedule_create')}?{q.urlencode()}"
     return {"label": exporter.label, "formats": formats, "schedule_url": schedule_url}
+
+
+@register.inclusion_tag("exports/export_buttons.html", takes_context=True)
+def export_buttons(context, code, **params):
+    """{% export_buttons "events.participants" event=event.pk %}: the export buttons of a
+    list, with the list's filters and these explicit parameters."""
+    return {"links": export_links(context, code, **params)}
