@@ -17,14 +17,32 @@ from civitas.core.models import Unit
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+def database_bytes() -> int:
+    """Size of the test database: a SQLite snapshot copies the whole file, free pages too."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite" and os.path.exists(str(name)):
+        return os.path.getsize(name)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_database_size(current_database())")
+            return cur.fetchone()[0]
+    return 0
+
+
 @pytest.fixture
-def tiny_disk(tmp_path):
+def tiny_disk(tmp_path, django_db_blocker):
     mount = tmp_path / "disk"
     mount.mkdir()
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root")
+    # room for one backup of this test database and its media (8 MB), not for two
+    with django_db_blocker.unblock():
+        size_mb = 8 + 3 * database_bytes() // 1_000_000
     result = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(mount)],
+        capture_output=True,
     )
     if result.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {result.stderr.decode().strip()}")
