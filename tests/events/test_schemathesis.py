@@ -160,14 +160,16 @@ def _run(operation, mode, token, slug, ids, failures):
 
 @pytest.fixture
 def keep_test_connection():
-    """The WSGI handler ends each request by closing "old" connections, which closes the
-    test's own transaction on a file database; Django's test client disconnects that
-    receiver for the same reason."""
+    """The WSGI handler starts and ends each request by closing "old" connections, which
+    closes the test's own transaction on a file database; Django's test client disconnects
+    that receiver for the same reason."""
     from django.core import signals
     from django.db import close_old_connections
 
+    signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     yield
+    signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 
 
