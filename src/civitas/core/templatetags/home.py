@@ -17,3 +17,12 @@ def home_sections(context):
 @register.simple_tag
 def public_links():
     return home.links()
+
+
+@register.simple_tag(takes_context=True)
+def signup_open(context) -> bool:
+    """Whether self-service account creation is open (the account adapter decides)."""
+    from allauth.account.adapter import get_adapter
+
+    request = context.get("request")
+    return bool(get_adapter(request).is_open_for_signup(request))
