@@ -6,7 +6,7 @@
     home.register_section(
         "events.upcoming",
         "events/public/home_section.html",
-        context=lambda request: {"events": list(public_events())} ,  # None hides the section
+        context=lambda request: {"events": list(public_events())},  # None hides the section
         order=10,
     )
 

@@ -17,13 +17,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from civitas.core import journal, permissions
+from civitas.core import accounts, journal
 from civitas.core.outbox import services as outbox
 
 from .models import Breach
@@ -189,15 +188,7 @@ def close(breach: Breach, *, actor=None, request=None, now=None) -> None:
 
 def alert_recipients() -> list[str]:
     """E-mail addresses of the people who hold the breach-register permission."""
-    from civitas.core.models import User
-
-    candidates = (
-        User.objects.filter(is_active=True)
-        .exclude(email="")
-        .filter(Q(is_superuser=True) | Q(role_assignments__isnull=False))
-        .distinct()
-    )
-    return sorted({u.email for u in candidates if permissions.has_perm(u, PERMISSION)})
+    return [u.email for u in accounts.holders(PERMISSION) if u.email]
 
 
 def send_due_alerts(now=None) -> int:
