@@ -109,6 +109,9 @@ class Module:
     change_trail: Sequence[Trail] = ()
     # Other start-up hooks (callables or dotted paths), called last.
     on_ready: Sequence[Callable | str] = ()
+    # Demo accounts the module's `load_<label>_demo` command creates, printed by `make demo`:
+    # (e-mail, what the account does). They share core's demo password.
+    demo_accounts: Sequence[tuple[str, Any]] = ()
     _registered: bool = field(default=False, repr=False, compare=False)
 
     @property

@@ -414,9 +414,7 @@ def choose_table(
     for r, n in tables[offset:] + tables[:offset]:
         if (r.pk, n) not in taken and (r.pk, n) != own:
             return r, n
-    if own:
-        raise ServiceError(_("No table is left at %(slot)s.") % {"slot": slot_label(slot)})
-    raise ServiceError(_("No table is left at %(slot)s.") % {"slot": slot})
+    raise ServiceError(_("No table is left at %(slot)s.") % {"slot": slot_label(slot)})
 
 
 # --- Locks ------------------------------------------------------------------------------------

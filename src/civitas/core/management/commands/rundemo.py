@@ -73,6 +73,11 @@ class Command(BaseCommand):
         self.stdout.write(f"  password for every demo account: {DEMO_PASSWORD}")
         for email, name, role, _scope, _editor in DEMO_USERS:
             self.stdout.write(f"  {email:32} {name:14} {role or 'participant'}")
+        from civitas.core import modules
+
+        for module in modules.all_modules():
+            for email, what in module.demo_accounts:
+                self.stdout.write(f"  {email:32} {module.label:14} {what}")
         self.stdout.write("  Stop with Ctrl+C.")
 
         def stop(*_):
