@@ -362,13 +362,22 @@ def test_invitation_goes_through_the_outbox_and_its_link_sets_the_password(
     assert message.state == "sent"
     sent = [m for m in mail.outbox if m.to == ["invitee@example.org"]][-1]
     path = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", sent.body)[1]
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(path, follow=True)
+    # The page speaks of a first password, not of a change.
+    assert re.search(r"<title>\s*Choose your password", response.content.decode())
+    assert "Change Password" not in response.content.decode()
     form_path = response.redirect_chain[-1][0] if response.redirect_chain else path
     password = "Un-mot-de-passe-solide-9"
     done = client.post(form_path, {"password1": password, "password2": password})
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password(password)
+    # The person is logged in and lands on "Mon espace".
+    assert done["Location"] == "/espace/"
+    assert client.get("/espace/").status_code == 200
 
 
 def test_only_a_principal_administrator_grants_the_principal_role(users, received):

@@ -7,6 +7,7 @@ app_name = "core"
 
 urlpatterns = [
     path("espace/", area.area_home, name="area_home"),
+    path("espace/compte/", area.area_account, name="area_account"),
     path("espace/redirection/", area.home_after_login, name="home_after_login"),
     path("espace/supprimer-mon-compte/", area.delete_account, name="delete_account"),
     path("espace/jetons-api/", tokens.token_list, name="api_tokens"),

@@ -134,6 +134,12 @@ def register_home():
     home.register_section(
         "events.upcoming", "events/public/home_section.html", home_section, order=10
     )
+    home.register_area_section(
+        "events.mine",
+        "events/area/my_space_section.html",
+        "civitas.events.services.my_space.area_section",
+        order=10,
+    )
 
 
 class EventsConfig(AppConfig):

@@ -27,11 +27,30 @@ class ProfileForm(forms.ModelForm):
 
 @login_required
 def area_home(request):
+    """ "Mon espace": what the person has in each module switched on (their events, files,
+    tickets) and what waits for them there, then their account as one entry among others."""
+    from .. import home
+
+    sections, pending = home.render_area_sections(request)
+    return render(
+        request,
+        "core/area/home.html",
+        {
+            "sections": sections,
+            "pending": pending,
+            "has_mfa": has_mfa(request.user),
+            "is_backoffice": is_backoffice_user(request.user),
+        },
+    )
+
+
+@login_required
+def area_account(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile has been saved."))
-        response = redirect("core:area_home")
+        response = redirect("core:area_account")
         from django.conf import settings
 
         response.set_cookie(
@@ -40,7 +59,7 @@ def area_home(request):
         return response
     return render(
         request,
-        "core/area/home.html",
+        "core/area/account.html",
         {"form": form, "has_mfa": has_mfa(request.user)},
     )
 
