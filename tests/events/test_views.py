@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from civitas.core.models import Role, RoleAssignment
 from civitas.core.permissions import clear_cache
-from civitas.events.models import Company, Meeting, MeetingRequest
+from civitas.events.models import Company, Meeting, MeetingRequest, Slot
 
 from .conftest import make_company, make_event
 
@@ -318,3 +318,38 @@ def test_event_tabs_mark_the_current_page_and_offer_the_form_to_managers(client_
     assert r.status_code == 200
     assert f'href="{form_url}"' not in r.content.decode()
     assert client.get(form_url).status_code == 403
+
+
+def test_unplaced_confirmed_requests_are_listed_with_a_link_to_place_each(client_for):
+    from civitas.events.services import meetings as svc
+
+    event = make_event("a-placer")
+    a, b, c = (make_company(event, n).representatives.get() for n in ("Alpha", "Beta", "Gamma"))
+    placed = svc.send_request(a, b)
+    svc.accept_request(placed, b)
+    svc.confirm_request(placed, a)
+    waiting = svc.send_request(a, c)
+    svc.accept_request(waiting, c)
+    svc.confirm_request(waiting, a)
+    pending = svc.send_request(b, c)
+    slot = Slot.objects.filter(session__day__event=event).first()
+    svc.place_meeting(placed, slot)
+    principal = client_for("principal", lang="en")
+
+    html = principal.get(reverse("events:bo_scheduling", kwargs={"pk": event.pk})).content.decode()
+    assert "1 confirmed request waits for a place." in html
+    place = reverse("events:bo_meeting_place", kwargs={"pk": event.pk, "req_pk": waiting.pk})
+    assert place in html
+    assert (
+        reverse("events:bo_meeting_place", kwargs={"pk": event.pk, "req_pk": placed.pk}) not in html
+    )
+
+    listing = principal.get(
+        reverse("events:bo_requests", kwargs={"pk": event.pk}), {"state": "unplaced"}
+    ).content.decode()
+    assert "Confirmed, not placed (1)" in listing
+    assert place in listing
+    assert "Gamma" in listing
+    assert pending.state == "pending"
+    # Only the waiting request is in the filtered list: Beta (placed/pending) is absent.
+    assert listing.count("<tr><td>") == 1

@@ -210,9 +210,15 @@ def requests_list(request, pk):
         .order_by("created_at")
     )
     state = request.GET.get("state", "")
-    if state in MeetingRequest.State.values:
+    unplaced = scheduling_svc.confirmed_unplaced(event)
+    if state == UNPLACED:
+        qs = qs.filter(pk__in=unplaced.values("pk"))
+    elif state in MeetingRequest.State.values:
         qs = qs.filter(state=state)
     counts = dict(event.meeting_requests.values_list("state").annotate(n=Count("pk")))
+    states = [(v, label, counts.get(v, 0)) for v, label in MeetingRequest.State.choices]
+    confirmed_at = [v for v, _label, _n in states].index(MeetingRequest.State.CONFIRMED) + 1
+    states.insert(confirmed_at, (UNPLACED, _("Confirmed, not placed"), unplaced.count()))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -222,10 +228,14 @@ def requests_list(request, pk):
             "page": page,
             "state": state,
             "counts": counts,
-            "states": [(v, label, counts.get(v, 0)) for v, label in MeetingRequest.State.choices],
+            "states": states,
             "can_manage": has_perm(request.user, "events.manage_meetings", event),
         },
     )
+
+
+# The requests list's filter for confirmed requests that have no scheduled meeting.
+UNPLACED = "unplaced"
 
 
 def _live_meetings():
@@ -285,6 +295,7 @@ def scheduling(request, pk):
         "slot", "room__site", "request__sender__company", "request__recipient__company"
     )
     page = Paginator(meetings, 100).get_page(request.GET.get("page"))
+    unplaced = scheduling_svc.confirmed_unplaced(event)
     return render(
         request,
         "events/backoffice/scheduling.html",
@@ -293,9 +304,19 @@ def scheduling(request, pk):
             "run": run,
             "page": page,
             "job": run and scheduling_svc.job_for(run),
-            "to_place": scheduling_svc.confirmed_unplaced(event).count(),
+            "to_place": unplaced.count(),
+            # The first ones, each with a link to place it by hand; the requests list
+            # filtered on "confirmed, not placed" has them all.
+            "unplaced": unplaced.select_related("sender__company", "recipient__company").order_by(
+                "confirmed_at", "pk"
+            )[:UNPLACED_SHOWN],
+            "unplaced_shown": UNPLACED_SHOWN,
+            "can_manage": has_perm(request.user, "events.manage_meetings", event),
         },
     )
+
+
+UNPLACED_SHOWN = 20
 
 
 def scheduling_service_start(request, event, incremental=False):
