@@ -56,7 +56,7 @@ def world(event):
     delta = make_company(event, "Delta", country="IT").representatives.get()
     from civitas.events.services import registration
 
-    registration.reject_registration(delta.company)
+    registration.reject_registration(delta.company, reason="Hors sujet")
     alpha.absent_sessions.set([afternoon])
     gamma.absent_sessions.set([morning])
     gamma.user.language = "en"

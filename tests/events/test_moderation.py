@@ -310,7 +310,7 @@ def test_company_rejection_with_reason_tells_the_people(client, event):
     assert client.post(url, {"reason": "Hors périmètre"}).status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == Company.Status.REJECTED
-    mails = Message.objects.filter(template_code="events.item_rejected")
+    mails = Message.objects.filter(template_code="events.registration_rejected")
     assert mails.count() == 2 and all("Hors périmètre" in m.body_text for m in mails)
 
 

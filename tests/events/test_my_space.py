@@ -69,7 +69,7 @@ def test_rejected_company_is_not_listed(users):
     rep = company.representatives.get()
     from civitas.events.services import registration
 
-    registration.reject_registration(company)
+    registration.reject_registration(company, reason="Hors sujet")
     html = _client(rep.user).get(reverse("core:area_home")).content.decode()
     assert "Salon refus" not in html
     assert "Nothing here yet" in html

@@ -353,3 +353,69 @@ def test_unplaced_confirmed_requests_are_listed_with_a_link_to_place_each(client
     assert pending.state == "pending"
     # Only the waiting request is in the filtered list: Beta (placed/pending) is absent.
     assert listing.count("<tr><td>") == 1
+
+
+def test_withdrawing_a_validated_company_asks_a_reason_cancels_meetings_and_tells_partners(
+    client_for, django_capture_on_commit_callbacks
+):
+    from civitas.core.outbox.models import Message
+    from civitas.events.services import meetings as svc
+
+    event = make_event("retrait")
+    alpha = make_company(event, "Alpha")
+    a = alpha.representatives.get()
+    b, c = (make_company(event, n).representatives.get() for n in ("Beta", "Gamma"))
+    met = svc.send_request(a, b)
+    svc.accept_request(met, b)
+    svc.confirm_request(met, a)
+    svc.place_meeting(met, Slot.objects.filter(session__day__event=event).first())
+    asked = svc.send_request(c, a)
+    principal = client_for("principal", lang="en")
+    url = reverse("events:bo_registration_reject", kwargs={"pk": event.pk, "company_pk": alpha.pk})
+
+    # The lists link to the confirmation page, which says what will happen.
+    listing = principal.get(reverse("events:bo_registrations", kwargs={"pk": event.pk}))
+    assert url in listing.content.decode()
+    page = principal.get(url).content.decode()
+    assert "Withdraw the registration of Alpha" in page
+    assert "2 open meeting requests are cancelled." in page
+    assert "1 scheduled meeting is cancelled." in page
+    assert "The 2 partner companies are told by e-mail." in page
+
+    # Without a reason nothing happens, and the form says why.
+    refused = principal.post(url, {"reason": "  "})
+    assert refused.status_code == 200 and "This field is required." in refused.content.decode()
+    alpha.refresh_from_db()
+    assert alpha.status == "validated"
+
+    Message.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = principal.post(url, {"reason": "Entreprise hors du périmètre du salon"})
+    assert done.status_code == 302
+    alpha.refresh_from_db()
+    met.refresh_from_db()
+    asked.refresh_from_db()
+    assert alpha.status == "rejected"
+    assert met.state == asked.state == "cancelled"
+    assert not Meeting.objects.filter(event=event, state="scheduled").exists()
+    told = Message.objects.filter(template_code="events.meeting_cancelled", channel="email")
+    assert sorted(m.to for m in told) == sorted([b.email, c.email])
+    own = Message.objects.get(template_code="events.registration_rejected")
+    assert own.to == a.email
+    assert "Entreprise hors du périmètre du salon" in own.body_text
+    assert "1" in own.body_text  # the meetings cancelled are counted
+    # Alpha's representative is told once, not once per cancelled meeting.
+    assert not told.filter(to=a.email).exists()
+
+
+def test_rejecting_a_registered_company_needs_no_reason(client_for):
+    event = make_event("refus-simple")
+    company = make_company(event, "Omega", validated=False)
+    principal = client_for("principal", lang="en")
+    url = reverse(
+        "events:bo_registration_reject", kwargs={"pk": event.pk, "company_pk": company.pk}
+    )
+    assert "Reject the registration of Omega" in principal.get(url).content.decode()
+    assert principal.post(url, {"reason": ""}).status_code == 302
+    company.refresh_from_db()
+    assert company.status == "rejected"

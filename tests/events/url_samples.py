@@ -91,6 +91,7 @@ def url_samples():
             "company_pk": company.pk,
             "action": "validate",
         },
+        "events:bo_registration_reject": {"pk": event.pk, "company_pk": company.pk},
         "events:bo_requests": {"pk": event.pk},
         "events:bo_agenda": {"pk": event.pk, "rep_pk": rep.pk},
         "events:bo_scheduling": {"pk": event.pk},

@@ -28,6 +28,11 @@ urlpatterns = [
     ),
     path("backoffice/evenements/<id:pk>/inscriptions/", bo.registrations, name="bo_registrations"),
     path(
+        "backoffice/evenements/<id:pk>/inscriptions/<id:company_pk>/refuser/",
+        bo.registration_reject,
+        name="bo_registration_reject",
+    ),
+    path(
         "backoffice/evenements/<id:pk>/inscriptions/<id:company_pk>/<str:action>/",
         bo.registration_action,
         name="bo_registration_action",

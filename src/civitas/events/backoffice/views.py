@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civitas.core import journal
@@ -194,11 +196,66 @@ def registration_action(request, pk, company_pk, action):
         registration.validate_registration(company, request=request)
         messages.success(request, _("%(c)s is validated.") % {"c": company})
     elif action == "reject":
-        registration.reject_registration(company, request=request)
-        messages.success(request, _("%(c)s is rejected.") % {"c": company})
+        # Rejecting goes through its confirmation page (consequences and reason).
+        return redirect("events:bo_registration_reject", pk=pk, company_pk=company.pk)
     else:
         raise Http404
     return redirect("events:bo_registrations", pk=pk)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason, sent to the company"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+
+    def __init__(self, *args, validated: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = validated
+
+
+@scoped_permission_required("events.validate_registrations", Event)
+def registration_reject(request, pk, company_pk):
+    """Confirmation page of a rejection: what it does (requests and meetings cancelled,
+    partners told) and the reason, required when the company was already validated."""
+    event = request.event
+    company = get_object_or_404(Company, pk=company_pk, event=event)
+    if company.status == Company.Status.REJECTED:
+        messages.info(request, _("%(c)s is already rejected.") % {"c": company})
+        return redirect("events:bo_registrations", pk=pk)
+    validated = company.status == Company.Status.VALIDATED
+    form = RejectForm(request.POST or None, validated=validated)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration.reject_registration(
+                company, reason=form.cleaned_data["reason"], request=request
+            )
+        except ServiceError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(
+                request,
+                (
+                    _("%(c)s is withdrawn; its partners are told.")
+                    if validated
+                    else _("%(c)s is rejected.")
+                )
+                % {"c": company},
+            )
+            return redirect("events:bo_registrations", pk=pk)
+    return render(
+        request,
+        "events/backoffice/registration_reject.html",
+        {
+            "event": event,
+            "company": company,
+            "validated": validated,
+            "form": form,
+            **registration.rejection_consequences(company),
+        },
+    )
 
 
 @scoped_permission_required("events.view_registrations", Event)

@@ -170,9 +170,17 @@ def confirm_request(req: MeetingRequest, by: Representative) -> MeetingRequest:
 
 @transaction.atomic
 def cancel_request(
-    req: MeetingRequest, by: Representative | None, reason="", *, actor=None, request=None
+    req: MeetingRequest,
+    by: Representative | None,
+    reason="",
+    *,
+    actor=None,
+    request=None,
+    untold=(),
 ) -> MeetingRequest:
-    """Either party (or an administrator, by=None) cancels; the other side is told."""
+    """Either party (or an administrator, by=None) cancels; the other side is told (both
+    sides when an administrator cancels, except the representatives whose ids are in
+    `untold`: a withdrawn company is told once, by its own message)."""
     req = lock_request(req)
     if by is not None and by.pk not in (req.sender_id, req.recipient_id):
         raise ServiceError(_("You are not a party to this meeting."))
@@ -191,7 +199,7 @@ def cancel_request(
     if meeting is not None and meeting.published:
         webhooks.meeting_cancelled(meeting)
     to_tell = [req.sender, req.recipient] if by is None else [req.other(by)]
-    for rep in to_tell:
+    for rep in [r for r in to_tell if r.pk not in untold]:
         notify.tell(rep, "events.meeting_cancelled", other=by or req.other(rep), meeting=meeting)
     if by is None:
         journal.record("events.meeting_cancelled", request=request, actor=actor, obj=req)

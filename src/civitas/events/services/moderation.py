@@ -188,24 +188,14 @@ def _tell_rejection(company, label, reason, also=None):
 
 @transaction.atomic
 def reject_company(company: Company, reason: str, *, actor=None, request=None):
-    """Reject a registration from the validation screen: with a reason, told to the people."""
+    """Reject a registration from the validation screen: always with a reason, which the
+    people receive (the rejection itself is registration.reject_registration)."""
     from . import registration
 
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Give the reason for the rejection: the participant receives it."))
-    company = registration.reject_registration(company, actor=actor, request=request)
-    journal.record(
-        "events.company_rejection_reason",
-        request=request,
-        actor=actor,
-        obj=company,
-        details={"reason": reason},
-    )
-    label = _("Registration of %(company)s") % {"company": company.name}
-    for rep in company.representatives.all():
-        _tell_rejection_one(rep, company, label, reason)
-    return company
+    return registration.reject_registration(company, reason=reason, actor=actor, request=request)
 
 
 def _tell_rejection_one(rep, company, label, reason):

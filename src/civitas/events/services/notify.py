@@ -94,6 +94,39 @@ def register_templates():
             "You may change it in your area: {{ area_url }}\n\n{{ organisation }}",
         },
     )
+    templates.register(
+        "events.registration_rejected",
+        _("Events: registration rejected or withdrawn"),
+        placeholders={
+            **P_EVENT,
+            **P_PERSON,
+            "company": _("Company"),
+            "reason": _("Reason given by the organisers"),
+            "withdrawn": _("Whether the registration had been validated"),
+            "meetings_cancelled": _("Number of meetings cancelled"),
+        },
+        default_subject={
+            "fr": "Inscription {% if withdrawn %}retirée{% else %}refusée{% endif %} : {{ event }}",
+            "en": "Registration {% if withdrawn %}withdrawn{% else %}declined{% endif %}: "
+            "{{ event }}",
+        },
+        default_body={
+            "fr": "Bonjour {{ name }},\n\n{% if withdrawn %}Les organisateurs de {{ event }} "
+            "ont retiré l'inscription de {{ company }}, qui avait été validée."
+            "{% else %}Les organisateurs de {{ event }} n'ont pas retenu l'inscription de "
+            "{{ company }}.{% endif %}\n\n{% if reason %}Motif : {{ reason }}\n\n{% endif %}"
+            "{% if meetings_cancelled %}Vos {{ meetings_cancelled }} rendez-vous planifiés sont "
+            "annulés ; vos interlocuteurs en sont informés.\n\n{% endif %}"
+            "Pour toute question, répondez à ce message.\n\n{{ organisation }}",
+            "en": "Hello {{ name }},\n\n{% if withdrawn %}The organisers of {{ event }} have "
+            "withdrawn the registration of {{ company }}, which had been validated."
+            "{% else %}The organisers of {{ event }} have not accepted the registration of "
+            "{{ company }}.{% endif %}\n\n{% if reason %}Reason: {{ reason }}\n\n{% endif %}"
+            "{% if meetings_cancelled %}Your {{ meetings_cancelled }} scheduled meetings are "
+            "cancelled; the people you were to meet are told.\n\n{% endif %}"
+            "If you have a question, reply to this message.\n\n{{ organisation }}",
+        },
+    )
     register_event_messages(MEETING_MESSAGES, placeholders=P_MEETING_ALL)
     from . import membership
 

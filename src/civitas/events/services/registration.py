@@ -188,12 +188,85 @@ def validate_registration(company: Company, *, actor=None, request=None) -> Comp
     return company
 
 
+def _open_requests(company: Company):
+    from ..models import MeetingRequest
+
+    return MeetingRequest.objects.filter(
+        Q(sender__company=company) | Q(recipient__company=company),
+        state__in=MeetingRequest.OPEN_STATES,
+    )
+
+
+def rejection_consequences(company: Company) -> dict:
+    """What rejecting `company` would do, for the confirmation page: its open requests
+    (cancelled) and among them the scheduled meetings (cancelled, partners told)."""
+    from ..models import Meeting
+
+    requests = _open_requests(company)
+    meetings = Meeting.objects.filter(request__in=requests, state=Meeting.State.SCHEDULED)
+    return {
+        "requests": requests.count(),
+        "meetings": meetings.select_related(
+            "slot", "request__sender__company", "request__recipient__company"
+        ).order_by("slot__start"),
+        "partners": Company.objects.filter(
+            Q(representatives__sent_requests__in=requests)
+            | Q(representatives__received_requests__in=requests)
+        )
+        .exclude(pk=company.pk)
+        .distinct()
+        .count(),
+    }
+
+
 @transaction.atomic
-def reject_registration(company: Company, *, actor=None, request=None) -> Company:
+def reject_registration(company: Company, *, reason: str = "", actor=None, request=None) -> Company:
+    """Reject a registration, or withdraw one already validated. A validated company needs
+    a reason. Its open requests are cancelled, with their meetings: each partner is told;
+    the company's representatives get one message with the reason."""
+    from . import meetings as meeting_svc
+
     company = Company.objects.select_for_update().get(pk=company.pk)
+    if company.status == Company.Status.REJECTED:
+        return company
+    was_validated = company.status == Company.Status.VALIDATED
+    reason = (reason or "").strip()
+    if was_validated and not reason:
+        raise ServiceError(
+            _("Give a reason: this company is validated, and it is told why it is withdrawn.")
+        )
     company.status = Company.Status.REJECTED
     company.save(update_fields=["status"])
-    journal.record("events.company_rejected", request=request, actor=actor, obj=company)
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    reps = list(company.representatives.all())
+    own = {rep.pk for rep in reps}
+    cancelled = 0
+    for req in _open_requests(company).select_related("sender", "recipient"):
+        had_meeting = req.meetings.filter(state="scheduled").exists()
+        meeting_svc.cancel_request(
+            req, None, reason=_("Registration withdrawn"), actor=actor, untold=own
+        )
+        cancelled += had_meeting
+    for rep in reps:
+        notify.tell(
+            rep,
+            "events.registration_rejected",
+            sms=False,
+            extra={
+                "company": company.name,
+                "reason": reason,
+                "withdrawn": was_validated,
+                "meetings_cancelled": cancelled,
+            },
+        )
+    journal.record(
+        "events.company_rejected",
+        request=request,
+        actor=actor,
+        obj=company,
+        details={"reason": reason, "was_validated": was_validated, "meetings": cancelled},
+    )
     webhooks.company_changed(company, webhooks.Topic.COMPANY_REJECTED)
     return company
 
