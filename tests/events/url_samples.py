@@ -92,6 +92,18 @@ def url_samples():
             "action": "validate",
         },
         "events:bo_registration_reject": {"pk": event.pk, "company_pk": company.pk},
+        "events:bo_registration_company_edit": {"pk": event.pk, "company_pk": company.pk},
+        "events:bo_registration_rep_new": {"pk": event.pk, "company_pk": company.pk},
+        "events:bo_registration_rep_edit": {
+            "pk": event.pk,
+            "company_pk": company.pk,
+            "rep_pk": rep.pk,
+        },
+        "events:bo_registration_rep_remove": {
+            "pk": event.pk,
+            "company_pk": company.pk,
+            "rep_pk": rep.pk,
+        },
         "events:bo_requests": {"pk": event.pk},
         "events:bo_agenda": {"pk": event.pk, "rep_pk": rep.pk},
         "events:bo_scheduling": {"pk": event.pk},

@@ -30,7 +30,7 @@ MODULE = Module(
         Perm("events.create_event", _("Create business events")),
         Perm("events.manage_event", _("Set up an event (days, slots, rooms, lists, pages)")),
         Perm("events.view_registrations", _("See an event's registrations and meetings")),
-        Perm("events.validate_registrations", _("Validate or reject registrations")),
+        Perm("events.validate_registrations", _("Validate, correct or reject registrations")),
         Perm("events.manage_meetings", _("Cancel and move meetings of an event")),
         Perm("events.run_scheduling", _("Run and publish the automatic scheduling")),
         Perm("events.manage_messages", _("Read and answer participants' messages")),

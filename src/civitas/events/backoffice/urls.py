@@ -10,6 +10,7 @@ from . import manual as bo_manual
 from . import messaging as bo_msg
 from . import moderation as bo_moderation
 from . import regform as bo_form
+from . import registration_edit as bo_edit
 from . import trail as bo_trail
 from . import views as bo
 from . import waitlist as bo_waitlist
@@ -158,6 +159,27 @@ urlpatterns = [
         "backoffice/evenements/<id:pk>/inscriptions/<id:company_pk>/",
         bo_form.registration_detail,
         name="bo_registration",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/inscriptions/<id:company_pk>/entreprise/modifier/",
+        bo_edit.company_edit,
+        name="bo_registration_company_edit",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/inscriptions/<id:company_pk>/representants/ajouter/",
+        bo_edit.representative_edit,
+        name="bo_registration_rep_new",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/inscriptions/<id:company_pk>/representants/<id:rep_pk>/",
+        bo_edit.representative_edit,
+        name="bo_registration_rep_edit",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/inscriptions/<id:company_pk>/representants/<id:rep_pk>/"
+        "retirer/",
+        bo_edit.representative_remove,
+        name="bo_registration_rep_remove",
     ),
     path(
         "backoffice/evenements/<id:pk>/historique/inscriptions/<id:company_pk>/",

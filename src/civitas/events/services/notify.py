@@ -127,6 +127,30 @@ def register_templates():
             "If you have a question, reply to this message.\n\n{{ organisation }}",
         },
     )
+    templates.register(
+        "events.representative_email_changed",
+        _("Events: a representative's e-mail address changed by the organisers"),
+        placeholders={
+            **P_EVENT,
+            **P_PERSON,
+            "company": _("Company"),
+            "new_email": _("The new address"),
+        },
+        default_subject={
+            "fr": "Changement d'adresse : {{ event }}",
+            "en": "Change of address: {{ event }}",
+        },
+        default_body={
+            "fr": "Bonjour {{ name }},\n\nÀ la demande de {{ company }}, les organisateurs de "
+            "{{ event }} ont remplacé cette adresse par {{ new_email }} : les messages de "
+            "l'événement iront désormais à cette nouvelle adresse.\n\nSi vous n'êtes pas à "
+            "l'origine de ce changement, répondez à ce message.\n\n{{ organisation }}",
+            "en": "Hello {{ name }},\n\nAt the request of {{ company }}, the organisers of "
+            "{{ event }} have replaced this address with {{ new_email }}: the event's messages "
+            "now go to the new address.\n\nIf you did not ask for this change, reply to this "
+            "message.\n\n{{ organisation }}",
+        },
+    )
     register_event_messages(MEETING_MESSAGES, placeholders=P_MEETING_ALL)
     from . import membership
 
@@ -256,6 +280,20 @@ def meeting_context(meeting) -> dict:
         "when": f"{start:%d/%m/%Y %H:%M}",
         "where": f"{meeting.room} – table {meeting.table_number}",
     }
+
+
+def tell_address(event, email: str, code: str, *, language="fr", extra=None) -> None:
+    """E-mail to an address that is no representative (any more), e.g. the old address of
+    a representative whose address the organisers changed."""
+    outbox.send_message(
+        code,
+        email=email,
+        phone=None,
+        context={"event": event.name, "event_url": event_url(event), **(extra or {})},
+        language=language,
+        scope_type=SCOPE_EVENT,
+        scope_id=event.pk,
+    )
 
 
 def tell(

@@ -320,3 +320,127 @@ def delete_offer(offer: Offer, *, by: Representative) -> None:
         raise ServiceError(_("Only the company's representatives may delete its offers."))
     offer.delete()
     refresh_search_text(by.company)
+
+
+# --- Corrections by the organisers (back office) ----------------------------------------------
+
+
+@transaction.atomic
+def organiser_update_company(company: Company, *, actor=None, request=None) -> Company:
+    """Save a company corrected by the organisers (the change trail keeps what changed)."""
+    regform.check_values(company.event, regform.COMPANY, company, company.sector_id)
+    company.save()
+    refresh_search_text(company)
+    journal.record("events.registration_edited", request=request, actor=actor, obj=company)
+    return company
+
+
+def _welcome(rep: Representative) -> None:
+    """The account of a representative the organisers added or whose address they changed:
+    a new account gets the registration mail with its set-password link; an existing
+    account gets the link that attaches it once its holder confirms."""
+    user, created = membership.account_for(rep)
+    rep.user = user
+    rep.save(update_fields=["user"])
+    if user is None:
+        membership.ask_confirmation(rep)
+        return
+    extra = {
+        "company": rep.company.name,
+        "area_url": absolute_url("events:area_home", slug=rep.company.event.slug),
+        "password_url": accounts.set_password_url(user) if created else "",
+    }
+    more, attachments = convocation.confirmation_parts(rep)
+    extra.update(more)
+    notify.tell(
+        rep, "events.registration_received", sms=False, extra=extra, attachments=attachments
+    )
+
+
+@transaction.atomic
+def organiser_save_representative(
+    rep: Representative, *, absent_sessions=None, actor=None, request=None
+) -> Representative:
+    """Add or correct a representative from the back office. A changed address is told to
+    both addresses (the old one learns that it no longer receives the event's messages) and
+    the account follows the new address; a new representative is welcomed as at
+    registration."""
+    company = rep.company
+    event = company.event
+    regform.check_values(event, regform.REPRESENTATIVE, rep, company.sector_id)
+    rep.email = rep.email.strip().lower()
+    others = Representative.objects.filter(company__event=event, email__iexact=rep.email).exclude(
+        company__status=Company.Status.REJECTED
+    )
+    if rep.pk:
+        others = others.exclude(pk=rep.pk)
+    if others.exists():
+        raise ServiceError(_("This e-mail address is already registered for this event."))
+    is_new = rep.pk is None
+    old_email = None
+    if not is_new:
+        old_email = Representative.objects.filter(pk=rep.pk).values_list("email", flat=True)[0]
+        if old_email.lower() == rep.email:
+            old_email = None
+    if is_new and company.status == Company.Status.VALIDATED:
+        rep.moderation = "validated"
+        rep.moderated_at = timezone.now()
+        rep.moderated_by = actor
+    rep.save()
+    if absent_sessions is not None:
+        rep.absent_sessions.set(absent_sessions)
+    if is_new or old_email:
+        if old_email:
+            notify.tell_address(
+                event,
+                old_email,
+                "events.representative_email_changed",
+                language=getattr(rep.user, "language", None) or "fr",
+                extra={"name": rep.full_name, "company": company.name, "new_email": rep.email},
+            )
+        _welcome(rep)
+    journal.record(
+        "events.representative_added" if is_new else "events.representative_edited",
+        request=request,
+        actor=actor,
+        obj=rep,
+        details={"email_changed": bool(old_email)},
+    )
+    return rep
+
+
+@transaction.atomic
+def organiser_remove_representative(
+    rep: Representative, *, reason: str, actor=None, request=None
+) -> int:
+    """Remove a representative (never the last one: withdraw the company instead). Their
+    open requests are cancelled and each partner told. Returns how many were cancelled."""
+    from ..models import MeetingRequest
+    from . import meetings as meeting_svc
+
+    rep = Representative.objects.select_for_update().select_related("company").get(pk=rep.pk)
+    if rep.company.representatives.count() <= 1:
+        raise ServiceError(
+            _("This is the company's only representative: withdraw the registration instead.")
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Give a reason: it is kept in the journal."))
+    open_requests = MeetingRequest.objects.filter(
+        Q(sender=rep) | Q(recipient=rep), state__in=MeetingRequest.OPEN_STATES
+    )
+    cancelled = 0
+    for req in open_requests.select_related("sender", "recipient"):
+        meeting_svc.cancel_request(
+            req, None, reason=_("Representative removed"), actor=actor, untold={rep.pk}
+        )
+        cancelled += 1
+    journal.record(
+        "events.representative_removed",
+        request=request,
+        actor=actor,
+        obj=rep.company,
+        details={"representative": rep.full_name, "reason": reason, "cancelled": cancelled},
+    )
+    rep.delete()
+    return cancelled

@@ -1,0 +1,128 @@
+"""Corrections of a registration by the organisers: the company, its representatives (add,
+edit address, phone and sessions, remove). Thin views over services/registration.py."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civitas.core.permissions import scoped_permission_required
+
+from ..forms import CompanyForm, RepresentativeForm
+from ..models import Company, Event, MeetingRequest, Representative
+from ..services import ServiceError, registration
+
+PERMISSION = "events.validate_registrations"
+
+
+def _company(request, company_pk):
+    return get_object_or_404(Company, pk=company_pk, event=request.event)
+
+
+@scoped_permission_required(PERMISSION, Event)
+def company_edit(request, pk, company_pk):
+    event = request.event
+    company = _company(request, company_pk)
+    form = CompanyForm(request.POST or None, instance=company, event=event, prefix="company")
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration.organiser_update_company(form.save(commit=False), request=request)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The company's data are saved."))
+            return redirect("events:bo_registration", pk=pk, company_pk=company.pk)
+    return render(
+        request,
+        "events/backoffice/registration_edit.html",
+        {
+            "event": event,
+            "company": company,
+            "form": form,
+            "title": _("Correct the company %(c)s") % {"c": company.name},
+        },
+    )
+
+
+@scoped_permission_required(PERMISSION, Event)
+def representative_edit(request, pk, company_pk, rep_pk=None):
+    event = request.event
+    company = _company(request, company_pk)
+    if rep_pk is None:
+        rep = Representative(company=company)
+        title = _("Add a representative to %(c)s") % {"c": company.name}
+    else:
+        rep = get_object_or_404(Representative, pk=rep_pk, company=company)
+        title = _("Correct the representative %(r)s") % {"r": rep.full_name}
+    form = RepresentativeForm(request.POST or None, instance=rep, event=event, prefix="rep")
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration.organiser_save_representative(
+                form.save(commit=False),
+                absent_sessions=form.cleaned_data.get("absent_sessions"),
+                actor=request.user,
+                request=request,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The representative is saved."))
+            return redirect("events:bo_registration", pk=pk, company_pk=company.pk)
+    return render(
+        request,
+        "events/backoffice/registration_edit.html",
+        {
+            "event": event,
+            "company": company,
+            "form": form,
+            "title": title,
+            "email_notice": rep.pk is not None,
+        },
+    )
+
+
+class RemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (kept in the journal)"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
+@scoped_permission_required(PERMISSION, Event)
+def representative_remove(request, pk, company_pk, rep_pk):
+    event = request.event
+    company = _company(request, company_pk)
+    rep = get_object_or_404(Representative, pk=rep_pk, company=company)
+    form = RemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = registration.organiser_remove_representative(
+                rep, reason=form.cleaned_data["reason"], actor=request.user, request=request
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(r)s is removed; %(n)s open requests cancelled, partners told.")
+                % {"r": rep.full_name, "n": n},
+            )
+            return redirect("events:bo_registration", pk=pk, company_pk=company.pk)
+    return render(
+        request,
+        "events/backoffice/representative_remove.html",
+        {
+            "event": event,
+            "company": company,
+            "rep": rep,
+            "form": form,
+            "open_requests": MeetingRequest.objects.filter(
+                Q(sender=rep) | Q(recipient=rep), state__in=MeetingRequest.OPEN_STATES
+            ).count(),
+        },
+    )
