@@ -419,3 +419,27 @@ def test_rejecting_a_registered_company_needs_no_reason(client_for):
     assert principal.post(url, {"reason": ""}).status_code == 302
     company.refresh_from_db()
     assert company.status == "rejected"
+
+
+def test_backoffice_home_starts_with_the_events_and_what_needs_action(client_for):
+    from civitas.events.services import meetings as svc
+
+    event = make_event("accueil-bo")
+    make_company(event, "Waiting", validated=False)
+    a, b = (make_company(event, n).representatives.get() for n in ("Alpha", "Beta"))
+    req = svc.send_request(a, b)
+    svc.accept_request(req, b)
+    svc.confirm_request(req, a)
+    html = client_for("principal", lang="en").get(reverse("core:backoffice_home")).content.decode()
+    assert html.index("My events") < html.index("Platform") < html.index("user accounts")
+    assert "Salon accueil-bo" in html
+    to_validate = reverse("events:bo_to_validate", kwargs={"pk": event.pk})
+    assert f'<a href="{to_validate}"><strong>1</strong>' in html
+    unplaced = reverse("events:bo_requests", kwargs={"pk": event.pk}) + "?state=unplaced"
+    assert f'<a href="{unplaced}"><strong>1</strong>' in html
+
+
+def test_backoffice_home_shows_no_events_section_without_an_events_role(client_for):
+    html = client_for("participant", lang="en").get(reverse("core:backoffice_home"))
+    # A participant has no back office at all; the section never leaks there.
+    assert html.status_code in (302, 403)

@@ -50,6 +50,7 @@ class Section:
 _links: dict[str, Link] = {}
 _sections: dict[str, Section] = {}
 _area_sections: dict[str, Section] = {}
+_backoffice_sections: dict[str, Section] = {}
 
 
 def _resolve(context):
@@ -69,6 +70,15 @@ def register_area_section(code: str, template: str, context: Callable, order: in
     """A section of "Mon espace": `context(request)` returns a dict (with an optional
     `pending` count of actions waiting for the person) or None to hide the section."""
     _area_sections[code] = Section(code, template, context, order)
+
+
+def register_backoffice_section(
+    code: str, template: str, context: Callable | str, order: int = 100
+) -> None:
+    """A section of the back-office home, shown before platform administration: what the
+    person manages in the module and what needs their action. `context(request)` returns a
+    dict or None (nothing to show to this person)."""
+    _backoffice_sections[code] = Section(code, template, context, order)
 
 
 def links() -> list[dict]:
@@ -103,3 +113,12 @@ def render_area_sections(request) -> tuple[list[str], int]:
         pending += int(context.get("pending") or 0)
         out.append(render_to_string(section.template, context, request=request))
     return out, pending
+
+
+def render_backoffice_sections(request) -> list[str]:
+    out = []
+    for section in sorted(_backoffice_sections.values(), key=lambda s: s.order):
+        context = _resolve(section.context)(request)
+        if context is not None:
+            out.append(render_to_string(section.template, context, request=request))
+    return out

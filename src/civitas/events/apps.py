@@ -134,6 +134,12 @@ def register_home():
     home.register_section(
         "events.upcoming", "events/public/home_section.html", home_section, order=10
     )
+    home.register_backoffice_section(
+        "events.managed",
+        "events/backoffice/home_section.html",
+        "civitas.events.services.organiser_home.backoffice_section",
+        order=10,
+    )
     home.register_area_section(
         "events.mine",
         "events/area/my_space_section.html",

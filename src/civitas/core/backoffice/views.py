@@ -29,12 +29,16 @@ def _page(request, qs, per_page=50):
 
 @permission_required("core.access_backoffice")
 def home(request):
+    from .. import home as sections
+
     org = Organisation.get()
     return render(
         request,
         "core/backoffice/home.html",
         {
             "org": org,
+            # What the person manages in each module, and what needs their action, first.
+            "module_sections": sections.render_backoffice_sections(request),
             "entries": entries_for(request.user),
             # Only the entries of the scopes where the reader holds the journal right.
             "recent": (

@@ -36,7 +36,7 @@ def area_home(request):
         request,
         "core/area/home.html",
         {
-            "sections": sections,
+            "module_sections": sections,
             "pending": pending,
             "has_mfa": has_mfa(request.user),
             "is_backoffice": is_backoffice_user(request.user),
