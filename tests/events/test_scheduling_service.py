@@ -150,3 +150,49 @@ def test_incremental_action_from_the_scheduling_page(
         principal.post(url, {"action": "publish"})
     # Only the new meeting is announced.
     assert Message.objects.filter(template_code="events.meeting_scheduled").count() == 2
+
+
+def test_the_reason_of_an_unscheduled_meeting_is_worded_in_the_readers_language():
+    from django.utils import translation
+
+    from civitas.events.models import Session
+    from civitas.events.services import unscheduled
+
+    event = make_event(slug="absent", tables=5)
+    hans = make_company(event, "Müller GmbH", country="DE").representatives.get()
+    anne = make_company(event, "Durand").representatives.get()
+    hans.first_name, hans.last_name = "Hans", "Müller"
+    hans.save()
+    hans.absent_sessions.set(Session.objects.filter(day__event=event))
+    MeetingRequest.objects.create(
+        event=event, sender=anne, recipient=hans, state=MeetingRequest.State.CONFIRMED
+    )
+    run = scheduling.run_now(ScheduleRun.objects.create(event=event), time_limit=5)
+    entry = run.unscheduled[0]
+    assert entry["code"] == "no_common_availability"
+    # Stored with names, never the solver's ids.
+    assert not re.search(r"\b(p|s|se|r)\d+\b", str(entry["params"])), entry["params"]
+    with translation.override("fr"):
+        fr = unscheduled.text(entry)
+    with translation.override("en"):
+        en = unscheduled.text(entry)
+    assert "Hans Müller (Müller GmbH) est absent sur 3 des 3 créneaux" in fr, fr
+    assert "Hans Müller (Müller GmbH) is absent at 3 of the 3 slots" in en, en
+    assert "Durand" not in fr  # only the absent person is named
+    # The scheduling page shows it in the reader's language.
+    from django.test import Client
+
+    from tests.conftest import make_user
+
+    admin = make_user("orga@example.org", role_code="principal_admin")
+    client = Client()
+    client.force_login(admin)
+    page = client.get(reverse("events:bo_scheduling", kwargs={"pk": event.pk}))
+    assert "est absent sur 3 des 3 créneaux" in page.content.decode()
+
+
+def test_a_reason_stored_before_codes_keeps_its_text():
+    from civitas.events.services import unscheduled
+
+    assert unscheduled.text({"reason": "old text"}) == "old text"
+    assert unscheduled.text({"code": "quota_reached", "params": {}, "reason": "x"}) == "x"

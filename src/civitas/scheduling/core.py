@@ -328,7 +328,11 @@ def build_result(
                 }
             )
         else:
-            unscheduled.append({"meeting": m.id, "reason": reasons.get(m.index, "not scheduled")})
+            reason = reasons.get(m.index, "not scheduled")
+            entry = {"meeting": m.id, "reason": str(reason)}
+            if getattr(reason, "code", None):  # an explain.Reason: code and parameters too
+                entry.update(code=reason.code, params=reason.params)
+            unscheduled.append(entry)
     busy: list[list[int]] = [[] for _ in range(prob.P)]
     for m, s in enumerate(slot_of):
         if s >= 0:

@@ -12,6 +12,8 @@ from .model import RESULT_FORMAT, Instance, load_instance, read_json
 _RESULT_KEYS = {"format", "assignments", "unscheduled", "stats"}
 _ASSIGNMENT_KEYS = {"meeting", "slot", "location", "table"}
 _UNSCHEDULED_KEYS = {"meeting", "reason"}
+# A reason may come with a code and its parameters, for callers that word it themselves.
+_UNSCHEDULED_OPTIONAL = {"code", "params"}
 
 
 @dataclass
@@ -77,7 +79,11 @@ def validate_result(
         placed[inst.meeting_index[mid]] = (inst.slot_index[a["slot"]], loc, table)
     for i, u in enumerate(unscheduled):
         where = f"unscheduled[{i}]"
-        if not isinstance(u, dict) or set(u) != _UNSCHEDULED_KEYS:
+        if (
+            not isinstance(u, dict)
+            or not set(u) >= _UNSCHEDULED_KEYS
+            or set(u) - _UNSCHEDULED_KEYS - _UNSCHEDULED_OPTIONAL
+        ):
             v.append(f"{where}: expected keys {sorted(_UNSCHEDULED_KEYS)}")
             continue
         mid = u["meeting"]

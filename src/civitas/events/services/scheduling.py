@@ -10,6 +10,7 @@ meeting, drafts included, and only adds meetings for the confirmed requests with
 
 from __future__ import annotations
 
+import json
 import re
 
 from django.db import transaction
@@ -168,12 +169,18 @@ def apply_result(run: ScheduleRun, result: dict, by_id: dict) -> ScheduleRun:
         run.requested = len(by_id) - len(existing)
         run.scheduled = len(new)
     run.breaks = result["stats"].get("breaks", 0)
-    readable = _id_namer([u["reason"] for u in result["unscheduled"]])
+    readable = _id_namer(
+        [u["reason"] for u in result["unscheduled"]]
+        + [json.dumps(u.get("params") or {}) for u in result["unscheduled"]]
+    )
     run.unscheduled = [
         {
             "request": by_id[u["meeting"]],
             "label": names.get(u["meeting"], u["meeting"]),
             "reason": readable(u["reason"]),
+            # Worded in the reader's language when shown (services/unscheduled.py).
+            "code": u.get("code", ""),
+            "params": _named(u.get("params") or {}, readable),
         }
         for u in result["unscheduled"]
     ]
@@ -190,6 +197,8 @@ def apply_result(run: ScheduleRun, result: dict, by_id: dict) -> ScheduleRun:
                 {
                     "request": by_id[mid],
                     "label": labels.get(by_id[mid], mid),
+                    "code": "expert_clash",
+                    "params": {"person": reps[rep_pk].full_name},
                     "reason": str(
                         _(
                             "%(name)s booked an expert meeting at this time while the "
@@ -203,6 +212,17 @@ def apply_result(run: ScheduleRun, result: dict, by_id: dict) -> ScheduleRun:
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def _named(value, readable):
+    """The scheduler's reason parameters with instance ids replaced by names."""
+    if isinstance(value, str):
+        return readable(value)
+    if isinstance(value, list):
+        return [_named(v, readable) for v in value]
+    if isinstance(value, dict):
+        return {k: _named(v, readable) for k, v in value.items()}
+    return value
 
 
 _INSTANCE_ID = re.compile(r"\b(se|p|s|r)(\d+)\b")
