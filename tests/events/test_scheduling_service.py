@@ -196,3 +196,36 @@ def test_a_reason_stored_before_codes_keeps_its_text():
 
     assert unscheduled.text({"reason": "old text"}) == "old text"
     assert unscheduled.text({"code": "quota_reached", "params": {}, "reason": "x"}) == "x"
+
+
+def test_scheduling_page_shows_live_figures_and_locks_its_buttons_during_a_run(client_for):
+    event = make_event("live", tables=2)
+    a, b, c = (make_company(event, n).representatives.get() for n in "ABC")
+    req = _confirmed(event, a, b)
+    _confirmed(event, c, a)
+    manual.place_request(req, event.days.get().sessions.get().slots.first())
+    principal = client_for("principal", lang="en")
+    url = reverse("events:bo_scheduling", kwargs={"pk": event.pk})
+    html = principal.get(url).content.decode()
+    # Counted from the meetings as they are now, with no run at all.
+    assert "<dt>Confirmed requests</dt><dd>2</dd>" in html
+    assert "<dt>Fill rate</dt><dd>50 %</dd>" in html
+    assert 'value="run">' in html and "A scheduling run is in progress" not in html
+    ScheduleRun.objects.create(event=event, status=ScheduleRun.Status.RUNNING)
+    html = principal.get(url).content.decode()
+    assert "A scheduling run is in progress" in html
+    assert 'value="run" disabled' in html and 'value="incremental" disabled' in html
+
+
+def test_the_progress_bar_reloads_the_page_when_the_job_ends(client_for, users):
+    from civitas.core import jobs
+
+    job = jobs.create("events.scheduling", "Planification", owner=users["principal"])
+    client = client_for("principal")
+    url = reverse("core:job_status", kwargs={"pk": job.pk})
+    running = client.get(url + "?refresh=1", HTTP_HX_REQUEST="true")
+    assert "HX-Refresh" not in running and "refresh=1" in running.content.decode()
+    jobs.finish(job.pk)
+    done = client.get(url + "?refresh=1", HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+    assert "HX-Refresh" not in client.get(url, HTTP_HX_REQUEST="true")

@@ -17,7 +17,13 @@ def job_status(request, pk):
     """The progress bar of one of the user's jobs (HTMX polls this fragment)."""
     job = _own_job(request, pk)
     template = "core/includes/job_progress.html" if request.htmx else "core/job.html"
-    return render(request, template, {"job": job})
+    refresh = request.GET.get("refresh") == "1"
+    response = render(request, template, {"job": job, "refresh_when_done": refresh})
+    if request.htmx and refresh and job.finished:
+        # The page shows the job's result (figures, lists): reload it once the job ends so
+        # that the progress bar and the result never disagree.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

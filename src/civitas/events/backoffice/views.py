@@ -22,7 +22,15 @@ from civitas.core.permissions import (
     scoped_permission_required,
 )
 
-from ..models import Company, Event, Meeting, MeetingRequest, Representative, Session
+from ..models import (
+    Company,
+    Event,
+    Meeting,
+    MeetingRequest,
+    Representative,
+    ScheduleRun,
+    Session,
+)
 from ..services import ServiceError, agenda, registration, setup
 from ..services import scheduling as scheduling_svc
 from .forms import ITEM_FORMS, EventForm, SessionForm
@@ -362,6 +370,8 @@ def scheduling(request, pk):
             "page": page,
             "job": run and scheduling_svc.job_for(run),
             "to_place": unplaced.count(),
+            "live": scheduling_svc.live_figures(event),
+            "running": event.schedule_runs.filter(status=ScheduleRun.Status.RUNNING).exists(),
             # The first ones, each with a link to place it by hand; the requests list
             # filtered on "confirmed, not placed" has them all.
             "unplaced": unplaced.select_related("sender__company", "recipient__company").order_by(

@@ -47,6 +47,24 @@ def confirmed_unplaced(event):
     )
 
 
+def live_figures(event) -> dict:
+    """Where the event's scheduling stands now (not at the last run): confirmed requests,
+    those with a scheduled meeting, the fill rate, and how many are published."""
+    confirmed = event.meeting_requests.filter(state=MeetingRequest.State.CONFIRMED)
+    scheduled = Meeting.objects.filter(
+        event=event, state=Meeting.State.SCHEDULED, request__in=confirmed
+    )
+    n_confirmed = confirmed.count()
+    n_placed = scheduled.values("request").distinct().count()
+    return {
+        "confirmed": n_confirmed,
+        "placed": n_placed,
+        "published": scheduled.filter(published=True).count(),
+        "drafts": scheduled.filter(published=False).count(),
+        "fill_rate": round(100 * n_placed / n_confirmed) if n_confirmed else None,
+    }
+
+
 def build_instance(event: Event, *, fix_all: bool = False) -> tuple[dict, dict]:
     """(instance dict, request id by meeting id). fix_all: every scheduled meeting is fixed
     (incremental fill), not only the locked and published ones."""
