@@ -86,7 +86,7 @@ def test_csv_round_trip():
     assert first[5].startswith("2026-03-01 10:30")  # Europe/Paris local time
     assert first[6] == "2026-03-01"
     assert first[8] == ""
-    assert second[0] == "'+33 6 12 34 56 78"
+    assert second[0] == "+33 6 12 34 56 78"  # a phone number computes nothing: as typed
     assert second[1] == "'@SUM(A1)"
     assert second[2] == "'-2+3"
     assert second[3] == "-5"  # numbers are not text: no apostrophe
@@ -104,18 +104,23 @@ def test_xlsx_round_trip():
     first, second = values[1], values[2]
     assert first[0] == ROWS[0]["name"]
     assert first[1] == "ligne 1\nligne 2"
-    assert first[2] == '\'=HYPERLINK("http://evil")'
-    assert ws["C2"].data_type != "f"  # no formula stored anywhere
+    # Text cells are string cells: shown exactly as typed, never evaluated.
+    assert first[2] == '=HYPERLINK("http://evil")'
+    assert ws["C2"].data_type == "s"  # no formula stored anywhere
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     assert first[3] == pytest.approx(1234.5)
     assert first[4] == 3
     assert first[5] == dt.datetime(2026, 3, 1, 10, 30)
     assert first[8] is None
-    assert second[0] == "'+33 6 12 34 56 78"
-    assert second[1] == "'@SUM(A1)"
-    assert second[2] == "'-2+3"
+    assert second[0] == "+33 6 12 34 56 78"
+    assert second[1] == "@SUM(A1)"
+    assert second[2] == "-2+3"
     assert second[4] == -7
     assert second[8] == "ctrlchar"  # control characters cannot live in XLSX
+    # Frozen header, filters on every column, widths from the content.
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}3"
+    assert ws.column_dimensions["A"].width >= len("Nom ; prénom")
 
 
 def test_xml_round_trip_and_schema():

@@ -5,8 +5,11 @@
 - XML: the generic structure described by ``schema/civitas-export.xsd``.
 - JSON: an array of objects, one object per row.
 
-CSV and XLSX protect against formula injection: a text value starting with
-``= + - @`` (or a tab / carriage return) gets a leading apostrophe.
+CSV protects against formula injection: a text value starting with ``= + - @`` (or a tab
+/ carriage return) gets a leading apostrophe, unless it is a plain number such as a phone
+number in E.164 (``+33612345678``), which no spreadsheet runs. XLSX stores every text value
+as a string cell, which no spreadsheet evaluates: the value stays exactly as it is. XLSX
+files have a frozen header row, filters on every column and column widths from the content.
 """
 
 from __future__ import annotations
@@ -31,9 +34,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?\d[\d .]*")
+
+
 def neutralise(value: str) -> str:
-    """Defuse spreadsheet formulas in text cells."""
-    if value and value.startswith(_FORMULA_START):
+    """Defuse spreadsheet formulas in CSV text cells (plain numbers such as phone numbers
+    are left as they are: they compute nothing)."""
+    if value and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
@@ -222,6 +229,9 @@ class XLSXWriter(Writer):
     extension = "xlsx"
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     streamable = False
+    # Rows read before the column widths are set (a write-only sheet needs them first).
+    WIDTH_SAMPLE = 200
+    MAX_WIDTH = 60
 
     @staticmethod
     def cell(value):
@@ -234,26 +244,56 @@ class XLSXWriter(Writer):
         if isinstance(value, dt.date | dt.time | int | float | Decimal):
             return value
         if isinstance(value, list | tuple | dict):
-            return as_text(value)
-        return neutralise(XMLWriter._clean(str(value)))
+            return as_text(value).lstrip("'")
+        return XMLWriter._clean(str(value))
+
+    @staticmethod
+    def _text_cell(ws, value):
+        """A string cell: never evaluated as a formula, shown exactly as it is."""
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
 
     def write(self, fileobj, meta, keys, headers, rows):
+        from itertools import islice
+
         from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(title=str(meta.get("sheet") or "Export")[:31])
+        rows = iter(rows)
+        sample = [[self.cell(v) for v in values] for values in islice(rows, self.WIDTH_SAMPLE)]
+        for i, header in enumerate(headers):
+            longest = max(
+                [len(str(header))]
+                + [len(str(r[i])) for r in sample if i < len(r) and r[i] is not None],
+            )
+            ws.column_dimensions[get_column_letter(i + 1)].width = min(longest + 2, self.MAX_WIDTH)
         bold = Font(bold=True)
         header_cells = []
         for h in headers:
-            cell = WriteOnlyCell(ws, value=neutralise(h))
+            cell = self._text_cell(ws, str(h))
             cell.font = bold
             header_cells.append(cell)
-        ws.append(header_cells)
         ws.freeze_panes = "A2"
+        count = 0
+
+        def out(cells):
+            return [self._text_cell(ws, c) if isinstance(c, str) else c for c in cells]
+
+        ws.append(header_cells)
+        for cells in sample:
+            ws.append(out(cells))
+            count += 1
         for values in rows:
-            ws.append([self.cell(v) for v in values])
+            ws.append(out([self.cell(v) for v in values]))
+            count += 1
+        if headers:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
         wb.save(fileobj)
 
 
