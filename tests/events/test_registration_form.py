@@ -582,3 +582,28 @@ def test_offer_edit_without_key_figures_keeps_working(client):
     r = client.post(url, {"kind": "offer", "title": "Robots soudeurs", "description": "x"})
     assert r.status_code == 302
     assert Offer.objects.get(pk=offer.pk).title == "Robots soudeurs"
+
+
+def test_participants_export_has_job_city_sessions_and_offers(users):
+    from civitas.events.models import Session, Slot  # noqa: F401
+
+    event = make_event("export-complet")
+    company = make_company(event, "Alpha", offers=[("offer", "Usinage de précision", ["Métal"])])
+    Company.objects.filter(pk=company.pk).update(city="Lyon")
+    rep = company.representatives.get()
+    Representative.objects.filter(pk=rep.pk).update(job_title="Directrice export")
+    exporter = get_exporter("events.participants")
+    qs = exporter.queryset(users["principal"], {"event": str(event.pk)})
+    keys = exporter.keys()
+    (row,) = [dict(zip(keys, exporter.values(r), strict=True)) for r in qs]
+    assert row["city"] == "Lyon" and row["job_title"] == "Directrice export"
+    assert len(row["sessions"]) == 1 and "Matin" in row["sessions"][0]
+    assert row["offers"] == ["Offer : Usinage de précision"] or "Usinage de précision" in str(
+        row["offers"]
+    )
+    rep.absent_sessions.set(Session.objects.filter(day__event=event))
+    (row,) = [
+        dict(zip(keys, exporter.values(r), strict=True))
+        for r in exporter.queryset(users["principal"], {"event": str(event.pk)})
+    ]
+    assert row["sessions"] == []

@@ -7,7 +7,15 @@ from civitas.core.exports.registry import Exporter, register
 from civitas.core.params import int_param
 from civitas.core.permissions import restrict
 
-from .models import SCOPE_EVENT, Company, ExtraField, Meeting, MeetingRequest, Representative
+from .models import (
+    SCOPE_EVENT,
+    Company,
+    ExtraField,
+    Meeting,
+    MeetingRequest,
+    Representative,
+    Session,
+)
 from .services import regform
 
 PERM = "events.view_registrations"
@@ -37,17 +45,24 @@ class ParticipantExporter(Exporter):
         ("siret", _("SIRET")),
         ("vat", _("VAT number")),
         ("sector", _("Sector")),
+        ("city", _("City")),
         ("first_name", _("First name")),
         ("last_name", _("Last name")),
+        ("job_title", _("Job title")),
         ("email", _("E-mail")),
         ("phone", _("Mobile phone")),
+        ("sessions", _("Sessions attended")),
+        ("offers", _("Offers and requests")),
         ("registered_at", _("Registered at")),
     ]
 
     def queryset(self, user, params):
         self._add_extra_columns(_scoped(ExtraField.objects.all(), user, params))
-        qs = _scoped(Representative.objects.all(), user, params).select_related(
-            "company__event", "company__sector"
+        self._sessions = {}  # event id -> [(session id, label)]
+        qs = (
+            _scoped(Representative.objects.all(), user, params)
+            .select_related("company__event", "company__sector")
+            .prefetch_related("absent_sessions", "company__offers")
         )
         if params.get("status") in Company.Status.values:
             qs = qs.filter(company__status=params["status"])
@@ -65,13 +80,33 @@ class ParticipantExporter(Exporter):
             "siret": c.siret,
             "vat": c.vat_number,
             "sector": str(c.sector or ""),
+            "city": c.city,
             "first_name": r.first_name,
             "last_name": r.last_name,
+            "job_title": r.job_title,
             "email": r.email,
             "phone": r.phone,
+            "sessions": self._attended(c.event_id, r),
+            "offers": [f"{o.get_kind_display()} : {o.title}" for o in c.offers.all()],
             "registered_at": c.created_at,
             **self._extra_values(c, r),
         }
+
+    def _attended(self, event_id, rep) -> list[str]:
+        """The sessions of the event the person attends (all but those ticked absent)."""
+        from .forms import session_label
+
+        sessions = getattr(self, "_sessions", {})
+        if event_id not in sessions:
+            sessions[event_id] = [
+                (s.pk, session_label(s))
+                for s in Session.objects.filter(day__event_id=event_id)
+                .select_related("day")
+                .order_by("day__date", "start_time")
+            ]
+            self._sessions = sessions
+        absent = {s.pk for s in rep.absent_sessions.all()}
+        return [label for pk, label in sessions[event_id] if pk not in absent]
 
     # Extra registration fields: one column per (target, key) of the events exported.
 
