@@ -6,6 +6,8 @@ Environment variables (see docs/admin/configuration.md):
   EMAIL_URL          e.g. smtp://user:pass@host:587/?tls=True ; default console
   ALLOWED_HOSTS      comma separated
   CIVITAS_MODULES    comma separated business modules to switch on (events, ...)
+  CIVITAS_FIELD_KEYS comma separated base64 keys (32 bytes) of the encrypted fields, newest
+                     first (or one CIVITAS_FIELD_KEY); required in production
 """
 
 from datetime import timedelta
@@ -45,6 +47,10 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Keys of civitas.core.fields.EncryptedTextField: newest first, every one decrypts.
+CIVITAS_FIELD_KEYS = env.list("CIVITAS_FIELD_KEYS", default=[])
+CIVITAS_FIELD_KEY = env.str("CIVITAS_FIELD_KEY", default="")
 
 # Business modules switched on for this deployment.
 KNOWN_MODULES = ["events", "childprotection", "councils", "support"]
