@@ -54,7 +54,7 @@ CIVITAS_FIELD_KEY = env.str("CIVITAS_FIELD_KEY", default="")
 
 # Business modules switched on for this deployment.
 KNOWN_MODULES = ["events", "childprotection", "councils", "support"]
-IMPLEMENTED_MODULES = ["events"]
+IMPLEMENTED_MODULES = ["events", "childprotection"]
 CIVITAS_MODULES = [m for m in env.list("CIVITAS_MODULES", default=IMPLEMENTED_MODULES) if m]
 for _module in CIVITAS_MODULES:
     if _module not in KNOWN_MODULES:
