@@ -1,1 +1,12 @@
 """Periodic jobs of child protection."""
+
+from datetime import timedelta
+
+from civitas.core.periodic import periodic
+
+
+@periodic("childprotection.deadline_alerts", every=timedelta(days=1))
+def deadline_alerts():
+    from .services.deadlines import alert_assigned
+
+    return f"{alert_assigned()} deadline reminder(s) sent"

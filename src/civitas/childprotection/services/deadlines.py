@@ -93,3 +93,45 @@ def state(due: date | None, today: date | None = None) -> str:
     if due <= today + timedelta(days=config()["warn_days"]):
         return "soon"
     return "ok"
+
+
+def alert_assigned(today: date | None = None) -> int:
+    """Mail the people of the services assigned to files whose evaluation is due soon or
+    overdue: one mail per person with the number of files and a link, no child data.
+    Returns the number of mails queued."""
+    from collections import Counter
+
+    from civitas.core import accounts
+    from civitas.core.outbox import services as outbox
+    from civitas.core.sites import absolute_url
+
+    from ..models import Assignment, File
+
+    today = today or timezone.localdate()
+    limit = today + timedelta(days=config()["warn_days"])
+    rows = (
+        Assignment.objects.filter(
+            done_on__isnull=True,
+            service__unit__isnull=False,
+            file__deleted_at__isnull=True,
+            file__evaluation_due__lte=limit,
+        )
+        .exclude(file__status=File.Status.CLOSED)
+        .select_related("service__unit")
+    )
+    per_user: Counter = Counter()
+    users = {}
+    seen = set()
+    for a in rows:
+        for user in accounts.holders("childprotection.view_files", a.service.unit):
+            if (user.pk, a.file_id) in seen:
+                continue
+            seen.add((user.pk, a.file_id))
+            per_user[user.pk] += 1
+            users[user.pk] = user
+    link = absolute_url("childprotection:deadlines")
+    for pk, count in per_user.items():
+        outbox.send_message(
+            "childprotection.deadlines", email=users[pk], context={"count": count, "link": link}
+        )
+    return len(per_user)
