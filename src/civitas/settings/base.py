@@ -52,6 +52,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CIVITAS_FIELD_KEYS = env.list("CIVITAS_FIELD_KEYS", default=[])
 CIVITAS_FIELD_KEY = env.str("CIVITAS_FIELD_KEY", default="")
 
+# Child protection: département code (NUMDEP), OLINPE pseudonym key and optional function.
+CIVITAS_CHILDPROTECTION_DEPARTMENT = env.str("CIVITAS_CHILDPROTECTION_DEPARTMENT", default="")
+CIVITAS_OLINPE_KEY = env.str("CIVITAS_OLINPE_KEY", default="")
+CIVITAS_OLINPE_PSEUDONYM = env.str("CIVITAS_OLINPE_PSEUDONYM", default="")
+
 # Business modules switched on for this deployment.
 KNOWN_MODULES = ["events", "childprotection", "councils", "support"]
 IMPLEMENTED_MODULES = ["events", "childprotection"]

@@ -15,6 +15,7 @@ from .parameters import (
     Source,
 )
 from .reporter import Reporter, ReporterRequest
+from .statistics import OlinpeIdentifier
 
 __all__ = [
     "PARAMETER_MODELS",
@@ -28,6 +29,7 @@ __all__ = [
     "File",
     "FileType",
     "LivingPlace",
+    "OlinpeIdentifier",
     "Person",
     "Relationship",
     "Reporter",
