@@ -25,6 +25,11 @@ def custom_pseudonym(first, month, year, mother):
     return f"X{year}{month:02d}"
 
 
+def read_rows(path):
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter=";"))
+
+
 def make_child(territory, received, **kw):
     file = File.objects.create(
         number=f"IP-{received.year}-{File.objects.count() + 1:06d}",
@@ -48,13 +53,13 @@ def make_child(territory, received, **kw):
 def test_file_quality_report_and_continuity(cp, tmp_path, settings):
     c2025 = make_child(cp["north"], dt.datetime(2025, 4, 1, 9))
     call_command("childprotection_olinpe", year=2025, out=str(tmp_path / "a"))
-    rows = list(csv.DictReader(open(tmp_path / "a" / "olinpe_92_2025.csv"), delimiter=";"))
+    rows = read_rows(tmp_path / "a" / "olinpe_92_2025.csv")
     assert len(rows) == 1
     first = rows[0]
     assert first["NUMDEP"] == "92" and first["SEXE"] == "2"
     assert first["ANAIS"] == "2019" and first["MNAIS"] == "05" and first["NUMANONYMANT"] == ""
     assert first["MOTIP"] == "NEGL" and first["ORIGIP"] == "EN"
-    assert "Zo" not in open(tmp_path / "a" / "olinpe_92_2025.csv").read()
+    assert "Zo" not in (tmp_path / "a" / "olinpe_92_2025.csv").read_text()
 
     # next year: the same child again, linked to the earlier file, plus an incomplete child;
     # meanwhile the pseudonym procedure changed: NUMANONYMANT still gives last year's id
@@ -69,14 +74,12 @@ def test_file_quality_report_and_continuity(cp, tmp_path, settings):
         birth_date=dt.date(2027, 1, 1),
     )
     call_command("childprotection_olinpe", year=2026, out=str(tmp_path / "b"))
-    rows = list(csv.DictReader(open(tmp_path / "b" / "olinpe_92_2026.csv"), delimiter=";"))
+    rows = read_rows(tmp_path / "b" / "olinpe_92_2026.csv")
     by_date = {r["DATEV"]: r for r in rows}
     assert by_date["20260201"]["NUMANONYM"] == "X201905"
     assert by_date["20260201"]["NUMANONYMANT"] == first["NUMANONYM"]
     assert by_date["20260203"]["NUMANONYM"] == ""
-    report = list(
-        csv.DictReader(open(tmp_path / "b" / "olinpe_92_2026_qualite.csv"), delimiter=";")
-    )
+    report = read_rows(tmp_path / "b" / "olinpe_92_2026_qualite.csv")
     mine = [r for r in report if r["enfant"] == str(incomplete.pk)]
     messages = " | ".join(r["probleme"] for r in mine)
     assert "nom de naissance de la mère manquant" in messages
