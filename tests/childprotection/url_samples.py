@@ -27,7 +27,14 @@ def url_samples():
     req = ReporterRequest.objects.create(
         file=file, received_on=dt.date.today(), due_on=dt.date.today()
     )
+    from civitas.childprotection.models import Letter
+
+    letter = Letter.objects.create(
+        file=file, code="cloture", name="Clôture", file_name="c.docx", content="eA=="
+    )
     return {
+        "childprotection:letters": {"pk": file.pk},
+        "childprotection:letter_download": {"pk": file.pk, "letter_pk": letter.pk},
         "childprotection:file_detail": {"pk": file.pk},
         "childprotection:file_edit": {"pk": file.pk},
         "childprotection:file_delete": {"pk": file.pk},

@@ -119,6 +119,7 @@ MODULE = Module(
     ],
     message_templates=["civitas.childprotection.messages.register_templates"],
     require=["periodic_jobs"],
+    on_ready=["civitas.childprotection.services.letters.register_kinds"],
     demo_accounts=[
         ("crip@demo.civitas.fr", _("CRIP: every territory")),
         ("agent.nord@demo.civitas.fr", _("Child protection agent, north territory")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import consultations, parameters
+from . import consultations, letters, parameters
 from . import views as bo
 
 P = "backoffice/protection-enfance/"
@@ -29,6 +29,12 @@ urlpatterns = [
         f"{P}dossiers/<id:pk>/demandes-signalant/<id:request_pk>/",
         bo.reporter_request_edit,
         name="reporter_request_edit",
+    ),
+    path(f"{P}dossiers/<id:pk>/courriers/", letters.letter_list, name="letters"),
+    path(
+        f"{P}dossiers/<id:pk>/courriers/<id:letter_pk>/",
+        letters.letter_download,
+        name="letter_download",
     ),
     path(f"{P}echeances/", bo.deadlines_view, name="deadlines"),
     path(f"{P}journal-consultations/", consultations.consultations, name="consultations"),

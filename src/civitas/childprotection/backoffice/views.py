@@ -166,7 +166,7 @@ def file_detail(request, file):
             "deadline_state": deadlines.state(file.evaluation_due)
             if file.status != File.Status.CLOSED
             else "",
-            "letters": file.letters.all() if hasattr(file, "letters") else [],
+            "letters": file.letters.all(),
         },
     )
 

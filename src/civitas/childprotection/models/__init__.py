@@ -1,6 +1,7 @@
 from .access import BreakGlass
 from .child import Child, Person, Sex, normalise_name
 from .file import Assignment, File
+from .letter import Letter
 from .parameters import (
     PARAMETER_MODELS,
     Channel,
@@ -28,6 +29,7 @@ __all__ = [
     "DangerType",
     "File",
     "FileType",
+    "Letter",
     "LivingPlace",
     "OlinpeIdentifier",
     "Person",
