@@ -23,6 +23,8 @@ class File(models.Model):
         CLOSED = "closed", _("Closed")
 
     number = models.CharField(_("number"), max_length=20, unique=True)
+    # identifier of the file in the former application (Access import), for idempotence
+    legacy_id = models.CharField(_("former identifier"), max_length=40, blank=True, db_index=True)
     received_at = models.DateTimeField(_("processing date and time"))
     file_type = models.ForeignKey(
         "childprotection.FileType",
