@@ -86,3 +86,20 @@ def test_command_dry_run_and_report(cp, tmp_path):
     assert "A-19" in (tmp_path / "r.csv").read_text()
     call_command("childprotection_import", str(path))
     assert Child.objects.filter(file__legacy_id="A-17").count() == 2
+
+
+def test_import_communes_official_file(cp, tmp_path):
+    from civitas.childprotection.models import Commune
+
+    path = tmp_path / "laposte.csv"
+    path.write_text(
+        "#Code_commune_INSEE;Nom_de_la_commune;Code_postal;Libellé_d_acheminement;Ligne_5\n"
+        "67482;STRASBOURG;67000;STRASBOURG;\n67482;STRASBOURG;67100;STRASBOURG;\n"
+        "68224;MULHOUSE;68100;MULHOUSE;\n92040;ISSY-LES-MOULINEAUX;92130;ISSY;\n",
+        encoding="latin-1",
+    )
+    call_command("childprotection_import_communes", str(path), department="67")
+    assert Commune.objects.filter(insee_code="67482").count() == 2
+    assert not Commune.objects.filter(insee_code="68224").exists()
+    call_command("childprotection_import_communes", str(path), department="67")
+    assert Commune.objects.filter(insee_code="67482").count() == 2
