@@ -87,6 +87,13 @@ MODULE = Module(
         ),
         Nav(
             _SECTION,
+            _("Dashboards"),
+            "childprotection:dashboard",
+            "childprotection.statistics",
+            403,
+        ),
+        Nav(
+            _SECTION,
             _("Consultation journal"),
             "childprotection:consultations",
             "childprotection.view_consultations",

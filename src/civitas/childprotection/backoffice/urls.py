@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import consultations, letters, parameters
+from . import consultations, dashboard, letters, parameters
 from . import views as bo
 
 P = "backoffice/protection-enfance/"
@@ -36,6 +36,7 @@ urlpatterns = [
         letters.letter_download,
         name="letter_download",
     ),
+    path(f"{P}tableaux-de-bord/", dashboard.dashboard, name="dashboard"),
     path(f"{P}echeances/", bo.deadlines_view, name="deadlines"),
     path(f"{P}journal-consultations/", consultations.consultations, name="consultations"),
     path(f"{P}parametres/", parameters.parameters, name="parameters"),
