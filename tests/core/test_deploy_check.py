@@ -1,5 +1,6 @@
 """`manage.py check --deploy` with the production settings reports no issue."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -15,6 +16,7 @@ def test_check_deploy_with_production_settings_is_clean():
         DJANGO_SETTINGS_MODULE="civitas.settings.production",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="civitas.example.fr",
+        CIVITAS_FIELD_KEYS=base64.b64encode(secrets.token_bytes(32)).decode(),
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -6,6 +6,8 @@ Environment variables (see docs/admin/configuration.md):
   EMAIL_URL          e.g. smtp://user:pass@host:587/?tls=True ; default console
   ALLOWED_HOSTS      comma separated
   CIVITAS_MODULES    comma separated business modules to switch on (events, ...)
+  CIVITAS_FIELD_KEYS comma separated base64 keys (32 bytes) of the encrypted fields, newest
+                     first (or one CIVITAS_FIELD_KEY); required in production
 """
 
 from datetime import timedelta
@@ -46,9 +48,18 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Keys of civitas.core.fields.EncryptedTextField: newest first, every one decrypts.
+CIVITAS_FIELD_KEYS = env.list("CIVITAS_FIELD_KEYS", default=[])
+CIVITAS_FIELD_KEY = env.str("CIVITAS_FIELD_KEY", default="")
+
+# Child protection: département code (NUMDEP), OLINPE pseudonym key and optional function.
+CIVITAS_CHILDPROTECTION_DEPARTMENT = env.str("CIVITAS_CHILDPROTECTION_DEPARTMENT", default="")
+CIVITAS_OLINPE_KEY = env.str("CIVITAS_OLINPE_KEY", default="")
+CIVITAS_OLINPE_PSEUDONYM = env.str("CIVITAS_OLINPE_PSEUDONYM", default="")
+
 # Business modules switched on for this deployment.
 KNOWN_MODULES = ["events", "childprotection", "councils", "support"]
-IMPLEMENTED_MODULES = ["events"]
+IMPLEMENTED_MODULES = ["events", "childprotection"]
 CIVITAS_MODULES = [m for m in env.list("CIVITAS_MODULES", default=IMPLEMENTED_MODULES) if m]
 for _module in CIVITAS_MODULES:
     if _module not in KNOWN_MODULES:

@@ -6,6 +6,11 @@ from .base import env
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="demo-only-not-secret-" + "x" * 40)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
+# Demo only: a fixed, public key for the encrypted fields when the environment sets none.
+if not (CIVITAS_FIELD_KEYS or CIVITAS_FIELD_KEY):  # noqa: F405
+    CIVITAS_FIELD_KEYS = ["ZGVtby1vbmx5LWZpZWxkLWtleS1ub3Qtc2VjcmV0ISE="]  # noqa: S105
+CIVITAS_OLINPE_KEY = CIVITAS_OLINPE_KEY or "demo-only-olinpe-key"  # noqa: F405, S105
+CIVITAS_CHILDPROTECTION_DEPARTMENT = CIVITAS_CHILDPROTECTION_DEPARTMENT or "92"  # noqa: F405
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="plain")  # noqa: F405

@@ -4,6 +4,10 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-" + "y" * 40  # noqa: S105
+# A fixed, public key for the encrypted fields: test data only.
+CIVITAS_FIELD_KEYS = ["dGVzdC1vbmx5LWZpZWxkLWtleS1ub3Qtc2VjcmV0ISE="]  # noqa: S105
+CIVITAS_OLINPE_KEY = "test-only-olinpe-key"  # noqa: S105
+CIVITAS_CHILDPROTECTION_DEPARTMENT = "92"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; Argon2 tested
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,165 @@
+"""Files: create, update, delete with a reason, search, the known-child proposal."""
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civitas.core import journal
+
+from ..models import Child, File, Reporter, normalise_name
+from . import deadlines
+from .access import visible_files
+
+
+class FileError(Exception):
+    pass
+
+
+def next_number(received: datetime) -> str:
+    """IP-YYYY-NNNNNN, numbered per year of receipt."""
+    year = timezone.localtime(received).year
+    prefix = f"IP-{year}-"
+    last = (
+        File.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{n:06d}"
+
+
+def refresh_deadline(file: File) -> None:
+    if file.status == File.Status.CLOSED:
+        return
+    due = deadlines.file_evaluation_due(file)
+    if due != file.evaluation_due:
+        file.evaluation_due = due
+        file.save(update_fields=["evaluation_due", "updated_at"])
+
+
+@transaction.atomic
+def save_file(file: File, *, user=None, request=None) -> File:
+    """Create or update a file (the header). New files get their number."""
+    creating = file.pk is None
+    if creating:
+        file.number = next_number(file.received_at)
+        file.created_by = user
+    file.save()
+    journal.record(
+        "childprotection.file_created" if creating else "childprotection.file_updated",
+        request=request,
+        actor=user,
+        obj=file,
+    )
+    return file
+
+
+def ensure_reporter(file: File) -> Reporter:
+    reporter, _created = Reporter.objects.get_or_create(file=file)
+    return reporter
+
+
+@transaction.atomic
+def delete_file(file: File, reason: str, *, user=None, request=None) -> None:
+    """Soft delete: the file is kept for the legal period with the reason, hidden."""
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise FileError(_("Give the reason for the deletion (10 characters at least)."))
+    if file.deleted_at:
+        raise FileError(_("This file is already deleted."))
+    file.deleted_at = timezone.now()
+    file.deleted_reason = reason
+    file.deleted_by = user
+    file.save()
+    journal.record(
+        "childprotection.file_deleted",
+        request=request,
+        actor=user,
+        obj=file,
+        details={"reason": reason},
+    )
+
+
+@transaction.atomic
+def close_file(file: File, *, on: date | None = None, user=None, request=None) -> None:
+    file.status = File.Status.CLOSED
+    file.closed_on = on or timezone.localdate()
+    file.save()
+    journal.record("childprotection.file_closed", request=request, actor=user, obj=file)
+
+
+def search(
+    user,
+    *,
+    name="",
+    birth_date=None,
+    commune=None,
+    territory=None,
+    status="",
+    received_from=None,
+    received_to=None,
+    number="",
+):
+    """Multi-criteria search among the files `user` may see. Names are compared without
+    accents or case (PostgreSQL adds trigram similarity for typos: `search_similar`)."""
+    qs = visible_files(user)
+    if number:
+        qs = qs.filter(Q(number__icontains=number) | Q(snated_number__icontains=number))
+    if name:
+        words = normalise_name(name).split()
+        child_q = Q()
+        for w in words:
+            child_q &= Q(search_name__contains=w)
+        qs = qs.filter(pk__in=Child.objects.filter(child_q).values("file_id"))
+    if birth_date:
+        qs = qs.filter(pk__in=Child.objects.filter(birth_date=birth_date).values("file_id"))
+    if commune:
+        qs = qs.filter(pk__in=Child.objects.filter(commune=commune).values("file_id"))
+    if territory:
+        qs = qs.filter(territory=territory)
+    if status:
+        qs = qs.filter(status=status)
+    if received_from:
+        qs = qs.filter(received_at__date__gte=received_from)
+    if received_to:
+        qs = qs.filter(received_at__date__lte=received_to)
+    return qs.select_related("territory", "channel")
+
+
+def search_similar(user, name: str, limit=50):
+    """PostgreSQL only: files whose children's names look like `name` (unaccent + trigram
+    similarity, so a typo still finds them)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return search(user, name=name)
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    target = normalise_name(name)
+    ids = (
+        Child.objects.annotate(sim=TrigramSimilarity("search_name", target))
+        .filter(sim__gt=0.3)
+        .order_by("-sim")
+        .values("file_id")[:limit]
+    )
+    return visible_files(user).filter(pk__in=ids)
+
+
+def known_children(user, *, last_name="", first_name="", birth_date=None, exclude_file=None):
+    """Children already recorded with the same identity, in files `user` may see: the form
+    proposes them (and their earlier files) while typing."""
+    if not (last_name and first_name):
+        return Child.objects.none()
+    qs = Child.objects.filter(
+        search_name=normalise_name(f"{last_name} {first_name}"),
+        file__in=visible_files(user),
+    )
+    if birth_date:
+        qs = qs.filter(birth_date=birth_date)
+    if exclude_file is not None:
+        qs = qs.exclude(file=exclude_file)
+    return qs.select_related("file").order_by("-file__received_at")[:10]
