@@ -1,0 +1,1 @@
+"""Exporters of the councils module."""
