@@ -85,6 +85,9 @@ class Download(models.Model):
     class Meta:
         ordering = ["at"]
 
+    def __str__(self):
+        return f"{self.document} – {self.at:%Y-%m-%d %H:%M}"
+
 
 class ProofBundle(models.Model):
     sending = models.ForeignKey(Sending, on_delete=models.CASCADE, related_name="proofs")
@@ -99,3 +102,6 @@ class ProofBundle(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.sending} – {self.sha256[:12]}"

@@ -108,5 +108,8 @@ class Upload(models.Model):
 
     civitas_scope_fields = {"unit": "sitting__epci__unit"}
 
+    def __str__(self):
+        return self.file_name
+
     def civitas_scope_chain(self):
         return permissions.unit_chain(self.sitting.epci.unit_id)
