@@ -62,3 +62,16 @@ def sitting(epci, perimeter):
         place="Hôtel communautaire",
         recipient_list=perimeter["list"],
     )
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def make_pdf(size=3000, marker=b"x"):
+    """A small file that sniffs as PDF (header and trailer), of `size` bytes."""
+    head, tail = b"%PDF-1.7\n", b"\n%%EOF\n"
+    body = (marker * size)[: size - len(head) - len(tail)]
+    return head + body + tail
