@@ -15,7 +15,9 @@ from .conftest import make_pdf
 def test_chunked_upload_resumes_and_hashes(sitting, settings):
     settings.CIVITAS_COUNCILS_MAX_CHUNK_BYTES = 1000
     data = make_pdf(2500)
-    upload = svc.start_upload(sitting, kind="convocation", title="Conv", file_name="c.pdf", size=len(data))
+    upload = svc.start_upload(
+        sitting, kind="convocation", title="Conv", file_name="c.pdf", size=len(data)
+    )
     assert svc.append_chunk(upload.pk, 0, io.BytesIO(data[:1000]), 1000).offset == 1000
     # A chunk cut short (connection lost) is refused and the offset does not move.
     with pytest.raises(ServiceError):
@@ -38,14 +40,28 @@ def test_chunked_upload_resumes_and_hashes(sitting, settings):
 def test_content_not_matching_extension_is_refused(sitting):
     fake = b"MZ\x90\x00 not a pdf at all" * 10
     with pytest.raises(ServiceError, match="extension"):
-        svc.add_file(sitting, kind="note", title="n", fileobj=io.BytesIO(fake), file_name="n.pdf", size=len(fake))
+        svc.add_file(
+            sitting,
+            kind="note",
+            title="n",
+            fileobj=io.BytesIO(fake),
+            file_name="n.pdf",
+            size=len(fake),
+        )
     # A zip named .docx without Word parts: refused after assembly.
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("hello.txt", "hi")
     data = buf.getvalue()
     with pytest.raises(ServiceError, match="extension"):
-        svc.add_file(sitting, kind="note", title="n", fileobj=io.BytesIO(data), file_name="n.docx", size=len(data))
+        svc.add_file(
+            sitting,
+            kind="note",
+            title="n",
+            fileobj=io.BytesIO(data),
+            file_name="n.docx",
+            size=len(data),
+        )
     assert Document.objects.count() == 0
     # A real ODT passes.
     buf = io.BytesIO()
@@ -53,7 +69,9 @@ def test_content_not_matching_extension_is_refused(sitting):
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
         z.writestr("content.xml", "<x/>")
     data = buf.getvalue()
-    doc = svc.add_file(sitting, kind="note", title="n", fileobj=io.BytesIO(data), file_name="n.odt", size=len(data))
+    doc = svc.add_file(
+        sitting, kind="note", title="n", fileobj=io.BytesIO(data), file_name="n.odt", size=len(data)
+    )
     assert doc.content_type == "application/vnd.oasis.opendocument.text"
 
 

@@ -226,9 +226,7 @@ def append_chunk(upload_id, offset: int, stream, length: int, *, request=None):
         if upload.document_id:
             raise ServiceError(_("This upload is already complete."))
         if offset != upload.offset:
-            err = ServiceError(
-                _("Expected offset %(offset)s.") % {"offset": upload.offset}
-            )
+            err = ServiceError(_("Expected offset %(offset)s.") % {"offset": upload.offset})
             err.offset = upload.offset
             raise err
         if offset + length > upload.size:
@@ -293,7 +291,9 @@ def _complete(upload, request=None) -> Document:
 
 def add_file(sitting, *, kind, title, fileobj, file_name, size, user=None, request=None):
     """One-shot upload (form without JavaScript, demo, tests): the same chunk pipeline."""
-    upload = start_upload(sitting, kind=kind, title=title, file_name=file_name, size=size, user=user)
+    upload = start_upload(
+        sitting, kind=kind, title=title, file_name=file_name, size=size, user=user
+    )
     offset, result = 0, upload
     while offset < size:
         length = min(conf.max_chunk_bytes(), size - offset)
@@ -315,7 +315,9 @@ def delete_document(document, *, request=None):
     if document.sendings.exists():
         raise ServiceError(_("A document already sent cannot be deleted."))
     journal.record(
-        "councils.document_deleted", request=request, obj=document,
+        "councils.document_deleted",
+        request=request,
+        obj=document,
         details={"sha256": document.sha256},
     )
     document.file.delete(save=False)
