@@ -4,7 +4,8 @@ import io
 import pytest
 from django.core import mail, signing
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from civitas.core.calendar import full_days_between
