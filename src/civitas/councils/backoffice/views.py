@@ -5,7 +5,7 @@ import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -27,6 +27,7 @@ from ..models import EPCI, Delivery, Document, Official, Sending, Sitting, Uploa
 from ..services import ServiceError, delays, perimeter, proof
 from ..services import documents as doc_svc
 from ..services import sending as send_svc
+from ..services.traces import TRACE_COLUMNS, trace_rows
 
 VIEW, SEND, MANAGE = (
     "councils.view_sittings",
@@ -254,6 +255,8 @@ def upload_chunk(request, pk):
 
 
 def _stream(document, *, attachment=True):
+    if not document.file:
+        raise Http404  # purged after the retention period
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=attachment,
@@ -417,51 +420,6 @@ def certificate(request, pk):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="attestation-{delivery.pk}.pdf"'
     return response
-
-
-TRACE_COLUMNS = [
-    ("sitting", "Séance"),
-    ("sitting_date", "Date de la séance"),
-    ("phase", "Envoi"),
-    ("sent_at", "Envoyé le"),
-    ("official", "Élu"),
-    ("email", "Courriel"),
-    ("commune", "Commune"),
-    ("channel", "Canal"),
-    ("channel_chosen_at", "Canal choisi le"),
-    ("smtp_accepted_at", "Accepté par le serveur de messagerie"),
-    ("paper_sent_at", "Envoi papier"),
-    ("first_opened_at", "Première ouverture"),
-    ("downloads", "Téléchargements"),
-    ("acknowledged_at", "Accusé de réception"),
-]
-
-
-def trace_rows(deliveries):
-    deliveries = list(deliveries)
-    smtp = send_svc.smtp_times(deliveries)
-
-    def t(v):
-        return timezone.localtime(v).strftime("%Y-%m-%d %H:%M:%S") if v else ""
-
-    for d in deliveries:
-        s = d.sending
-        yield {
-            "sitting": s.sitting.title,
-            "sitting_date": t(s.sitting.date),
-            "phase": s.get_phase_display(),
-            "sent_at": t(s.sent_at),
-            "official": str(d.official),
-            "email": d.email,
-            "commune": d.official.commune.name,
-            "channel": d.get_channel_display(),
-            "channel_chosen_at": t(d.channel_chosen_at),
-            "smtp_accepted_at": t(smtp.get(d.message_id, ("", None))[1]),
-            "paper_sent_at": t(d.paper_sent_at),
-            "first_opened_at": t(d.first_opened_at),
-            "downloads": "; ".join(f"{x.document.title} {t(x.at)}" for x in d.downloads.all()),
-            "acknowledged_at": t(d.acknowledged_at),
-        }
 
 
 @scoped_permission_required(VIEW, Sitting)

@@ -75,7 +75,7 @@ def my_sittings(request, token):
 def document(request, token, doc):
     delivery = _delivery(request, token)
     document = delivery.sending.documents.filter(pk=doc).first()
-    if document is None:
+    if document is None or not document.file:
         raise Http404
     try:
         svc.record_download(delivery, document, ip=client_ip(request))

@@ -34,6 +34,7 @@ class Sitting(models.Model):
         _("reminder (hours before the sitting)"), null=True, blank=True
     )
     created_at = models.DateTimeField(default=timezone.now)
+    purged_at = models.DateTimeField(_("purged on"), null=True, blank=True)
 
     civitas_scope_fields = {"unit": "epci__unit"}
 
