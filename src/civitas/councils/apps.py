@@ -36,6 +36,7 @@ MODULE = Module(
     ],
     message_templates=["civitas.councils.messages.register_templates"],
     require=["periodic_jobs", "exports", "importers"],
+    on_ready=["civitas.councils.home.register"],
     demo_accounts=[
         ("greffe@demo.civitas.fr", _("EPCI clerk (councils)")),
         ("elu@demo.civitas.fr", _("Elected official (councils)")),
