@@ -54,3 +54,7 @@ r.register(
 r.register_user_links("councils.Document", category="documents")
 r.register_user_links("councils.Upload", category="documents")
 r.register_user_links("councils.Sending", category="legal_record")
+r.exempt(
+    "councils.Sitting",
+    _("The recipient list field names a list of officials, not a person."),
+)
