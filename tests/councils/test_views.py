@@ -207,3 +207,24 @@ def test_traces_exporter(sitting, clerk):
     user = User.objects.get(email="greffe@example.org")
     rows = [exporter.values(o) for o in exporter.queryset(user, {"sitting": str(sitting.pk)})]
     assert len(rows) == 2 and any("anne@petiteville.fr" in r for r in rows)
+
+
+@pytest.mark.django_db
+def test_official_with_an_account(sitting):
+    prepare(sitting)
+    svc.send(sitting, Sending.Phase.BEFORE)
+    user = make_user("anne@petiteville.fr")
+    client = Client()
+    client.force_login(user)
+    page = client.get("/espace/conseils/").content.decode()
+    assert sitting.title in page
+    from civitas.councils.home import my_sittings_context
+
+    class R:
+        pass
+
+    request = R()
+    request.user = user
+    assert my_sittings_context(request) == {}
+    request.user = make_user("nobody@example.org")
+    assert my_sittings_context(request) is None
