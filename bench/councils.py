@@ -78,6 +78,16 @@ class FakePDF(io.RawIOBase):
         return n
 
 
+def worker_pid(master):
+    """The gunicorn worker (the process that serves requests), not the arbiter."""
+    for _ in range(100):
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        if children:
+            return int(children[0])
+        time.sleep(0.1)
+    return master
+
+
 def peak_rss_kb(pid):
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -184,11 +194,17 @@ def main():
     controller = Controller(counter, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    dummy = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from civitas.core.outbox import services as outbox
+
     try:
-        with override_settings(TASKS=immediate):
+        with override_settings(TASKS=dummy):  # queue only: rows, links, journal
             start = time.perf_counter()
             sending.send(sitting, Sending.Phase.BEFORE)
             queued = time.perf_counter() - start
+        with override_settings(TASKS=immediate):  # then the outbox sends what is due
+            start = time.perf_counter()
+            outbox.send_due()
             deadline = time.perf_counter() + 1800
             while counter.count < args.officials and time.perf_counter() < deadline:
                 time.sleep(0.05)
@@ -200,7 +216,7 @@ def main():
         (
             "send",
             f"{args.officials} officials",
-            f"queue {queued:.1f} s, all delivered {total:.1f} s",
+            f"queue {queued:.1f} s, then delivered in {total:.1f} s",
             f"{counter.count / total * 60:.0f} mails/min; "
             f"server {counter.count}, outbox sent {n_sent}",
         )
@@ -257,7 +273,8 @@ def main():
                 break
             except Exception:  # noqa: BLE001
                 time.sleep(0.3)
-        base_rss = peak_rss_kb(server.pid)
+        worker = worker_pid(server.pid)
+        base_rss = peak_rss_kb(worker)
         got = []
 
         def fetch(token):
@@ -275,7 +292,7 @@ def main():
         for t in threads:
             t.join()
         seconds = time.perf_counter() - start
-        peak = peak_rss_kb(server.pid)
+        peak = peak_rss_kb(worker)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -231,6 +231,7 @@ def append_chunk(upload_id, offset: int, stream, length: int, *, request=None):
             raise err
         if offset + length > upload.size:
             raise ServiceError(_("More bytes than the announced size."))
+        locking.checkpoint()
         reader = _Limited(stream, length)
         name = default_storage.save(_chunk_name(upload, offset), File(io.BufferedReader(reader)))
         if reader.count != length:
