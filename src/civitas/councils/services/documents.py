@@ -233,7 +233,12 @@ def append_chunk(upload_id, offset: int, stream, length: int, *, request=None):
             raise ServiceError(_("More bytes than the announced size."))
         locking.checkpoint()
         reader = _Limited(stream, length)
-        name = default_storage.save(_chunk_name(upload, offset), File(io.BufferedReader(reader)))
+        try:
+            name = default_storage.save(
+                _chunk_name(upload, offset), File(io.BufferedReader(reader))
+            )
+        except OSError as exc:  # the client went away mid-chunk (UnreadablePostError)
+            raise ServiceError(_("The chunk was cut short: send it again.")) from exc
         if reader.count != length:
             default_storage.delete(name)
             raise ServiceError(_("The chunk was cut short: send it again."))
