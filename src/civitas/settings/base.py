@@ -48,7 +48,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Business modules switched on for this deployment.
 KNOWN_MODULES = ["events", "childprotection", "councils", "support"]
-IMPLEMENTED_MODULES = ["events"]
+IMPLEMENTED_MODULES = ["events", "support"]
 CIVITAS_MODULES = [m for m in env.list("CIVITAS_MODULES", default=IMPLEMENTED_MODULES) if m]
 for _module in CIVITAS_MODULES:
     if _module not in KNOWN_MODULES:

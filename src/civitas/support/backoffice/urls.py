@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("backoffice/support/", views.queue, name="bo_queue"),
+    path("backoffice/support/tickets/<id:pk>/", views.ticket, name="bo_ticket"),
+]

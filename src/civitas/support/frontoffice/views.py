@@ -1,0 +1,103 @@
+"""The customers' portal: my structure's tickets, opening one, following one."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from civitas.core import permissions
+from civitas.core.permissions import permission_required
+
+from ..forms import CustomerReplyForm, TicketForm
+from ..models import Message, Ticket
+from ..services import sla, tickets
+
+OPEN = "support.open_tickets"
+
+
+def visible_tickets(user):
+    return permissions.restrict(Ticket.objects.all(), user, OPEN).select_related(
+        "state", "product", "version", "structure", "requester"
+    )
+
+
+def _ticket(request, pk):
+    return get_object_or_404(visible_tickets(request.user), pk=pk)
+
+
+@permission_required(OPEN)
+def portal(request):
+    qs = visible_tickets(request.user).order_by("-updated_at")
+    return render(
+        request,
+        "support/frontoffice/portal.html",
+        {
+            "tickets": qs[:100],
+            "recent": qs[:3],
+            "structure": tickets.structure_of(request.user),
+        },
+    )
+
+
+@permission_required(OPEN)
+def ticket_new(request):
+    structure = tickets.structure_of(request.user)
+    form = TicketForm(request.POST or None, request.FILES or None)
+    if structure is None:
+        messages.error(request, _("Only the declared correspondents of a structure open tickets."))
+        return redirect("support:portal")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = tickets.open_ticket(
+                structure=structure,
+                requester=request.user,
+                product=data["product"],
+                version=data["version"],
+                service=data["service"],
+                level=data["level"],
+                subject=data["subject"],
+                text=data["text"],
+                files=[data["attachment"]] if data["attachment"] else [],
+                request=request,
+            )
+        except tickets.TicketError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your request %(n)s is recorded.") % {"n": ticket.number})
+            return redirect("support:ticket", pk=ticket.pk)
+    return render(request, "support/frontoffice/ticket_new.html", {"form": form})
+
+
+@permission_required(OPEN)
+def ticket(request, pk):
+    obj = _ticket(request, pk)
+    form = CustomerReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        action = request.POST.get("action", "reply")
+        if action == "cancel":
+            return redirect("support:ticket", pk=obj.pk)
+        if form.is_valid():
+            attachment = form.cleaned_data["attachment"]
+            try:
+                tickets.customer_message(
+                    obj,
+                    request.user,
+                    form.cleaned_data["text"],
+                    action,
+                    files=[attachment] if attachment else [],
+                )
+            except tickets.TicketError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Your message is sent."))
+                return redirect("support:ticket", pk=obj.pk)
+    return render(
+        request,
+        "support/frontoffice/ticket.html",
+        {
+            "ticket": obj,
+            "clocks": sla.ticket_clocks(obj),
+            "thread": obj.messages.exclude(kind=Message.Kind.NOTE).prefetch_related("attachments"),
+            "form": form,
+        },
+    )
