@@ -10,6 +10,19 @@ def role(code, perms):
     return obj
 
 
+def ensure_seed():
+    """Transactional tests flush the rows of data migrations: put the seed back."""
+    import importlib
+
+    from django.apps import apps
+
+    from civitas.support.models import TicketState
+
+    if not TicketState.objects.exists():
+        seed = importlib.import_module("civitas.support.migrations.0002_seed_states_and_presets")
+        seed.seed(apps, None)
+
+
 @pytest.fixture
 def desk(db, unit_tree):
     """A customer structure (unit "Territoire Nord") with a référent, a simple user, an
@@ -24,9 +37,13 @@ def desk(db, unit_tree):
         Version,
     )
 
+    ensure_seed()
     role("support_user", ["support.open_tickets"])
     role("support_referent", ["support.open_tickets", "support.request_users"])
-    role("support_agent", ["support.handle_tickets", "support.view_reports"])
+    role(
+        "support_agent",
+        ["core.access_backoffice", "support.handle_tickets", "support.view_reports"],
+    )
     calendar = SupportCalendar.objects.get(name__startswith="Métropole, lun.-ven. 9h")
     table = SlaTable.objects.get(code="004-4-3")
     structure = Structure.objects.create(

@@ -134,3 +134,21 @@ def test_alerts_only_within_business_hours(desk, open_ticket):
     kinds = set(SlaAlert.objects.filter(ticket=ticket).values_list("kind", flat=True))
     assert kinds == {"warning", "escalation"}
     assert OutMessage.objects.filter(to=desk["agent"].email, subject__contains="Échéance").exists()
+
+
+@pytest.mark.django_db
+def test_calendar_change_recomputes_every_queue_key_and_keeps_pauses(desk, open_ticket):
+    ticket = open_ticket(level=1, now=at(25, 16))  # Thursday before Easter
+    tickets.agent_reply(ticket, desk["agent"], "Précisez", "to_qualify_customer", now=at(25, 17))
+    tickets.customer_message(ticket, desk["user"], "Voilà", now=at(29, 10))
+    ticket.refresh_from_db()
+    # Workaround 24 h in France: 1 h before the pause, 23 h from Tuesday 30 March 9:00.
+    before = ticket.next_deadline
+    calendar = desk["calendar"]
+    calendar.region = "67"  # Alsace-Moselle: same hours, Good Friday off (inside the pause)
+    calendar.closures = [["2027-03-30", "2027-03-30"]]  # and a closure on Tuesday
+    calendar.save()
+    assert sla.refresh_all(now=at(29, 11)) == 1
+    ticket.refresh_from_db()
+    assert ticket.next_deadline == sla.clocks.next_deadline(sla.ticket_clocks(ticket, at(29, 11)))
+    assert ticket.next_deadline > before  # one business day later, the pause still counted

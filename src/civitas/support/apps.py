@@ -16,7 +16,7 @@ MODULE = Module(
         RoleTemplate(
             "support_agent",
             _("Support agent"),
-            ("support.handle_tickets", "support.view_reports"),
+            ("core.access_backoffice", "support.handle_tickets", "support.view_reports"),
         ),
         RoleTemplate(
             "support_referent",
@@ -27,6 +27,7 @@ MODULE = Module(
     ],
     navigation=[
         Nav(_("Support"), _("Ticket queue"), "support:bo_queue", "support.handle_tickets", 400),
+        Nav(_("Support"), _("Reports"), "support:bo_reports", "support.view_reports", 401),
     ],
     change_trail=[
         Trail("support.Structure"),

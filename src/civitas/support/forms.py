@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from civitas.core import uploads
 
-from .models import Level, Product, Queue, Service, SlaTable, SupportCalendar, TicketState, Version
+from .models import (
+    Level,
+    Product,
+    Queue,
+    Service,
+    SlaTable,
+    SupportCalendar,
+    TicketState,
+    UserRequest,
+    Version,
+)
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -92,3 +102,14 @@ class QualifyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when a blocking ticket is lowered: the customer receives it."),
     )
+
+
+class UserRequestForm(forms.Form):
+    action = forms.ChoiceField(choices=UserRequest.Action.choices, label=_("Request"))
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
+
+
+class FaqSearchForm(forms.Form):
+    q = forms.CharField(label=_("Keywords"), required=False, max_length=200)
+    product = forms.ModelChoiceField(Product.objects.all(), label=_("Product"), required=False)

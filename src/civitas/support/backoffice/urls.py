@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("backoffice/support/", views.queue, name="bo_queue"),
     path("backoffice/support/tickets/<id:pk>/", views.ticket, name="bo_ticket"),
+    path("backoffice/support/rapports/", views.reports_view, name="bo_reports"),
 ]

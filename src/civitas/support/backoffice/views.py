@@ -105,3 +105,44 @@ def ticket(request, pk):
             "qualify_form": qualify_form,
         },
     )
+
+
+@permission_required("support.view_reports")
+def reports_view(request):
+    from civitas.core.params import int_param
+
+    from ..services import reports
+
+    year, quarter = reports.current_quarter()
+    year = int_param(request.GET.get("year")) or year
+    quarter = int_param(request.GET.get("quarter")) or quarter
+    if quarter not in (1, 2, 3, 4) or not 2000 <= year <= 2100:
+        messages.error(request, _("Choose a year and a quarter (1 to 4)."))
+        year, quarter = reports.current_quarter()
+    listed = list(reports.quarter_tickets(reports.visible(request.user), year, quarter))
+    compliance = reports.compliance(listed)
+    volumes = reports.volumes(listed)
+    chart = {
+        "compliance": {
+            "labels": [f"{r['level']} · {r['clock']}" for r in compliance],
+            "values": [r["rate"] or 0 for r in compliance],
+            "label": _("On-time rate (%)"),
+        },
+        "service": {
+            "labels": [str(k) for k, _v in volumes["service"]],
+            "values": [v for _k, v in volumes["service"]],
+            "label": _("Tickets per service"),
+        },
+    }
+    return render(
+        request,
+        "support/backoffice/reports.html",
+        {
+            "year": year,
+            "quarter": quarter,
+            "tickets": listed,
+            "compliance": compliance,
+            "volumes": volumes,
+            "chart": chart,
+        },
+    )

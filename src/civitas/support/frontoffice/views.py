@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from civitas.core import permissions
 from civitas.core.permissions import permission_required
 
-from ..forms import CustomerReplyForm, TicketForm
-from ..models import Message, Ticket
+from ..forms import CustomerReplyForm, FaqSearchForm, TicketForm, UserRequestForm
+from ..models import Message, Ticket, Version
+from ..services import portal as portal_rules
 from ..services import sla, tickets
 
 OPEN = "support.open_tickets"
@@ -34,6 +36,8 @@ def portal(request):
             "tickets": qs[:100],
             "recent": qs[:3],
             "structure": tickets.structure_of(request.user),
+            "privacy_notice": portal_rules.needs_privacy_notice(request.user),
+            **portal_rules.home_blocks(tickets.structure_of(request.user)),
         },
     )
 
@@ -99,5 +103,63 @@ def ticket(request, pk):
             "clocks": sla.ticket_clocks(obj),
             "thread": obj.messages.exclude(kind=Message.Kind.NOTE).prefetch_related("attachments"),
             "form": form,
+        },
+    )
+
+
+@permission_required(OPEN)
+@require_POST
+def privacy_ack(request):
+    portal_rules.acknowledge_privacy(request.user)
+    return redirect("support:portal")
+
+
+@permission_required(OPEN)
+def faq(request):
+    form = FaqSearchForm(request.GET or None)
+    results = portal_rules.search_faq("")
+    if form.is_valid():
+        results = portal_rules.search_faq(form.cleaned_data["q"], form.cleaned_data["product"])
+    return render(request, "support/frontoffice/faq.html", {"form": form, "results": results[:50]})
+
+
+@permission_required(OPEN)
+def releases(request):
+    versions = Version.objects.select_related("product", "note").order_by(
+        "product__name", "-released_on"
+    )
+    fixed = {}
+    for t in visible_tickets(request.user).filter(fixed_in__isnull=False):
+        fixed.setdefault(t.fixed_in_id, []).append(t)
+    return render(
+        request,
+        "support/frontoffice/releases.html",
+        {"versions": [(v, fixed.get(v.pk, [])) for v in versions]},
+    )
+
+
+@permission_required("support.request_users")
+def users(request):
+    structure = tickets.structure_of(request.user)
+    if structure is None:
+        messages.error(request, _("Only the declared correspondents of a structure open tickets."))
+        return redirect("support:portal")
+    form = UserRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            portal_rules.request_user(structure, request.user, request=request, **form.cleaned_data)
+        except tickets.TicketError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your request is sent to the support."))
+            return redirect("support:users")
+    return render(
+        request,
+        "support/frontoffice/users.html",
+        {
+            "form": form,
+            "structure": structure,
+            "people": structure.people.select_related("user"),
+            "history": portal_rules.request_history(structure),
         },
     )

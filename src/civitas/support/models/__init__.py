@@ -1,8 +1,15 @@
-from .catalogue import Correspondent, Product, Queue, Structure, Version
+from .catalogue import Correspondent, Product, Queue, ReleaseNote, Structure, Version
+from .portal import FaqArticle, News, TimeBook, TimeEntry, UserRequest
 from .sla import Clock, Level, SlaTable, SlaTarget, SupportCalendar
 from .ticket import Attachment, Message, Service, SlaAlert, StateChange, Ticket, TicketState
 
 __all__ = [
+    "FaqArticle",
+    "News",
+    "ReleaseNote",
+    "TimeBook",
+    "TimeEntry",
+    "UserRequest",
     "Attachment",
     "Clock",
     "Correspondent",

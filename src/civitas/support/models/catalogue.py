@@ -112,3 +112,18 @@ class Correspondent(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.structure})"
+
+
+class ReleaseNote(models.Model):
+    """What a version brings; the tickets it fixes are those whose "fixed in" is it."""
+
+    version = models.OneToOneField(Version, on_delete=models.CASCADE, related_name="note")
+    text = models.TextField(_("release notes"))
+    announced_at = models.DateTimeField(_("announced at"))
+
+    class Meta:
+        verbose_name = _("release notes")
+        verbose_name_plural = _("release notes")
+
+    def __str__(self):
+        return str(self.version)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from civitas.core.calendar import BusinessCalendar
 
-from ..models import SlaTarget, StateChange, SupportCalendar, Ticket
+from ..models import SlaTable, SlaTarget, StateChange, SupportCalendar, Ticket
 from . import clocks
 
 
@@ -67,16 +67,47 @@ def refresh(ticket: Ticket, now=None) -> None:
     ticket.next_deadline = value
 
 
-def refresh_all(queryset=None, now=None) -> int:
-    """After a calendar or SLA table change: every open ticket's key recomputed."""
+def refresh_all(queryset=None, now=None, chunk=2000) -> int:
+    """After a calendar or SLA table change: every open ticket's queue key recomputed from
+    its history, in chunks (one query for the tickets, one for their histories)."""
+    from ..models import TicketState
+
+    now = now or timezone.now()
     queryset = queryset if queryset is not None else Ticket.objects.filter(state__closed=False)
-    calendars: dict[int, BusinessCalendar] = {}
+    states = {s.pk: s for s in TicketState.objects.all()}
+    calendars: dict[int, BusinessCalendar] = {
+        c.pk: build_calendar(c) for c in SupportCalendar.objects.all()
+    }
+    target_cache: dict[tuple[int, int], dict] = {}
+    minor_days = dict(SlaTable.objects.values_list("pk", "minor_to_major_days"))
     count = 0
-    for ticket in queryset.select_related("calendar", "sla_table"):
-        cal = calendars.get(ticket.calendar_id)
-        if cal is None:
-            cal = calendars[ticket.calendar_id] = build_calendar(ticket.calendar)
-        value = clocks.next_deadline(ticket_clocks(ticket, now, cal))
-        Ticket.objects.filter(pk=ticket.pk).update(next_deadline=value)
-        count += 1
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        rows: dict[int, list] = {pk: [] for pk in part}
+        for change in (
+            StateChange.objects.filter(ticket_id__in=part)
+            .only("ticket_id", "at", "state_id", "workaround")
+            .order_by("ticket_id", "at", "id")
+        ):
+            change.state = states[change.state_id]
+            rows[change.ticket_id].append(change)
+        updated = []
+        for ticket in Ticket.objects.filter(pk__in=part).only(
+            "pk", "level", "opened_at", "calendar_id", "sla_table_id"
+        ):
+            cal = calendars[ticket.calendar_id]
+            level = clocks.effective_level(
+                cal, ticket.level, ticket.opened_at, now, minor_days[ticket.sla_table_id]
+            )
+            key = (ticket.sla_table_id, level)
+            if key not in target_cache:
+                target_cache[key] = targets(*key)
+            statuses = clocks.clocks(
+                cal, ticket.opened_at, target_cache[key], entries(rows[ticket.pk]), now
+            )
+            ticket.next_deadline = clocks.next_deadline(statuses)
+            updated.append(ticket)
+        Ticket.objects.bulk_update(updated, ["next_deadline"])
+        count += len(updated)
     return count
