@@ -49,7 +49,7 @@ def test_report_page_and_csv_export(desk, open_ticket):
         {"exporter": "support.quarter_tickets", "format": "csv", "year": "2027", "quarter": "1"},
     )
     assert csv.status_code == 200
-    assert "Plantage au démarrage" in csv.content.decode("utf-8-sig")
+    assert "Plantage au démarrage" in b"".join(csv.streaming_content).decode("utf-8-sig")
     customer = Client()
     customer.force_login(desk["user"])
     assert customer.get(reverse("support:bo_reports")).status_code == 403
