@@ -59,7 +59,7 @@ CIVITAS_OLINPE_PSEUDONYM = env.str("CIVITAS_OLINPE_PSEUDONYM", default="")
 
 # Business modules switched on for this deployment.
 KNOWN_MODULES = ["events", "childprotection", "councils", "support"]
-IMPLEMENTED_MODULES = ["events", "childprotection", "councils"]
+IMPLEMENTED_MODULES = ["events", "childprotection", "councils", "support"]
 CIVITAS_MODULES = [m for m in env.list("CIVITAS_MODULES", default=IMPLEMENTED_MODULES) if m]
 for _module in CIVITAS_MODULES:
     if _module not in KNOWN_MODULES:

@@ -1,0 +1,66 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from civitas.core.modules import Module, Nav, Perm, RoleTemplate, Trail
+
+MODULE = Module(
+    label="support",
+    verbose_name=_("Support desk"),
+    permissions=[
+        Perm("support.open_tickets", _("Open support tickets and follow the structure's"), False),
+        Perm("support.request_users", _("Request portal users for the structure"), False),
+        Perm("support.handle_tickets", _("Qualify and answer support tickets")),
+        Perm("support.view_reports", _("See support reports")),
+    ],
+    roles=[
+        RoleTemplate(
+            "support_agent",
+            _("Support agent"),
+            ("core.access_backoffice", "support.handle_tickets", "support.view_reports"),
+        ),
+        RoleTemplate(
+            "support_referent",
+            _("Support référent (customer)"),
+            ("support.open_tickets", "support.request_users"),
+        ),
+        RoleTemplate("support_user", _("Support user (customer)"), ("support.open_tickets",)),
+    ],
+    navigation=[
+        Nav(_("Support"), _("Ticket queue"), "support:bo_queue", "support.handle_tickets", 400),
+        Nav(_("Support"), _("Reports"), "support:bo_reports", "support.view_reports", 401),
+    ],
+    change_trail=[
+        Trail("support.Structure"),
+        Trail("support.SlaTable"),
+        Trail("support.SlaTarget"),
+        Trail("support.SupportCalendar"),
+        Trail("support.TicketState"),
+        Trail("support.Ticket", exclude_fields=("reply_token", "next_deadline", "updated_at")),
+    ],
+    message_templates=["civitas.support.messages.register_templates"],
+    require=["periodic_jobs"],
+    on_ready=["civitas.support.apps.register_home"],
+    demo_accounts=[
+        ("agent@demo.civitas.fr", _("support agent")),
+        ("referent@demo.civitas.fr", _("customer référent")),
+        ("utilisateur@demo.civitas.fr", _("customer simple user")),
+    ],
+)
+
+
+def register_home():
+    from civitas.core import home
+
+    home.register_link(_("Support"), "support:portal", order=40)
+
+
+class SupportConfig(AppConfig):
+    name = "civitas.support"
+    label = "support"
+    verbose_name = _("Support desk")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from civitas.core.modules import register_module
+
+        register_module(MODULE)

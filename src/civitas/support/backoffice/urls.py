@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("backoffice/support/", views.queue, name="bo_queue"),
+    path("backoffice/support/tickets/<id:pk>/", views.ticket, name="bo_ticket"),
+    path("backoffice/support/rapports/", views.reports_view, name="bo_reports"),
+]

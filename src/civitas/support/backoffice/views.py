@@ -1,0 +1,148 @@
+"""The agents' back office: the queue sorted by next deadline and the ticket desk."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from civitas.core import permissions
+from civitas.core.permissions import permission_required
+
+from ..forms import AgentReplyForm, NoteForm, QualifyForm
+from ..models import Queue, Ticket
+from ..services import sla, tickets
+
+HANDLE = "support.handle_tickets"
+
+
+def handled(user):
+    return permissions.restrict(Ticket.objects.all(), user, HANDLE)
+
+
+def queue_page(user, *, queue_id=None, include_closed=False):
+    """The agent's queue: open tickets by next deadline (tickets without one last)."""
+    qs = handled(user).select_related("state", "structure", "product")
+    if not include_closed:
+        qs = qs.filter(state__closed=False)
+    if queue_id:
+        qs = qs.filter(queue_id=queue_id)
+    return qs.order_by(F("next_deadline").asc(nulls_last=True), "id")
+
+
+@permission_required(HANDLE)
+def queue(request):
+    from civitas.core.params import int_param
+
+    queue_id = int_param(request.GET.get("queue"))
+    page = Paginator(queue_page(request.user, queue_id=queue_id), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "support/backoffice/queue.html",
+        {"page_obj": page, "queues": Queue.objects.all(), "queue_id": queue_id},
+    )
+
+
+@permission_required(HANDLE)
+def ticket(request, pk):
+    obj = get_object_or_404(handled(request.user).select_related("state", "structure"), pk=pk)
+    reply_form = AgentReplyForm(prefix="reply")
+    note_form = NoteForm(prefix="note")
+    qualify_form = QualifyForm(
+        prefix="qualify",
+        initial={
+            "level": obj.level,
+            "service": obj.service,
+            "sla_table": obj.sla_table_id,
+            "calendar": obj.calendar_id,
+            "queue": obj.queue_id,
+        },
+    )
+    if request.method == "POST":
+        what = request.POST.get("what")
+        try:
+            if what == "reply":
+                reply_form = AgentReplyForm(request.POST, request.FILES, prefix="reply")
+                if reply_form.is_valid():
+                    d = reply_form.cleaned_data
+                    tickets.agent_reply(
+                        obj,
+                        request.user,
+                        d["text"],
+                        d["state"],
+                        workaround=d["workaround"],
+                        files=[d["attachment"]] if d["attachment"] else [],
+                    )
+                    messages.success(request, _("The answer is sent."))
+                    return redirect("support:bo_ticket", pk=obj.pk)
+            elif what == "note":
+                note_form = NoteForm(request.POST, prefix="note")
+                if note_form.is_valid():
+                    tickets.internal_note(obj, request.user, note_form.cleaned_data["note"])
+                    messages.success(request, _("The note is saved."))
+                    return redirect("support:bo_ticket", pk=obj.pk)
+            elif what == "qualify":
+                qualify_form = QualifyForm(request.POST, prefix="qualify")
+                if qualify_form.is_valid():
+                    tickets.qualify(obj, request.user, request=request, **qualify_form.cleaned_data)
+                    messages.success(request, _("The ticket is requalified."))
+                    return redirect("support:bo_ticket", pk=obj.pk)
+        except tickets.TicketError as exc:
+            form = {"reply": reply_form, "note": note_form}.get(what, qualify_form)
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "support/backoffice/ticket.html",
+        {
+            "ticket": obj,
+            "clocks": sla.ticket_clocks(obj),
+            "thread": obj.messages.select_related("author").prefetch_related("attachments"),
+            "history": obj.history.select_related("state", "by"),
+            "reply_form": reply_form,
+            "note_form": note_form,
+            "qualify_form": qualify_form,
+        },
+    )
+
+
+@permission_required("support.view_reports")
+def reports_view(request):
+    from civitas.core.params import int_param
+
+    from ..services import reports
+
+    year, quarter = reports.current_quarter()
+    year = int_param(request.GET.get("year")) or year
+    quarter = int_param(request.GET.get("quarter")) or quarter
+    if quarter not in (1, 2, 3, 4) or not 2000 <= year <= 2100:
+        messages.error(request, _("Choose a year and a quarter (1 to 4)."))
+        year, quarter = reports.current_quarter()
+    listed = list(reports.quarter_tickets(reports.visible(request.user), year, quarter))
+    compliance = reports.compliance(listed)
+    volumes = reports.volumes(listed)
+    chart = {
+        "compliance": {
+            "labels": [f"{r['level']} · {r['clock']}" for r in compliance],
+            "values": [r["rate"] or 0 for r in compliance],
+            "label": _("On-time rate (%)"),
+        },
+        "service": {
+            "labels": [str(k) for k, _v in volumes["service"]],
+            "values": [v for _k, v in volumes["service"]],
+            "label": _("Tickets per service"),
+        },
+    }
+    return render(
+        request,
+        "support/backoffice/reports.html",
+        {
+            "year": year,
+            "quarter": quarter,
+            "tickets": listed,
+            "compliance": compliance,
+            "volumes": volumes,
+            "chart": chart,
+        },
+    )

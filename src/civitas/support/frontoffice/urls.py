@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("support/", views.portal, name="portal"),
+    path("support/demandes/nouvelle/", views.ticket_new, name="ticket_new"),
+    path("support/demandes/<id:pk>/", views.ticket, name="ticket"),
+    path("support/faq/", views.faq, name="faq"),
+    path("support/versions/", views.releases, name="releases"),
+    path("support/utilisateurs/", views.users, name="users"),
+    path("support/confidentialite/", views.privacy_ack, name="privacy_ack"),
+]

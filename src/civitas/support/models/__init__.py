@@ -1,0 +1,30 @@
+from .catalogue import Correspondent, Product, Queue, ReleaseNote, Structure, Version
+from .portal import FaqArticle, News, TimeBook, TimeEntry, UserRequest
+from .sla import Clock, Level, SlaTable, SlaTarget, SupportCalendar
+from .ticket import Attachment, Message, Service, SlaAlert, StateChange, Ticket, TicketState
+
+__all__ = [
+    "FaqArticle",
+    "News",
+    "ReleaseNote",
+    "TimeBook",
+    "TimeEntry",
+    "UserRequest",
+    "Attachment",
+    "Clock",
+    "Correspondent",
+    "Level",
+    "Message",
+    "Product",
+    "Queue",
+    "Service",
+    "SlaAlert",
+    "SlaTable",
+    "SlaTarget",
+    "StateChange",
+    "Structure",
+    "SupportCalendar",
+    "Ticket",
+    "TicketState",
+    "Version",
+]
