@@ -185,6 +185,9 @@ def test_registration_to_published_agenda_and_export(page, new_page, site):
         "Brasserie Nord"
     )
     admin_page.get_by_role("button", name="Publier le brouillon et prévenir tout le monde").click()
+    # The count of messages first, then the confirmation.
+    assert_accessible(admin_page)
+    admin_page.get_by_role("button", name="Publier et envoyer les 2 messages").click()
     expect(
         admin_page.get_by_role("table", name="Rendez-vous planifiés")
         .get_by_role("row")

@@ -147,7 +147,7 @@ def test_incremental_action_from_the_scheduling_page(
     new = Meeting.objects.get(request=late, state="scheduled")
     assert not new.published
     with django_capture_on_commit_callbacks(execute=True):
-        principal.post(url, {"action": "publish"})
+        principal.post(url, {"action": "publish", "confirm": "1"})
     # Only the new meeting is announced.
     assert Message.objects.filter(template_code="events.meeting_scheduled").count() == 2
 

@@ -268,7 +268,12 @@ def test_backoffice_validation_and_scheduling(
     run = event.schedule_runs.get()
     assert run.status == "draft" and run.scheduled == 1 and run.requested == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert principal.post(sched, {"action": "publish"}).status_code == 302
+        # First the count of what will be sent, nothing published yet...
+        ask = principal.post(sched, {"action": "publish"})
+        assert ask.status_code == 200 and not Meeting.objects.get().published
+        assert 'name="confirm"' in ask.content.decode()
+        # ... then the confirmed publication.
+        assert principal.post(sched, {"action": "publish", "confirm": "1"}).status_code == 302
     m.refresh_from_db()
     assert m.published and m.locked
     from civitas.core.outbox.models import Message

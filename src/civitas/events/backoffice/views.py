@@ -344,6 +344,13 @@ def scheduling(request, pk):
                 run = scheduling_service_start(request, event, action == "incremental")
                 messages.success(request, _("Scheduling started."))
                 return redirect(f"{request.path}?run={run.pk}")
+            if action == "publish" and not request.POST.get("confirm"):
+                # Everyone concerned is mailed: say how many first, and ask again.
+                return render(
+                    request,
+                    "events/backoffice/publish_confirm.html",
+                    {"event": event, **scheduling_svc.publication_figures(event)},
+                )
             if action == "publish":
                 n = scheduling_svc.publish(event, request=request)
                 messages.success(
