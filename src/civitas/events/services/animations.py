@@ -693,3 +693,34 @@ def fill_alerts(*, today=None) -> int:
         animation.save(update_fields=["forecast_alerted_at"])
         sent += 1
     return sent
+
+
+# --- Training agreement (convention de formation) --------------------------------------------
+
+
+def training_agreement(reg: AnimationRegistration) -> bytes:
+    """The training agreement of one participant's company, as PDF (WeasyPrint)."""
+    from civitas.core.documents import pdf
+
+    animation = reg.animation
+    if animation.kind != Animation.Kind.TRAINING:
+        raise ServiceError(_("Training agreements exist for trainings only."))
+    if reg.status not in AnimationRegistration.SEATED:
+        raise ServiceError(_("This person holds no seat at this training."))
+    hours = (animation.end - animation.start).total_seconds() / 3600
+    return pdf.render_pdf(
+        "events/animations/agreement_pdf.html",
+        {
+            "event": animation.event,
+            "animation": animation,
+            "reg": reg,
+            "rep": reg.representative,
+            "company": reg.representative.company,
+            "speakers": list(animation.speakers.all()),
+            "when": when_label(animation),
+            "place": place_label(animation),
+            "hours": f"{hours:g}",
+            "title": _("Training agreement"),
+            "printed_at": timezone.localtime(),
+        },
+    )
