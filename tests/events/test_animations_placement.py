@@ -32,6 +32,9 @@ def _setup(mode="requests"):
 
 def test_scheduler_sees_the_animation():
     event, (a, b, c), (s1, s2, s3), _ = _setup()
+    MeetingRequest.objects.create(
+        event=event, sender=a, recipient=c, state=MeetingRequest.State.CONFIRMED
+    )
     instance, _ = scheduling.build_instance(event)
     unavailable = {p["id"]: p["unavailable"] for p in instance["participants"]}
     assert unavailable[f"p{c.pk}"] == [f"s{s2.pk}"]

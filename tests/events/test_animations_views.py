@@ -170,3 +170,28 @@ def test_invitation_only_hidden_from_others(event):
         "events:area_animation_register", kwargs={"slug": event.slug, "pk": private.pk}
     )
     assert _participant(reps[1]).post(reg_url).status_code == 404
+
+
+def test_registration_form_offers_the_animations(client, event):
+    from civitas.events.models import Company
+
+    from .test_views import _post_data
+
+    full = make_animation(event, "Atelier complet", capacity=1, policy="close")
+    svc.register(full, make_company(event, "Early").representatives.get())
+    open_one = make_animation(
+        event, "Atelier ouvert", capacity=5, start=full.end, end=full.end + (full.end - full.start)
+    )
+    url = reverse("events:register", kwargs={"slug": event.slug})
+    form_html = client.get(url).content.decode()
+    assert "Atelier ouvert" in form_html and "Atelier complet" not in form_html
+    r = client.post(url, _post_data(**{"rep-0-animations": [str(open_one.pk)]}), follow=True)
+    assert r.status_code == 200
+    company = Company.objects.get(event=event, name="Société Évrard")
+    anne = company.representatives.get(first_name="Anne")
+    paul = company.representatives.get(first_name="Paul")
+    assert anne.animation_registrations.get().animation == open_one
+    assert not paul.animation_registrations.exists()
+    # A crafted id out of range is a form error, not a 500.
+    r = client.post(url, _post_data(**{"rep-0-animations": ["99999999999999999999"]}))
+    assert r.status_code == 200
