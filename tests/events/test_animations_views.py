@@ -195,3 +195,21 @@ def test_registration_form_offers_the_animations(client, event):
     # A crafted id out of range is a form error, not a 500.
     r = client.post(url, _post_data(**{"rep-0-animations": ["99999999999999999999"]}))
     assert r.status_code == 200
+
+
+def test_registrations_export_is_scoped(event, users):
+    from civitas.core.exports.registry import get
+
+    from .conftest import make_event
+
+    other = make_event("autre-salon")
+    a = make_animation(event, capacity=1)
+    b = make_animation(other, "Ailleurs", capacity=1)
+    svc.register(a, make_company(event, "Ici").representatives.get())
+    svc.register(a, make_company(event, "Ici2").representatives.get())
+    svc.register(b, make_company(other, "La").representatives.get())
+    exporter = get("events.animation_registrations")
+    rows = [exporter.row(r) for r in exporter.queryset(users["principal"], {"event": event.pk})]
+    assert [r["status"] for r in rows] == ["Registered", "On the waiting list"]
+    assert len(list(exporter.queryset(users["principal"], {}))) == 3
+    assert list(exporter.queryset(users["participant"], {})) == []
