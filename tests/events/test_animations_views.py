@@ -213,3 +213,29 @@ def test_registrations_export_is_scoped(event, users):
     assert [r["status"] for r in rows] == ["Registered", "On the waiting list"]
     assert len(list(exporter.queryset(users["principal"], {}))) == 3
     assert list(exporter.queryset(users["participant"], {})) == []
+
+
+def test_programme_lists_the_animations(event, client):
+    from civitas.events.services import convocation
+
+    rep = make_company(event, "Programme").representatives.get()
+    mine = make_animation(event, "Atelier export", capacity=5)
+    make_animation(
+        event,
+        "Conférence ouverte",
+        kind="conference",
+        start=mine.end,
+        end=mine.end + (mine.end - mine.start),
+    )
+    make_animation(
+        event, "Privée", public=False, start=mine.end, end=mine.end + (mine.end - mine.start)
+    )
+    svc.register(mine, rep)
+    text = convocation.programme_text(event)
+    assert "Atelier export" in text and "Conférence ouverte" in text and "Privée" not in text
+    page = _participant(rep).get(reverse("events:area_convocation", kwargs={"slug": event.slug}))
+    html = page.content.decode()
+    assert "Atelier export (EN) <strong>(you are registered)</strong>" in html
+    assert "Conférence ouverte (EN)</li>" in html
+    public = client.get(reverse("events:event_page", kwargs={"slug": event.slug})).content.decode()
+    assert "Conférence ouverte" in public and "Privée" not in public

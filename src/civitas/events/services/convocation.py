@@ -116,16 +116,23 @@ def context(rep: Representative) -> dict:
         "rep": rep,
         "company": rep.company,
         "programme": programme(event),
-        "my_animations": set(
-            rep.animation_registrations.filter(status__in=("registered", "offered")).values_list(
-                "animation_id", flat=True
-            )
-        ),
+        "my_animations": _my_animations(rep),
         "qr_payload": payload,
         "qr_png": qr_png_data_uri(payload),
         "extra_rows": regform.rows(event, regform.REPRESENTATIVE, rep.extra),
         "title": _("Convocation"),
     }
+
+
+def _my_animations(rep: Representative) -> set[int]:
+    """The animations this person holds a seat at (none for an unsaved preview)."""
+    if rep.pk is None:
+        return set()
+    return set(
+        rep.animation_registrations.filter(status__in=("registered", "offered")).values_list(
+            "animation_id", flat=True
+        )
+    )
 
 
 def language_of(rep: Representative) -> str:
