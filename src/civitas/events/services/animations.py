@@ -138,6 +138,10 @@ MESSAGES = [
 ]
 
 
+# The messages of this file that go by SMS too (the others are e-mail only).
+SENT_BY_SMS = [m.code for m in MESSAGES if m.sms]
+
+
 def register_templates():
     notify.register_event_messages(
         MESSAGES, placeholders={**notify.P_EVENT, **notify.P_PERSON, **P_ANIMATION}
