@@ -22,7 +22,15 @@ def _events_templates():
 def test_sms_templates_are_exactly_the_messages_sent_by_sms():
     registered = _events_templates()
     with_sms = {code for code, t in registered.items() if t.has_sms}
-    assert with_sms == {f"events.{c}" for c in migration.SENT_BY_SMS}
+    from civitas.events.services import animations
+
+    sent_by_sms = migration.SENT_BY_SMS + animations.SENT_BY_SMS
+    assert with_sms == {f"events.{c}" for c in sent_by_sms}
+    assert set(animations.SENT_BY_SMS) == {
+        "animation_offered",
+        "animation_changed",
+        "animation_cancelled",
+    }
     # No separate "_sms" template any more: the SMS is a version of the message itself.
     assert not [code for code in registered if code.endswith("_sms")]
     for code in migration.NEVER_BY_SMS:

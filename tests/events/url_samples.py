@@ -163,6 +163,45 @@ def url_samples():
         },
         **samples,
         **meetops,
+        **_animation_samples(event, rep),
+    }
+
+
+def _animation_samples(event, rep):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from civitas.events.models import Animation, AnimationRegistration, Speaker
+
+    start = dt.datetime(2027, 3, 10, 14, tzinfo=ZoneInfo("Europe/Paris"))
+    animation = Animation.objects.create(
+        event=event,
+        kind=Animation.Kind.TRAINING,
+        title_fr="Formation export",
+        start=start,
+        end=start + dt.timedelta(hours=2),
+        capacity=10,
+    )
+    speaker = Speaker.objects.create(animation=animation, name="Zoé Intervenante")
+    reg = AnimationRegistration.objects.create(animation=animation, representative=rep)
+    ids = {"pk": event.pk, "animation_pk": animation.pk}
+    slug = {"slug": event.slug}
+    return {
+        "events:bo_animations": {"pk": event.pk},
+        "events:bo_animation_new": {"pk": event.pk},
+        "events:bo_animation_registrations": ids,
+        "events:bo_animation_edit": ids,
+        "events:bo_animation_speaker_new": ids,
+        "events:bo_animation_speaker": {**ids, "speaker_pk": speaker.pk},
+        "events:bo_animation_add": ids,
+        "events:bo_animation_status": {**ids, "action": "close"},
+        "events:bo_animation_reg_cancel": {**ids, "reg_pk": reg.pk},
+        "events:bo_animation_reg_transfer": {**ids, "reg_pk": reg.pk},
+        "events:bo_animation_agreement": {**ids, "reg_pk": reg.pk},
+        "events:area_animations": slug,
+        "events:area_animation_register": {**slug, "pk": animation.pk},
+        "events:area_animation_leave": {**slug, "pk": reg.pk},
+        "events:area_animation_confirm": {**slug, "pk": reg.pk},
     }
 
 

@@ -58,6 +58,7 @@ MODULE = Module(
         "civitas.events.services.messaging.register_templates",
         "civitas.events.services.expert_messages.register_templates",
         "civitas.events.services.meeting_messages.register_templates",
+        "civitas.events.services.animations.register_templates",
     ],
     require=["periodic_jobs", "exports"],
     # Every create, update and delete of event data leaves who, when and what changed
@@ -99,12 +100,16 @@ MODULE = Module(
         Trail("events.ExpertMeeting"),
         Trail("events.ExpertAbsence"),
         Trail("events.WebhookSubscription", exclude_fields=("secret",)),
+        Trail("events.Animation", m2m_fields=("invited",)),
+        Trail("events.Speaker"),
+        Trail("events.AnimationRegistration", exclude_fields=("updated_at",)),
     ],
     on_ready=[
         "civitas.events.services.mailing.register_source",
         "civitas.events.services.sync.connect",
         "civitas.events.apps.connect_minisite",
         "civitas.events.apps.register_home",
+        "civitas.events.services.animations.register_placement",
     ],
 )
 

@@ -271,3 +271,61 @@ class ExpertMeetingExporter(Exporter):
             "moved_from": m.moved_from.full_name if m.moved_from else "",
             "sent_at": m.created_at,
         }
+
+
+@register
+class AnimationRegistrationExporter(Exporter):
+    """Registrations to the animations (workshops, conferences, trainings, round tables),
+    waiting lists included: the list per animation and event of 003 §5."""
+
+    code = "events.animation_registrations"
+    label = _("Animation registrations")
+    permission = PERM
+    id_params = ("event", "animation")
+    filter_params = ("event", "animation", "status")
+    columns = [
+        ("event", _("Event")),
+        ("reference", _("Reference")),
+        ("animation", _("Animation")),
+        ("kind", _("Type")),
+        ("start", _("Start")),
+        ("end", _("End")),
+        ("participant", _("Participant")),
+        ("email", _("E-mail")),
+        ("company", _("Company")),
+        ("status", _("Status")),
+        ("confirm_by", _("Confirm by")),
+        ("reason", _("Reason")),
+        ("registered_at", _("Registered at")),
+    ]
+
+    def queryset(self, user, params):
+        from .models import AnimationRegistration
+
+        qs = _scoped(AnimationRegistration.objects.all(), user, params)
+        animation = int_param(params.get("animation"))
+        if animation is not None:
+            qs = qs.filter(animation_id=animation)
+        if params.get("status") in AnimationRegistration.Status.values:
+            qs = qs.filter(status=params["status"])
+        return qs.select_related("animation__event", "representative__company").order_by(
+            "animation__event_id", "animation__start", "animation_id", "created_at", "pk"
+        )
+
+    def row(self, r):
+        a = r.animation
+        return {
+            "event": a.event.name,
+            "reference": a.reference,
+            "animation": a.title_fr,
+            "kind": a.get_kind_display(),
+            "start": timezone.localtime(a.start),
+            "end": timezone.localtime(a.end),
+            "participant": r.representative.full_name,
+            "email": r.representative.email,
+            "company": r.representative.company.name,
+            "status": r.get_status_display(),
+            "confirm_by": timezone.localtime(r.confirm_by) if r.confirm_by else None,
+            "reason": r.reason,
+            "registered_at": r.created_at,
+        }

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.params import IdChoicesField, IdField, int_param
 
-from .models import Company, Representative, Session
+from .models import Animation, Company, Representative, Session
 from .models.messaging import MAX_MESSAGE_LENGTH
 from .services import checks, regform
 
@@ -240,7 +242,7 @@ class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
             "absent_sessions": _("Tick the sessions you will not attend."),
         }
 
-    def __init__(self, *args, event, **kwargs):
+    def __init__(self, *args, event, animations=False, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["absent_sessions"]
         field.queryset = Session.objects.filter(day__event=event).select_related("day")
@@ -248,6 +250,35 @@ class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.configure(event)
+        if animations:
+            self._add_animations(event)
+
+    def _add_animations(self, event):
+        """The registration form's option to pick animations (public, open, to come)."""
+        queryset = Animation.objects.filter(
+            event=event, public=True, status=Animation.Status.OPEN, start__gt=timezone.now()
+        ).order_by("start", "pk")
+        if not queryset.exists():
+            return
+        field = IdChoicesField(
+            queryset=queryset,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label=_("Workshops and conferences"),
+            help_text=_(
+                "Tick the ones you want to attend; a full one puts you on its waiting list."
+            ),
+        )
+        field.label_from_instance = animation_label
+        self.fields["animations"] = field
+
+
+def animation_label(animation) -> str:
+    start, end = timezone.localtime(animation.start), timezone.localtime(animation.end)
+    label = f"{start:%d/%m/%Y %H:%M}–{end:%H:%M} · {animation.title}"
+    if animation.price:
+        label += " (" + gettext("%(p)s € excl. VAT") % {"p": animation.price} + ")"
+    return label
 
 
 # --- Messages (participants and organisers) ------------------------------------------------------

@@ -36,3 +36,17 @@ def purge_webhook_deliveries():
     from .services.webhooks import purge_finished
 
     return f"{purge_finished()} finished webhook deliver(y/ies) deleted"
+
+
+@periodic("events.expire_animation_offers", every=timedelta(minutes=5))
+def expire_animation_offers():
+    from .services.animations import expire_offers
+
+    return f"{expire_offers()} animation seat offer(s) expired"
+
+
+@periodic("events.animation_fill_alerts", every=timedelta(hours=6))
+def animation_fill_alerts():
+    from .services.animations import fill_alerts
+
+    return f"{fill_alerts()} fill-rate alert(s) sent"

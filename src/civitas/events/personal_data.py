@@ -126,3 +126,23 @@ r.exempt(
 r.exempt("events.DeletedRecord", _("A type and an id of a deleted record, nothing else."))
 # Offers hold no personal data of their own; only the administrator who moderated them.
 r.register_user_links("events.Offer", category="change_history", fields=["moderated_by"])
+
+
+# --- Animations (workshops, conferences, trainings, round tables) ----------------------------
+r.register_user_links("events.Animation", category="content", fields=["person_in_charge"])
+r.register(
+    "events.Speaker",
+    category="identity",
+    person_fields=["name", "company", "contact", "photo", "theme"],
+    subject_filter=r.person_filter("contact"),
+    erase="anonymise",
+    anonymise={"name": "Anonyme", "company": "", "contact": "", "photo": ""},
+    rectify_fields=["name", "company", "contact"],
+)
+r.exempt(
+    "events.AnimationRegistration",
+    _(
+        "Links a representative to an animation; the personal data lives in Representative "
+        "(anonymised on erasure)."
+    ),
+)

@@ -143,7 +143,7 @@ class SessionForm(forms.ModelForm):
 class RoomForm(forms.ModelForm):
     class Meta:
         model = Room
-        fields = ["site", "name", "tables"]
+        fields = ["site", "name", "tables", "capacity"]
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)

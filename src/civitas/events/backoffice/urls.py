@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import agendas as bo_agendas
+from . import animations as bo_anim
 from . import expert_moves as bo_expert_moves
 from . import experts as bo_experts
 from . import mailing as bo_mailing
@@ -17,6 +18,58 @@ from . import waitlist as bo_waitlist
 from . import webhooks as bo_webhooks
 
 urlpatterns = [
+    # Animations (workshops, conferences, trainings, round tables)
+    path("backoffice/evenements/<id:pk>/animations/", bo_anim.animation_list, name="bo_animations"),
+    path(
+        "backoffice/evenements/<id:pk>/animations/nouvelle/",
+        bo_anim.animation_create,
+        name="bo_animation_new",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/animations/<id:animation_pk>/",
+        bo_anim.animation_registrations,
+        name="bo_animation_registrations",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/animations/<id:animation_pk>/modifier/",
+        bo_anim.animation_edit,
+        name="bo_animation_edit",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/animations/<id:animation_pk>/intervenants/nouveau/",
+        bo_anim.speaker_edit,
+        name="bo_animation_speaker_new",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/animations/<id:animation_pk>/intervenants/<id:speaker_pk>/",
+        bo_anim.speaker_edit,
+        name="bo_animation_speaker",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/animations/<id:animation_pk>/ajouter/",
+        bo_anim.animation_add_participant,
+        name="bo_animation_add",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/animations/<id:animation_pk>/<str:action>/",
+        bo_anim.animation_status,
+        name="bo_animation_status",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/animations/<id:animation_pk>/inscriptions/<id:reg_pk>/annuler/",
+        bo_anim.registration_cancel,
+        name="bo_animation_reg_cancel",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/animations/<id:animation_pk>/inscriptions/<id:reg_pk>/transferer/",
+        bo_anim.registration_transfer,
+        name="bo_animation_reg_transfer",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/animations/<id:animation_pk>/convention/<id:reg_pk>/",
+        bo_anim.training_agreement,
+        name="bo_animation_agreement",
+    ),
     path("backoffice/evenements/", bo.event_list, name="bo_events"),
     path("backoffice/evenements/nouveau/", bo.event_create, name="bo_event_new"),
     path("backoffice/evenements/<id:pk>/", bo.event_detail, name="bo_event"),

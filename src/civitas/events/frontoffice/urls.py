@@ -4,6 +4,7 @@ civitas.events.urls (namespace "events")."""
 from django.urls import path
 
 from . import agendas as fo_agendas
+from . import animations as fo_anim
 from . import availability as fo_availability
 from . import experts as fo_experts
 from . import membership as fo_membership
@@ -51,6 +52,25 @@ urlpatterns = [
         "espace/evenements/<slug:slug>/agenda.pdf",
         fo_agendas.area_agenda_pdf,
         name="area_agenda_pdf",
+    ),
+    # Animations (workshops, conferences, trainings, round tables)
+    path(
+        "espace/evenements/<slug:slug>/animations/", fo_anim.area_animations, name="area_animations"
+    ),
+    path(
+        "espace/evenements/<slug:slug>/animations/<id:pk>/inscription/",
+        fo_anim.area_animation_register,
+        name="area_animation_register",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/animations/inscriptions/<id:pk>/quitter/",
+        fo_anim.area_animation_leave,
+        name="area_animation_leave",
+    ),
+    path(
+        "espace/evenements/<slug:slug>/animations/inscriptions/<id:pk>/confirmer/",
+        fo_anim.area_animation_confirm,
+        name="area_animation_confirm",
     ),
     # Waiting lists per slot (direct booking mode)
     path(

@@ -71,6 +71,7 @@ def register(request, slug):
     if not event.registration_is_open():
         return render(request, "events/public/registration_closed.html", {"event": event})
     kw = {"form_kwargs": {"event": event}}
+    rep_kw = {"form_kwargs": {"event": event, "animations": True}}
     adding = request.method == "POST" and ("add_rep" in request.POST or "add_offer" in request.POST)
     if adding:
         # Another blank representative or offer: redisplay what was typed, without errors.
@@ -78,12 +79,12 @@ def register(request, slug):
         key = "rep-TOTAL_FORMS" if "add_rep" in data else "offer-TOTAL_FORMS"
         data[key] = str(min((int_param(data.get(key), max_value=20) or 1) + 1, 20))
         form = CompanyForm(data, event=event, prefix="company")
-        reps = RepresentativeFormSet(data, prefix="rep", **kw)
+        reps = RepresentativeFormSet(data, prefix="rep", **rep_kw)
         offers = OfferFormSet(data, prefix="offer", **kw)
         _no_errors(form, reps, offers)
     elif request.method == "POST":
         form = CompanyForm(request.POST, event=event, prefix="company")
-        reps = RepresentativeFormSet(request.POST, prefix="rep", **kw)
+        reps = RepresentativeFormSet(request.POST, prefix="rep", **rep_kw)
         offers = OfferFormSet(request.POST, request.FILES, prefix="offer", **kw)
         if form.is_valid() and reps.is_valid() and offers.is_valid():
             rep_objs = [f.save(commit=False) for f in reps.forms]
@@ -102,17 +103,36 @@ def register(request, slug):
             except ServiceError as exc:
                 form.add_error(None, str(exc))
             else:
+                _register_animations(request, rep_objs, reps.forms)
                 request.session["events_registered"] = company.pk
                 return redirect("events:register_done", slug=event.slug)
     else:
         form = CompanyForm(event=event, prefix="company")
-        reps = RepresentativeFormSet(prefix="rep", **kw)
+        reps = RepresentativeFormSet(prefix="rep", **rep_kw)
         offers = OfferFormSet(prefix="offer", **kw)
     return render(
         request,
         "events/public/register.html",
         {"event": event, "form": form, "reps": reps, "offers": offers},
     )
+
+
+def _register_animations(request, rep_objs, rep_forms):
+    """The animations ticked in the registration form: a seat, the waiting list, or a
+    message saying why not (the company's registration stands either way)."""
+    from ..services import animations
+
+    for rep, f in zip(rep_objs, rep_forms, strict=True):
+        if not rep.pk:
+            continue
+        for animation in f.cleaned_data.get("animations") or []:
+            try:
+                animations.register(animation, rep)
+            except ServiceError as exc:
+                messages.warning(
+                    request,
+                    _("%(animation)s: %(reason)s") % {"animation": animation.title, "reason": exc},
+                )
 
 
 def _no_errors(form, *formsets):

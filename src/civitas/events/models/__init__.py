@@ -1,3 +1,4 @@
+from .animations import Animation, AnimationRegistration, Speaker
 from .event import SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
 from .experts import Expert, ExpertAbsence, ExpertiseField, ExpertMeeting
 from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
@@ -18,6 +19,9 @@ from .waitlist import SlotWaitlistEntry
 
 __all__ = [
     "SCOPE_EVENT",
+    "Animation",
+    "AnimationRegistration",
+    "Speaker",
     "Company",
     "Conversation",
     "ConversationMember",

@@ -133,6 +133,12 @@ class Room(EventChild):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("name"), max_length=200)
     tables = models.PositiveIntegerField(_("number of tables"), validators=[MinValueValidator(1)])
+    capacity = models.PositiveIntegerField(
+        _("capacity (seats)"),
+        null=True,
+        blank=True,
+        help_text=_("Default capacity of the animations held in this room."),
+    )
 
     class Meta:
         verbose_name = _("room")

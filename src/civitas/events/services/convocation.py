@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,18 @@ def programme(event: Event) -> dict:
         for d in event.days.prefetch_related("sessions").order_by("date")
     ]
     sites = list(event.sites.all())
-    return {"venue": event.venue, "days": days, "sites": sites}
+    return {"venue": event.venue, "days": days, "sites": sites, "animations": animations(event)}
+
+
+def animations(event: Event) -> list:
+    """The public animations of the event that are not cancelled, in time order."""
+    return list(
+        event.animations.filter(public=True)
+        .exclude(status="cancelled")
+        .select_related("room", "site")
+        .prefetch_related("speakers")
+        .order_by("start", "pk")
+    )
 
 
 def _date(value) -> str:
@@ -75,6 +86,15 @@ def programme_text(event: Event) -> str:
                         "m": s.slot_minutes,
                     }
                 )
+    if prog["animations"]:
+        lines.append("")
+        lines.append(_("Workshops and conferences:"))
+        for a in prog["animations"]:
+            start, end = timezone.localtime(a.start), timezone.localtime(a.end)
+            lines.append(
+                f"* {_date(start.date())} {start:%H:%M}–{end:%H:%M} "
+                f"{a.get_kind_display()} : {a.title}"
+            )
     return "\n".join(lines)
 
 
@@ -96,11 +116,23 @@ def context(rep: Representative) -> dict:
         "rep": rep,
         "company": rep.company,
         "programme": programme(event),
+        "my_animations": _my_animations(rep),
         "qr_payload": payload,
         "qr_png": qr_png_data_uri(payload),
         "extra_rows": regform.rows(event, regform.REPRESENTATIVE, rep.extra),
         "title": _("Convocation"),
     }
+
+
+def _my_animations(rep: Representative) -> set[int]:
+    """The animations this person holds a seat at (none for an unsaved preview)."""
+    if rep.pk is None:
+        return set()
+    return set(
+        rep.animation_registrations.filter(status__in=("registered", "offered")).values_list(
+            "animation_id", flat=True
+        )
+    )
 
 
 def language_of(rep: Representative) -> str:

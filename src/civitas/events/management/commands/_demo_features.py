@@ -29,6 +29,8 @@ from civitas.events.models import Expert as ExpertModel
 from civitas.events.services import ServiceError, experts, messaging, minisite, regform
 from civitas.events.services import registration as registration_service
 
+from ._demo_animations import add_animations
+
 PARTICIPANT_EMAIL = "participant@demo.civitas.fr"
 ADMIN_EMAIL = "admin@demo.civitas.fr"
 MANAGER_EMAIL = "gestionnaire@demo.civitas.fr"
@@ -89,6 +91,7 @@ def add_features(event: Event) -> list[str]:
         _experts(event, rep, done)
         _threads(event, rep, done)
         _organiser(event, done)
+        add_animations(event, rep, done)
     return done
 
 
