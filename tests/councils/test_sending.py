@@ -29,7 +29,10 @@ def add_convocation(sitting):
     )
 
 
-@hsettings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    deadline=None,
+)
 @given(
     sent=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2035, 12, 31)),
     gap=st.integers(min_value=0, max_value=40),
