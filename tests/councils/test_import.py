@@ -17,9 +17,12 @@ COMMUNES = "Code INSEE;Nom;Population\n67001;Petiteville;400\n67002;Grandeville;
 def run(*args):
     from io import StringIO
 
+    from django.utils import translation
+
     out = StringIO()
     try:
-        call_command("councils_import", *args, stdout=out)
+        with translation.override("en"):  # the test reads English reasons
+            call_command("councils_import", *args, stdout=out)
     except CommandError as exc:
         return out.getvalue(), exc
     return out.getvalue(), None
@@ -34,6 +37,7 @@ def test_communes_import_dry_run_then_commit_then_update(epci, tmp_path):
     out, err = run(path)
     assert err is None and "committed" in out
     assert Commune.objects.get(insee_code="67002").population == 9000
+    assert epci.recipient_lists.get().kind == "non_members"
     # Re-import updates, never duplicates.
     run(write(tmp_path, "c2.csv", "insee;nom;population\n67002;Grandeville;9100\n"))
     assert Commune.objects.count() == 2

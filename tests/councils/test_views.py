@@ -228,3 +228,24 @@ def test_official_with_an_account(sitting):
     assert my_sittings_context(request) == {}
     request.user = make_user("nobody@example.org")
     assert my_sittings_context(request) is None
+
+
+@pytest.mark.django_db
+def test_clerk_records_a_channel_change(clerk, perimeter):
+    from civitas.core.models import JournalEntry
+
+    anne = perimeter["officials"][0]
+    before = anne.channel_chosen_at
+    r = clerk.post(f"/backoffice/conseils/elus/{anne.pk}/canal/", {"channel": "paper"})
+    assert r.status_code == 302
+    anne.refresh_from_db()
+    assert anne.channel == "paper" and anne.channel_chosen_at > before
+    assert JournalEntry.objects.filter(action="councils.channel_changed").exists()
+    assert (
+        clerk.post(f"/backoffice/conseils/elus/{anne.pk}/canal/", {"channel": "pigeon"}).status_code
+        == 302
+    )
+    anne.refresh_from_db()
+    assert anne.channel == "paper"
+    page = clerk.get(f"/backoffice/conseils/epci/{anne.epci_id}/").content.decode()
+    assert "anne@petiteville.fr" in page

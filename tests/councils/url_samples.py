@@ -16,7 +16,7 @@ def url_samples():
     commune = Commune.objects.create(
         epci=epci, insee_code="67999", name="Matrixville", population=500
     )
-    Official.objects.create(
+    official = Official.objects.create(
         epci=epci, commune=commune, first_name="M", last_name="Atrix", email="m@matrix.example"
     )
     rlist = RecipientList.objects.create(epci=epci, name="All", kind="non_members")
@@ -42,6 +42,7 @@ def url_samples():
     token = sending.make_token(delivery)
     return {
         "councils:bo_epci": {"pk": epci.pk},
+        "councils:bo_official_channel": {"pk": official.pk},
         "councils:bo_sitting": {"pk": sitting.pk},
         "councils:bo_sitting_edit": {"pk": sitting.pk},
         "councils:bo_document_add": {"pk": sitting.pk},

@@ -151,6 +151,7 @@ class CommuneImporter(_EPCIImporter):
         commune.name = cleaned["name"][:200]
         commune.population = cleaned["population"]
         commune.save()
+        perimeter.ensure_default_list(epci)  # "all non-member councillors" (L5211-40-2)
 
 
 @register_importer

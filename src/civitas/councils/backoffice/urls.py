@@ -32,4 +32,7 @@ urlpatterns = [
     ),
     path("backoffice/conseils/epci/", bo.epci_list, name="bo_epcis"),
     path("backoffice/conseils/epci/<id:pk>/", bo.epci_detail, name="bo_epci"),
+    path(
+        "backoffice/conseils/elus/<id:pk>/canal/", bo.official_channel, name="bo_official_channel"
+    ),
 ]

@@ -75,8 +75,32 @@ def epci_detail(request, pk):
             "lists": lists,
             "form": form,
             "quota": doc_svc.quota(epci),
+            "can_manage": has_perm(request.user, MANAGE, epci),
+            "channels": Official.Channel.choices,
         },
     )
+
+
+@scoped_permission_required(MANAGE, Official)
+@require_POST
+def official_channel(request, pk):
+    """Record the channel an official chose (paper or electronic) and when."""
+    official = request.official
+    channel = request.POST.get("channel", "")
+    if channel not in Official.Channel.values:
+        messages.error(request, _("Invalid request."))
+    else:
+        before = official.channel
+        perimeter.set_channel(official, channel)
+        official.save()
+        journal.record(
+            "councils.channel_changed",
+            request=request,
+            obj=official,
+            details={"from": before, "to": channel, "at": official.channel_chosen_at.isoformat()},
+        )
+        messages.success(request, _("Channel recorded for %(name)s.") % {"name": official})
+    return redirect("councils:bo_epci", pk=official.epci_id)
 
 
 # --- Sittings -------------------------------------------------------------------------------
