@@ -80,6 +80,19 @@ class AgentReplyForm(forms.Form):
         label=_("New state"),
     )
     workaround = forms.BooleanField(label=_("A workaround is delivered"), required=False)
+    fixed_in = forms.ModelChoiceField(
+        Version.objects.select_related("product"),
+        label=_("Fixed in version"),
+        required=False,
+        help_text=_("Links the ticket to the version's release notes."),
+    )
+    minutes = forms.IntegerField(
+        label=_("Time spent (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=10000,
+        help_text=_("Deducted from the structure's time book."),
+    )
     attachment = forms.FileField(label=_("Attachment"), required=False)
 
     def clean_attachment(self):

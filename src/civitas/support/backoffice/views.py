@@ -73,6 +73,8 @@ def ticket(request, pk):
                         d["text"],
                         d["state"],
                         workaround=d["workaround"],
+                        fixed_in=d["fixed_in"],
+                        minutes=d["minutes"],
                         files=[d["attachment"]] if d["attachment"] else [],
                     )
                     messages.success(request, _("The answer is sent."))
