@@ -12,6 +12,7 @@ from .models import (
     Queue,
     Service,
     SlaTable,
+    Structure,
     SupportCalendar,
     TicketState,
     UserRequest,
@@ -126,3 +127,17 @@ class UserRequestForm(forms.Form):
 class FaqSearchForm(forms.Form):
     q = forms.CharField(label=_("Keywords"), required=False, max_length=200)
     product = forms.ModelChoiceField(Product.objects.all(), label=_("Product"), required=False)
+
+
+class StructureForm(forms.ModelForm):
+    class Meta:
+        model = Structure
+        fields = ["name", "unit", "account_manager", "calendar", "sla_table", "max_portal_users"]
+
+
+class CorrespondentForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(
+        choices=[("user", _("Simple user")), ("referent", _("Référent"))], label=_("Kind")
+    )
