@@ -42,7 +42,12 @@ def desk(db, unit_tree):
     role("support_referent", ["support.open_tickets", "support.request_users"])
     role(
         "support_agent",
-        ["core.access_backoffice", "support.handle_tickets", "support.view_reports"],
+        [
+            "core.access_backoffice",
+            "support.handle_tickets",
+            "support.view_reports",
+            "support.configure",
+        ],
     )
     calendar = SupportCalendar.objects.get(name__startswith="Métropole, lun.-ven. 9h")
     table = SlaTable.objects.get(code="004-4-3")

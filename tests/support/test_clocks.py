@@ -157,3 +157,13 @@ def test_a_pause_never_brings_a_deadline_earlier(paused, target, pause_at, pause
     after = clocks.due(FRANCE, START, target, extra)
     assert after is not None
     assert after >= before
+
+
+@settings(max_examples=40, deadline=None)
+@given(intervals, targets, targets, st.integers(0, 60 * 24 * 60))
+def test_next_due_is_the_earliest_running_deadline(paused, first, second, now_minutes):
+    history = history_of(paused)
+    chosen = {clocks.TAKE_CHARGE: first, clocks.FIX: second}
+    now = START + timedelta(minutes=now_minutes)
+    statuses = clocks.clocks(FRANCE, START, chosen, history, now)
+    assert clocks.next_due(FRANCE, START, chosen, history) == clocks.next_deadline(statuses)

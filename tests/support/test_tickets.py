@@ -152,3 +152,34 @@ def test_calendar_change_recomputes_every_queue_key_and_keeps_pauses(desk, open_
     ticket.refresh_from_db()
     assert ticket.next_deadline == sla.clocks.next_deadline(sla.ticket_clocks(ticket, at(29, 11)))
     assert ticket.next_deadline > before  # one business day later, the pause still counted
+
+
+@pytest.mark.django_db
+def test_agent_reply_records_fix_version_and_time_spent(desk, open_ticket):
+    from datetime import date
+
+    from civitas.support.models import Product, TimeBook, Version
+
+    ticket = open_ticket(now=at(1, 10))
+    with pytest.raises(tickets.TicketError):  # no time book yet: nothing is changed
+        tickets.agent_reply(ticket, desk["agent"], "Fait", "in_progress", minutes=30)
+    ticket.refresh_from_db()
+    assert ticket.state.code == "new"
+    book = TimeBook.objects.create(
+        structure=desk["structure"], hours_bought=2, starts_on=date(2027, 1, 1)
+    )
+    other = Version.objects.create(product=Product.objects.create(name="Autre"), number="1")
+    with pytest.raises(tickets.TicketError):
+        tickets.agent_reply(ticket, desk["agent"], "Fait", "bug_fixed_in_version", fixed_in=other)
+    tickets.agent_reply(
+        ticket,
+        desk["agent"],
+        "Corrigé",
+        "bug_fixed_in_version",
+        fixed_in=desk["version"],
+        minutes=45,
+        now=at(2, 10),
+    )
+    ticket.refresh_from_db()
+    assert ticket.fixed_in == desk["version"]
+    assert book.entries.get().minutes == 45 and book.entries.get().ticket == ticket

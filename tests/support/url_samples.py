@@ -26,4 +26,5 @@ def url_samples():
     return {
         "support:ticket": {"pk": ticket.pk},
         "support:bo_ticket": {"pk": ticket.pk},
+        "support:bo_structure": {"pk": structure.pk},
     }

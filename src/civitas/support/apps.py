@@ -11,12 +11,21 @@ MODULE = Module(
         Perm("support.request_users", _("Request portal users for the structure"), False),
         Perm("support.handle_tickets", _("Qualify and answer support tickets")),
         Perm("support.view_reports", _("See support reports")),
+        Perm(
+            "support.configure",
+            _("Manage customer structures, their portal users and their requests"),
+        ),
     ],
     roles=[
         RoleTemplate(
             "support_agent",
             _("Support agent"),
-            ("core.access_backoffice", "support.handle_tickets", "support.view_reports"),
+            (
+                "core.access_backoffice",
+                "support.handle_tickets",
+                "support.view_reports",
+                "support.configure",
+            ),
         ),
         RoleTemplate(
             "support_referent",
@@ -28,6 +37,13 @@ MODULE = Module(
     navigation=[
         Nav(_("Support"), _("Ticket queue"), "support:bo_queue", "support.handle_tickets", 400),
         Nav(_("Support"), _("Reports"), "support:bo_reports", "support.view_reports", 401),
+        Nav(
+            _("Support"),
+            _("Customer structures"),
+            "support:bo_structures",
+            "support.configure",
+            402,
+        ),
     ],
     change_trail=[
         Trail("support.Structure"),

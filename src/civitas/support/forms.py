@@ -12,6 +12,7 @@ from .models import (
     Queue,
     Service,
     SlaTable,
+    Structure,
     SupportCalendar,
     TicketState,
     UserRequest,
@@ -80,6 +81,19 @@ class AgentReplyForm(forms.Form):
         label=_("New state"),
     )
     workaround = forms.BooleanField(label=_("A workaround is delivered"), required=False)
+    fixed_in = forms.ModelChoiceField(
+        Version.objects.select_related("product"),
+        label=_("Fixed in version"),
+        required=False,
+        help_text=_("Links the ticket to the version's release notes."),
+    )
+    minutes = forms.IntegerField(
+        label=_("Time spent (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=10000,
+        help_text=_("Deducted from the structure's time book."),
+    )
     attachment = forms.FileField(label=_("Attachment"), required=False)
 
     def clean_attachment(self):
@@ -113,3 +127,17 @@ class UserRequestForm(forms.Form):
 class FaqSearchForm(forms.Form):
     q = forms.CharField(label=_("Keywords"), required=False, max_length=200)
     product = forms.ModelChoiceField(Product.objects.all(), label=_("Product"), required=False)
+
+
+class StructureForm(forms.ModelForm):
+    class Meta:
+        model = Structure
+        fields = ["name", "unit", "account_manager", "calendar", "sla_table", "max_portal_users"]
+
+
+class CorrespondentForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(
+        choices=[("user", _("Simple user")), ("referent", _("Référent"))], label=_("Kind")
+    )

@@ -6,12 +6,13 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from civitas.core import permissions
+from civitas.core import journal, permissions
 from civitas.core.permissions import permission_required
 
-from ..forms import AgentReplyForm, NoteForm, QualifyForm
-from ..models import Queue, Ticket
+from ..forms import AgentReplyForm, CorrespondentForm, NoteForm, QualifyForm, StructureForm
+from ..models import Queue, Structure, Ticket, UserRequest
 from ..services import sla, tickets
+from ..services import structures as structures_rules
 
 HANDLE = "support.handle_tickets"
 
@@ -73,6 +74,8 @@ def ticket(request, pk):
                         d["text"],
                         d["state"],
                         workaround=d["workaround"],
+                        fixed_in=d["fixed_in"],
+                        minutes=d["minutes"],
                         files=[d["attachment"]] if d["attachment"] else [],
                     )
                     messages.success(request, _("The answer is sent."))
@@ -144,5 +147,80 @@ def reports_view(request):
             "compliance": compliance,
             "volumes": volumes,
             "chart": chart,
+        },
+    )
+
+
+CONFIGURE = "support.configure"
+
+
+@permission_required(CONFIGURE)
+def structures(request):
+    form = StructureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        structure = form.save()
+        journal.record("support.structure_created", request=request, obj=structure)
+        messages.success(request, _("The structure is created."))
+        return redirect("support:bo_structure", pk=structure.pk)
+    return render(
+        request,
+        "support/backoffice/structures.html",
+        {
+            "structures": permissions.restrict(Structure.objects.all(), request.user, CONFIGURE)
+            .select_related("unit", "calendar", "sla_table")
+            .order_by("name"),
+            "pending": permissions.restrict(
+                UserRequest.objects.filter(state="pending"), request.user, CONFIGURE
+            ).select_related("structure"),
+            "form": form,
+        },
+    )
+
+
+@permission_required(CONFIGURE)
+def structure(request, pk):
+    obj = get_object_or_404(
+        permissions.restrict(Structure.objects.all(), request.user, CONFIGURE), pk=pk
+    )
+    form = StructureForm(instance=obj)
+    person_form = CorrespondentForm()
+    if request.method == "POST":
+        what = request.POST.get("what")
+        if what == "structure":
+            form = StructureForm(request.POST, instance=obj)
+            if form.is_valid():
+                form.save()
+                messages.success(request, _("The structure is saved."))
+                return redirect("support:bo_structure", pk=obj.pk)
+        elif what == "person":
+            person_form = CorrespondentForm(request.POST)
+            if person_form.is_valid():
+                try:
+                    structures_rules.add_correspondent(
+                        obj, by=request.user, request=request, **person_form.cleaned_data
+                    )
+                except tickets.TicketError as exc:
+                    person_form.add_error(None, str(exc))
+                else:
+                    messages.success(request, _("The portal user is declared."))
+                    return redirect("support:bo_structure", pk=obj.pk)
+        elif what in ("done", "refused"):
+            from civitas.core.params import int_param
+
+            pending = get_object_or_404(
+                UserRequest, structure=obj, pk=int_param(request.POST.get("request")) or 0
+            )
+            structures_rules.settle_request(pending, what, by=request.user, request=request)
+            messages.success(request, _("The request is settled."))
+            return redirect("support:bo_structure", pk=obj.pk)
+    return render(
+        request,
+        "support/backoffice/structure.html",
+        {
+            "structure": obj,
+            "form": form,
+            "person_form": person_form,
+            "people": obj.people.select_related("user"),
+            "requests": obj.user_requests.all()[:50],
         },
     )

@@ -186,3 +186,24 @@ def next_deadline(statuses: Sequence[ClockStatus]) -> datetime | None:
     """The earliest deadline of the clocks still running (the queue's order)."""
     running = [s.due for s in statuses if s.met_at is None and s.due is not None]
     return min(running) if running else None
+
+
+def next_due(
+    calendar: BusinessCalendar,
+    opened_at: datetime,
+    targets: dict[str, Target],
+    history: Sequence[Entry],
+) -> datetime | None:
+    """The same as ``next_deadline(clocks(...))`` without what only screens need (time
+    left, pause reasons): the queue key of many tickets at once."""
+    met = stops(history)
+    paused = pauses(history)
+    result = None
+    for clock in CLOCKS:
+        if clock not in targets or met[clock] is not None:
+            continue
+        allowed = target_open_time(calendar, opened_at, targets[clock])
+        value = calendar.add(opened_at, allowed, pauses=paused)
+        if value is not None and (result is None or value < result):
+            result = value
+    return result

@@ -67,47 +67,59 @@ def refresh(ticket: Ticket, now=None) -> None:
     ticket.next_deadline = value
 
 
-def refresh_all(queryset=None, now=None, chunk=2000) -> int:
+def refresh_all(queryset=None, now=None, chunk=5000) -> int:
     """After a calendar or SLA table change: every open ticket's queue key recomputed from
-    its history, in chunks (one query for the tickets, one for their histories)."""
+    its history, in chunks (one query for the tickets, one for their histories, one batch
+    of updates)."""
+    from django.db import connection, transaction
+
     from ..models import TicketState
 
     now = now or timezone.now()
     queryset = queryset if queryset is not None else Ticket.objects.filter(state__closed=False)
-    states = {s.pk: s for s in TicketState.objects.all()}
+    flags = {
+        s.pk: (s.frozen, s.side == "provider" and not s.initial, s.resolves or s.closed)
+        for s in TicketState.objects.all()
+    }
     calendars: dict[int, BusinessCalendar] = {
         c.pk: build_calendar(c) for c in SupportCalendar.objects.all()
     }
     target_cache: dict[tuple[int, int], dict] = {}
     minor_days = dict(SlaTable.objects.values_list("pk", "minor_to_major_days"))
-    count = 0
-    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
-        rows: dict[int, list] = {pk: [] for pk in part}
-        for change in (
-            StateChange.objects.filter(ticket_id__in=part)
-            .only("ticket_id", "at", "state_id", "workaround")
-            .order_by("ticket_id", "at", "id")
-        ):
-            change.state = states[change.state_id]
-            rows[change.ticket_id].append(change)
-        updated = []
-        for ticket in Ticket.objects.filter(pk__in=part).only(
+    rows = list(
+        queryset.order_by("pk").values_list(
             "pk", "level", "opened_at", "calendar_id", "sla_table_id"
+        )
+    )
+    update = "UPDATE support_ticket SET next_deadline = %s WHERE id = %s"
+    bulk = (
+        "UPDATE support_ticket AS t SET next_deadline = v.due"
+        " FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, due) WHERE t.id = v.id"
+    )
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        history: dict[int, list[clocks.Entry]] = {row[0]: [] for row in part}
+        for ticket_id, at, state_id, workaround in (
+            StateChange.objects.filter(ticket_id__in=list(history))
+            .order_by("ticket_id", "at", "id")
+            .values_list("ticket_id", "at", "state_id", "workaround")
         ):
-            cal = calendars[ticket.calendar_id]
-            level = clocks.effective_level(
-                cal, ticket.level, ticket.opened_at, now, minor_days[ticket.sla_table_id]
-            )
-            key = (ticket.sla_table_id, level)
+            frozen, taken, resolves = flags[state_id]
+            history[ticket_id].append(clocks.Entry(at, frozen, taken, workaround, resolves))
+        values = []
+        for pk, level, opened_at, calendar_id, table_id in part:
+            cal = calendars[calendar_id]
+            level = clocks.effective_level(cal, level, opened_at, now, minor_days[table_id])
+            key = (table_id, level)
             if key not in target_cache:
                 target_cache[key] = targets(*key)
-            statuses = clocks.clocks(
-                cal, ticket.opened_at, target_cache[key], entries(rows[ticket.pk]), now
-            )
-            ticket.next_deadline = clocks.next_deadline(statuses)
-            updated.append(ticket)
-        Ticket.objects.bulk_update(updated, ["next_deadline"])
-        count += len(updated)
-    return count
+            values.append((clocks.next_due(cal, opened_at, target_cache[key], history[pk]), pk))
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # one statement for the whole chunk
+                cursor.execute(
+                    bulk,
+                    [[pk for _due, pk in values], [due for due, _pk in values]],
+                )
+            else:
+                cursor.executemany(update, values)
+    return len(rows)

@@ -229,9 +229,34 @@ def customer_message(ticket, author, text, action="reply", *, files=(), by_email
 
 
 @transaction.atomic
-def agent_reply(ticket, agent, text, new_state, *, workaround=False, files=(), now=None):
-    """An agent's answer: mailed to the requester, the ticket enters ``new_state``."""
+def agent_reply(
+    ticket,
+    agent,
+    text,
+    new_state,
+    *,
+    workaround=False,
+    files=(),
+    fixed_in=None,
+    minutes=None,
+    now=None,
+):
+    """An agent's answer: mailed to the requester, the ticket enters ``new_state``; the
+    version that fixes it and the time spent (deducted from the time book) go with it."""
     now = now or timezone.now()
+    if fixed_in is not None and fixed_in.product_id != ticket.product_id:
+        raise TicketError(_("This version is not a version of the ticket's product."))
+    if minutes:
+        from ..models import TimeBook
+        from .portal import record_time
+
+        book = TimeBook.objects.filter(structure=ticket.structure).first()
+        if book is None:
+            raise TicketError(_("This structure has no time book."))
+        record_time(book, minutes, on=timezone.localdate(now), ticket=ticket, agent=agent)
+    if fixed_in is not None:
+        ticket.fixed_in = fixed_in
+        ticket.save(update_fields=["fixed_in"])
     message = Message.objects.create(
         ticket=ticket, kind=Message.Kind.REPLY, author=agent, text=text, created_at=now
     )
