@@ -140,3 +140,25 @@ def test_agent_queue_sorted_by_next_deadline_and_reply(desk, open_ticket):
     assert response.status_code == 200
     blocking.refresh_from_db()
     assert blocking.level == 0
+
+
+@pytest.mark.django_db
+def test_my_space_leads_a_correspondent_to_the_desk_and_what_waits_for_them(desk, open_ticket):
+    from tests.conftest import make_user
+
+    ticket = open_ticket(now=datetime(2027, 3, 1, 10, tzinfo=PARIS))
+    tickets.agent_reply(
+        ticket,
+        desk["agent"],
+        "Pouvez-vous préciser ?",
+        "to_qualify_customer",
+        now=datetime(2027, 3, 3, 10, tzinfo=PARIS),
+    )
+    html = login(desk["user"], "en").get(reverse("core:area_home")).content.decode()
+    assert reverse("support:portal") in html and reverse("support:ticket_new") in html
+    assert f"{ticket.number} waits for your answer" in html
+    assert "1 action waits for you." in html
+    # Somebody who is no correspondent sees no support section (and no link to a refusal).
+    stranger = make_user("stranger@example.org")
+    other = login(stranger, "en").get(reverse("core:area_home")).content.decode()
+    assert reverse("support:portal") not in other

@@ -65,9 +65,16 @@ MODULE = Module(
 
 
 def register_home():
+    """Declared correspondents find the desk in "Mon espace" (the portal is theirs only:
+    a header link for everyone would lead the others to a refusal)."""
     from civitas.core import home
 
-    home.register_link(_("Support"), "support:portal", order=40)
+    home.register_area_section(
+        "support.mine",
+        "support/frontoffice/my_space_section.html",
+        "civitas.support.services.portal.area_section",
+        order=40,
+    )
 
 
 class SupportConfig(AppConfig):

@@ -183,3 +183,26 @@ def home_blocks(structure, now=None) -> dict:
         ).order_by("starts_at"),
         "balance": book_balance(book) if book else None,
     }
+
+
+def area_section(request) -> dict | None:
+    """The support section of "Mon espace": for a declared correspondent, their structure,
+    their open tickets and those waiting for their answer (None for anybody else)."""
+    from civitas.core.permissions import has_perm
+
+    from ..models import Correspondent, Ticket
+
+    user = request.user
+    if not user.is_authenticated or not has_perm(user, "support.open_tickets"):
+        return None
+    link = Correspondent.objects.filter(user=user).select_related("structure").first()
+    if link is None:
+        return None
+    open_tickets = Ticket.objects.filter(structure=link.structure, state__closed=False)
+    waiting = open_tickets.filter(state__waits_customer=True)
+    return {
+        "structure": link.structure,
+        "open_count": open_tickets.count(),
+        "waiting": list(waiting.select_related("state").order_by("-updated_at")[:5]),
+        "pending": waiting.count(),
+    }
