@@ -1,3 +1,4 @@
+from .checkin import Checkin, CheckinList, MeetingOutcome
 from .event import SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
 from .experts import Expert, ExpertAbsence, ExpertiseField, ExpertMeeting
 from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
@@ -18,6 +19,8 @@ from .waitlist import SlotWaitlistEntry
 
 __all__ = [
     "SCOPE_EVENT",
+    "Checkin",
+    "CheckinList",
     "Company",
     "Conversation",
     "ConversationMember",
@@ -38,6 +41,7 @@ __all__ = [
     "Keyword",
     "Meeting",
     "MeetingRequest",
+    "MeetingOutcome",
     "MiniSiteAccess",
     "ModerationStatus",
     "NaceSection",
