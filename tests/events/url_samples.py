@@ -150,6 +150,22 @@ def url_samples():
         },
         **samples,
         **meetops,
+        **_eventday_samples(event),
+    }
+
+
+def _eventday_samples(event):
+    """Check-in on the event day."""
+    from civitas.events.services import checkin
+
+    checkin.ensure_lists(event)
+    lst = event.checkin_lists.first()
+    return {
+        "events:bo_checkin_lists": {"pk": event.pk},
+        "events:bo_checkin_screen": {"pk": event.pk, "list_pk": lst.pk},
+        "events:bo_checkin_snapshot": {"pk": event.pk, "list_pk": lst.pk},
+        "events:bo_checkin_sync": {"pk": event.pk, "list_pk": lst.pk},
+        "events:bo_meeting_outcomes": {"pk": event.pk},
     }
 
 

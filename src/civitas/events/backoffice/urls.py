@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import agendas as bo_agendas
+from . import checkin as bo_checkin
 from . import expert_moves as bo_expert_moves
 from . import experts as bo_experts
 from . import mailing as bo_mailing
@@ -211,3 +212,6 @@ urlpatterns = [
         name="bo_waitlist_remove",
     ),
 ]
+
+# Check-in on the event day (backoffice/checkin.py keeps its own routes).
+urlpatterns += bo_checkin.urlpatterns
