@@ -155,8 +155,12 @@ def url_samples():
 
 
 def _eventday_samples(event):
-    """Check-in on the event day."""
+    """Check-in, badges and documents of the event day."""
+    from civitas.events.models import Representative, Session
     from civitas.events.services import checkin
+
+    rep = Representative.objects.filter(company__event=event).first()
+    session = Session.objects.filter(day__event=event).first()
 
     checkin.ensure_lists(event)
     lst = event.checkin_lists.first()
@@ -166,6 +170,11 @@ def _eventday_samples(event):
         "events:bo_checkin_snapshot": {"pk": event.pk, "list_pk": lst.pk},
         "events:bo_checkin_sync": {"pk": event.pk, "list_pk": lst.pk},
         "events:bo_meeting_outcomes": {"pk": event.pk},
+        "events:bo_badges": {"pk": event.pk},
+        "events:bo_badge_pdf": {"pk": event.pk, "rep_pk": rep.pk},
+        "events:bo_attendance_sheet": {"pk": event.pk, "session_pk": session.pk},
+        "events:bo_table_tents": {"pk": event.pk},
+        "events:bo_certificate": {"pk": event.pk, "rep_pk": rep.pk},
     }
 
 

@@ -110,6 +110,7 @@ MODULE = Module(
         Trail("events.WebhookSubscription", exclude_fields=("secret",)),
         Trail("events.CheckinList"),
         Trail("events.MeetingOutcome"),
+        Trail("events.BadgeDesign"),
     ],
     on_ready=[
         "civitas.events.services.mailing.register_source",

@@ -1,3 +1,4 @@
+from .badges import BadgeDesign
 from .checkin import Checkin, CheckinList, MeetingOutcome
 from .event import SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
 from .experts import Expert, ExpertAbsence, ExpertiseField, ExpertMeeting
@@ -18,6 +19,7 @@ from .sync import DeletedRecord, WebhookDelivery, WebhookSubscription
 from .waitlist import SlotWaitlistEntry
 
 __all__ = [
+    "BadgeDesign",
     "SCOPE_EVENT",
     "Checkin",
     "CheckinList",
