@@ -170,10 +170,11 @@ def bench_checkin(args):
         t.join()
     elapsed = time.perf_counter() - start
     latencies.sort()
+    p50 = statistics.median(latencies) * 1000
     recorded = Checkin.objects.filter(checkin_list=lst).count()
     print(
         f"checkin: {len(latencies)} scans from {args.devices} devices in {elapsed:.1f} s = "
-        f"{len(latencies) / elapsed:.0f} scans/s; p50 {statistics.median(latencies) * 1000:.0f} ms, "
+        f"{len(latencies) / elapsed:.0f} scans/s; p50 {p50:.0f} ms, "
         f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms; recorded {recorded}; "
         f"errors {len(errors)} {errors[:2]}"
     )
