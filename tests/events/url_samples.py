@@ -161,6 +161,9 @@ def _eventday_samples(event):
 
     rep = Representative.objects.filter(company__event=event).first()
     session = Session.objects.filter(day__event=event).first()
+    from civitas.events.models import ReminderRule
+
+    rule = ReminderRule.objects.create(event=event, about="meeting", minutes_before=60)
 
     checkin.ensure_lists(event)
     lst = event.checkin_lists.first()
@@ -175,6 +178,8 @@ def _eventday_samples(event):
         "events:bo_attendance_sheet": {"pk": event.pk, "session_pk": session.pk},
         "events:bo_table_tents": {"pk": event.pk},
         "events:bo_certificate": {"pk": event.pk, "rep_pk": rep.pk},
+        "events:bo_reminders": {"pk": event.pk},
+        "events:bo_reminder_delete": {"pk": event.pk, "rule_pk": rule.pk},
     }
 
 

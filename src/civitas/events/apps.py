@@ -67,6 +67,7 @@ MODULE = Module(
         "civitas.events.services.messaging.register_templates",
         "civitas.events.services.expert_messages.register_templates",
         "civitas.events.services.meeting_messages.register_templates",
+        "civitas.events.services.reminders.register_templates",
     ],
     require=["periodic_jobs", "exports"],
     # Every create, update and delete of event data leaves who, when and what changed
@@ -111,6 +112,7 @@ MODULE = Module(
         Trail("events.CheckinList"),
         Trail("events.MeetingOutcome"),
         Trail("events.BadgeDesign"),
+        Trail("events.ReminderRule"),
     ],
     on_ready=[
         "civitas.events.services.mailing.register_source",

@@ -36,3 +36,10 @@ def purge_webhook_deliveries():
     from .services.webhooks import purge_finished
 
     return f"{purge_finished()} finished webhook deliver(y/ies) deleted"
+
+
+@periodic("events.send_reminders", every=timedelta(minutes=5))
+def send_reminders():
+    from .services.reminders import run_due
+
+    return f"{run_due()} reminder(s) sent"

@@ -12,6 +12,7 @@ from . import manual as bo_manual
 from . import messaging as bo_msg
 from . import moderation as bo_moderation
 from . import regform as bo_form
+from . import reminders as bo_reminders
 from . import trail as bo_trail
 from . import views as bo
 from . import waitlist as bo_waitlist
@@ -215,4 +216,4 @@ urlpatterns = [
 ]
 
 # Check-in on the event day (backoffice/checkin.py keeps its own routes).
-urlpatterns += bo_checkin.urlpatterns + bo_badges.urlpatterns
+urlpatterns += bo_checkin.urlpatterns + bo_badges.urlpatterns + bo_reminders.urlpatterns

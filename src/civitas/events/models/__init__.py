@@ -15,6 +15,7 @@ from .minisite import (
 from .moderation import ModerationStatus
 from .regform import ExtraField, RegistrationFormSettings
 from .registration import Company, Offer, Representative
+from .reminders import ReminderRule, ReminderSent
 from .sync import DeletedRecord, WebhookDelivery, WebhookSubscription
 from .waitlist import SlotWaitlistEntry
 
@@ -49,6 +50,8 @@ __all__ = [
     "NaceSection",
     "Offer",
     "RegistrationFormSettings",
+    "ReminderRule",
+    "ReminderSent",
     "Representative",
     "Room",
     "ScheduleRun",
