@@ -5,6 +5,7 @@ from django.urls import path
 from . import agendas as bo_agendas
 from . import badges as bo_badges
 from . import checkin as bo_checkin
+from . import dashboard as bo_dashboard
 from . import expert_moves as bo_expert_moves
 from . import experts as bo_experts
 from . import mailing as bo_mailing
@@ -217,3 +218,4 @@ urlpatterns = [
 
 # Check-in on the event day (backoffice/checkin.py keeps its own routes).
 urlpatterns += bo_checkin.urlpatterns + bo_badges.urlpatterns + bo_reminders.urlpatterns
+urlpatterns += bo_dashboard.urlpatterns
