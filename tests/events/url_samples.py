@@ -180,6 +180,7 @@ def _eventday_samples(event):
         "events:bo_certificate": {"pk": event.pk, "rep_pk": rep.pk},
         "events:bo_reminders": {"pk": event.pk},
         "events:bo_dashboard": {"pk": event.pk},
+        "events:bo_walk_in": {"pk": event.pk},
         "events:bo_reminder_delete": {"pk": event.pk, "rule_pk": rule.pk},
     }
 

@@ -222,3 +222,52 @@ urlpatterns = [
         name="bo_meeting_outcomes",
     ),
 ]
+
+
+class WalkInForm(forms.Form):
+    company_name = forms.CharField(label=gettext_lazy("Company"), max_length=200)
+    country = forms.CharField(label=gettext_lazy("Country (ISO code)"), max_length=2, initial="FR")
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=100)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
+    email = forms.EmailField(label=gettext_lazy("E-mail"))
+    phone = forms.CharField(label=gettext_lazy("Mobile phone"), max_length=30, required=False)
+    job_title = forms.CharField(label=gettext_lazy("Job title"), max_length=150, required=False)
+
+
+@scoped_permission_required("events.validate_registrations", Event)
+def walk_in(request, pk):
+    """On-site registration in one form: validated, checked in, badge ready."""
+    from ..services import walkin
+
+    event = request.event
+    form = WalkInForm(request.POST or None)
+    rep = None
+    if request.method == "POST" and request.POST.get("action") == "fill":
+        try:
+            run = walkin.fill_free_slots(event, user=request.user, request=request)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Placing the confirmed requests on the free slots."))
+            return redirect(f"{redirect('events:bo_scheduling', pk=event.pk).url}?run={run.pk}")
+        form = WalkInForm()
+    elif request.method == "POST" and form.is_valid():
+        lst = CheckinList.objects.filter(event=event, kind=CheckinList.Kind.EVENT).first()
+        try:
+            rep = walkin.register(
+                event, **form.cleaned_data, checkin_list=lst, by=request.user, request=request
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            journal.record("events.walk_in", request=request, obj=rep)
+            messages.success(request, _("%(name)s is registered.") % {"name": rep.full_name})
+            form = WalkInForm()
+    return render(
+        request, "events/checkin/walk_in.html", {"event": event, "form": form, "rep": rep}
+    )
+
+
+urlpatterns.append(
+    path("backoffice/evenements/<id:pk>/sur-place/", walk_in, name="bo_walk_in"),
+)

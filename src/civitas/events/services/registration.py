@@ -247,3 +247,15 @@ def delete_offer(offer: Offer, *, by: Representative) -> None:
         raise ServiceError(_("Only the company's representatives may delete its offers."))
     offer.delete()
     refresh_search_text(by.company)
+
+
+def register_on_site(event, company: Company, representatives, *, request=None):
+    """An organiser registers a walk-in on the day: the same saving as an online
+    registration (confirmations, membership rules), whatever the registration dates, then
+    validated at once (the organiser is the one validating)."""
+    if not representatives:
+        raise ServiceError(_("At least one representative is needed."))
+    company = _register(event, company, representatives, [], request=request)
+    if company.pk is None:
+        return company
+    return validate_registration(company, request=request)
