@@ -89,6 +89,9 @@ def add_features(event: Event) -> list[str]:
         _experts(event, rep, done)
         _threads(event, rep, done)
         _organiser(event, done)
+        from ._demo_eventday import add_event_day
+
+        add_event_day(event, done)
     return done
 
 
