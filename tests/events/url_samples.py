@@ -164,6 +164,11 @@ def _eventday_samples(event):
     from civitas.events.models import ReminderRule
 
     rule = ReminderRule.objects.create(event=event, about="meeting", minutes_before=60)
+    from civitas.events.models import Invitation
+    from civitas.events.services import feedback
+
+    survey = feedback.create_defaults(event)[0]
+    invitation = Invitation.objects.create(survey=survey, representative=rep)
 
     checkin.ensure_lists(event)
     lst = event.checkin_lists.first()
@@ -181,6 +186,10 @@ def _eventday_samples(event):
         "events:bo_reminders": {"pk": event.pk},
         "events:bo_dashboard": {"pk": event.pk},
         "events:bo_walk_in": {"pk": event.pk},
+        "events:bo_surveys": {"pk": event.pk},
+        "events:bo_survey": {"pk": event.pk, "survey_pk": survey.pk},
+        "events:bo_survey_csv": {"pk": event.pk, "survey_pk": survey.pk},
+        "events:feedback_answer": {"slug": event.slug, "token": invitation.token},
         "events:bo_reminder_delete": {"pk": event.pk, "rule_pk": rule.pk},
     }
 

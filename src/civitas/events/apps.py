@@ -68,6 +68,7 @@ MODULE = Module(
         "civitas.events.services.expert_messages.register_templates",
         "civitas.events.services.meeting_messages.register_templates",
         "civitas.events.services.reminders.register_templates",
+        "civitas.events.services.feedback.register_templates",
     ],
     require=["periodic_jobs", "exports"],
     # Every create, update and delete of event data leaves who, when and what changed
@@ -113,6 +114,8 @@ MODULE = Module(
         Trail("events.MeetingOutcome"),
         Trail("events.BadgeDesign"),
         Trail("events.ReminderRule"),
+        Trail("events.Survey"),
+        Trail("events.Question"),
     ],
     on_ready=[
         "civitas.events.services.mailing.register_source",

@@ -43,3 +43,10 @@ def send_reminders():
     from .services.reminders import run_due
 
     return f"{run_due()} reminder(s) sent"
+
+
+@periodic("events.send_surveys", every=timedelta(minutes=15))
+def send_surveys():
+    from .services.feedback import send_due
+
+    return f"{send_due()} survey message(s) sent"

@@ -6,6 +6,7 @@ from django.urls import path
 from . import agendas as fo_agendas
 from . import availability as fo_availability
 from . import experts as fo_experts
+from . import feedback as fo_feedback
 from . import membership as fo_membership
 from . import messaging as fo_msg
 from . import moderation as fo_moderation
@@ -133,3 +134,6 @@ urlpatterns = [
         name="area_representative_new",
     ),
 ]
+
+# Feedback forms (frontoffice/feedback.py keeps its own routes).
+urlpatterns += fo_feedback.urlpatterns

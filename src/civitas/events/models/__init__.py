@@ -2,6 +2,7 @@ from .badges import BadgeDesign
 from .checkin import Checkin, CheckinList, MeetingOutcome
 from .event import SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
 from .experts import Expert, ExpertAbsence, ExpertiseField, ExpertMeeting
+from .feedback import Answer, Invitation, Question, Survey
 from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
 from .meetings import Meeting, MeetingRequest, ScheduleRun
 from .messaging import Conversation, ConversationMember, ConversationMessage
@@ -20,6 +21,10 @@ from .sync import DeletedRecord, WebhookDelivery, WebhookSubscription
 from .waitlist import SlotWaitlistEntry
 
 __all__ = [
+    "Answer",
+    "Invitation",
+    "Question",
+    "Survey",
     "BadgeDesign",
     "SCOPE_EVENT",
     "Checkin",
