@@ -162,9 +162,10 @@ def test_sync_batch_answers_each_scan_in_order(lists, acme):
         {"client_id": "q4", "code": payload(rep), "direction": "exit"},
         "garbage",
         {"client_id": "q5", "rep": "1; drop"},
+        {"client_id": "q6", "rep": True},
     ]
     statuses = [r.status for r in checkin.sync(lst, batch)]
-    assert statuses == ["valid", "valid", "unknown", "exit", "unknown", "unknown"]
+    assert statuses == ["valid", "valid", "unknown", "exit", "unknown", "unknown", "unknown"]
     # The same queue flushed twice records nothing more.
     again = checkin.sync(lst, batch)
     assert [r.replayed for r in again][:2] == [True, True]

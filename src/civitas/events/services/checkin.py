@@ -367,7 +367,7 @@ def sync(lst: CheckinList, scans: list[dict], *, by=None, device: str = "") -> l
         rep_id = item.get("rep")
         if rep_id is not None:
             rep = None
-            if isinstance(rep_id, int) and 0 < rep_id < 2**63:
+            if type(rep_id) is int and 0 < rep_id < 2**63:  # not a bool
                 rep = (
                     Representative.objects.select_related("company")
                     .filter(pk=rep_id, company__event_id=lst.event_id)
