@@ -97,3 +97,29 @@ def test_receptionist_role_only_checks_in(event, lst):
     c.force_login(user)
     assert c.get(f"/backoffice/evenements/{event.pk}/accueil/{lst.pk}/").status_code == 200
     assert c.get(f"/backoffice/evenements/{event.pk}/inscriptions/").status_code == 403
+
+
+def test_meeting_outcomes_page(client_for, event, lst):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from civitas.events.models import Meeting, MeetingOutcome, MeetingRequest, Room, Slot
+
+    a = make_company(event, "Alpha").representatives.first()
+    b = make_company(event, "Beta").representatives.first()
+    req = MeetingRequest.objects.create(event=event, sender=a, recipient=b, state="confirmed")
+    slot = Slot.objects.filter(session__day__event=event).order_by("start").first()
+    slot.start = timezone.now() - dt.timedelta(hours=1)
+    slot.end = slot.start + dt.timedelta(minutes=20)
+    slot.save()
+    m = Meeting.objects.create(
+        event=event, request=req, slot=slot, room=Room.objects.first(), table_number=1
+    )
+    c = client_for("principal", lang="en")
+    url = f"/backoffice/evenements/{event.pk}/rendez-vous-tenus/"
+    assert f"No-show: {b.full_name}" in c.get(url).content.decode()
+    c.post(url, {"meeting": m.pk, "state": "no_show", "absent": b.pk})
+    assert MeetingOutcome.objects.get(meeting=m).absent == b
+    assert "Nothing to confirm." in c.get(url).content.decode()
+    assert c.post(url, {"meeting": "x", "state": "held"}).status_code == 302
