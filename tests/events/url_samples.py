@@ -164,6 +164,7 @@ def url_samples():
         **samples,
         **meetops,
         **_animation_samples(event, rep),
+        **_eventday_samples(event),
     }
 
 
@@ -202,6 +203,46 @@ def _animation_samples(event, rep):
         "events:area_animation_register": {**slug, "pk": animation.pk},
         "events:area_animation_leave": {**slug, "pk": reg.pk},
         "events:area_animation_confirm": {**slug, "pk": reg.pk},
+    }
+
+
+def _eventday_samples(event):
+    """Check-in, badges and documents of the event day."""
+    from civitas.events.models import Representative, Session
+    from civitas.events.services import checkin
+
+    rep = Representative.objects.filter(company__event=event).first()
+    session = Session.objects.filter(day__event=event).first()
+    from civitas.events.models import ReminderRule
+
+    rule = ReminderRule.objects.create(event=event, about="meeting", minutes_before=60)
+    from civitas.events.models import Invitation
+    from civitas.events.services import feedback
+
+    survey = feedback.create_defaults(event)[0]
+    invitation = Invitation.objects.create(survey=survey, representative=rep)
+
+    checkin.ensure_lists(event)
+    lst = event.checkin_lists.first()
+    return {
+        "events:bo_checkin_lists": {"pk": event.pk},
+        "events:bo_checkin_screen": {"pk": event.pk, "list_pk": lst.pk},
+        "events:bo_checkin_snapshot": {"pk": event.pk, "list_pk": lst.pk},
+        "events:bo_checkin_sync": {"pk": event.pk, "list_pk": lst.pk},
+        "events:bo_meeting_outcomes": {"pk": event.pk},
+        "events:bo_badges": {"pk": event.pk},
+        "events:bo_badge_pdf": {"pk": event.pk, "rep_pk": rep.pk},
+        "events:bo_attendance_sheet": {"pk": event.pk, "session_pk": session.pk},
+        "events:bo_table_tents": {"pk": event.pk},
+        "events:bo_certificate": {"pk": event.pk, "rep_pk": rep.pk},
+        "events:bo_reminders": {"pk": event.pk},
+        "events:bo_dashboard": {"pk": event.pk},
+        "events:bo_walk_in": {"pk": event.pk},
+        "events:bo_surveys": {"pk": event.pk},
+        "events:bo_survey": {"pk": event.pk, "survey_pk": survey.pk},
+        "events:bo_survey_csv": {"pk": event.pk, "survey_pk": survey.pk},
+        "events:feedback_answer": {"slug": event.slug, "token": invitation.token},
+        "events:bo_reminder_delete": {"pk": event.pk, "rule_pk": rule.pk},
     }
 
 

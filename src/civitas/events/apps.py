@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from civitas.core.modules import Module, Nav, Perm, Scope, Trail
+from civitas.core.modules import Module, Nav, Perm, RoleTemplate, Scope, Trail
 
 
 def _describe_event(pk):
@@ -48,6 +48,15 @@ MODULE = Module(
             "events.view_change_trail",
             _("See the change trail of an event's data (who changed what, when)"),
         ),
+        Perm("events.check_in", _("Check participants in at the entrance of an event")),
+    ],
+    roles=[
+        RoleTemplate(
+            "event_reception",
+            _("Event reception"),
+            ("events.check_in",),
+            _("Scans badges and convocations at the entrance, on a phone or a tablet."),
+        )
     ],
     scope_types=[Scope("event", _("Event"), _event_chain, _describe_event, _event_choices)],
     navigation=[
@@ -59,6 +68,8 @@ MODULE = Module(
         "civitas.events.services.expert_messages.register_templates",
         "civitas.events.services.meeting_messages.register_templates",
         "civitas.events.services.animations.register_templates",
+        "civitas.events.services.reminders.register_templates",
+        "civitas.events.services.feedback.register_templates",
     ],
     require=["periodic_jobs", "exports"],
     # Every create, update and delete of event data leaves who, when and what changed
@@ -103,6 +114,12 @@ MODULE = Module(
         Trail("events.Animation", m2m_fields=("invited",)),
         Trail("events.Speaker"),
         Trail("events.AnimationRegistration", exclude_fields=("updated_at",)),
+        Trail("events.CheckinList"),
+        Trail("events.MeetingOutcome"),
+        Trail("events.BadgeDesign"),
+        Trail("events.ReminderRule"),
+        Trail("events.Survey"),
+        Trail("events.Question"),
     ],
     on_ready=[
         "civitas.events.services.mailing.register_source",

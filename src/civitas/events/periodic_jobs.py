@@ -50,3 +50,17 @@ def animation_fill_alerts():
     from .services.animations import fill_alerts
 
     return f"{fill_alerts()} fill-rate alert(s) sent"
+
+
+@periodic("events.send_reminders", every=timedelta(minutes=5))
+def send_reminders():
+    from .services.reminders import run_due
+
+    return f"{run_due()} reminder(s) sent"
+
+
+@periodic("events.send_surveys", every=timedelta(minutes=15))
+def send_surveys():
+    from .services.feedback import send_due
+
+    return f"{send_due()} survey message(s) sent"

@@ -146,3 +146,16 @@ r.exempt(
         "(anonymised on erasure)."
     ),
 )
+
+# --- Event day (check-in, meetings held, reminders) ------------------------------------------
+# Who checked a person in, or confirmed a meeting, as a staff member: the link is cleared
+# when that account is erased (the check-in itself stays: it is the attendance record).
+r.register_user_links("events.Checkin", category="content")
+r.register_user_links("events.MeetingOutcome", category="content")
+r.exempt(
+    "events.ReminderSent",
+    _(
+        "Records that a reminder went to a representative or expert (a key such as "
+        '"rep:12", no name or address); the person\'s data lives in Representative / Expert.'
+    ),
+)

@@ -73,3 +73,19 @@ def mail_agenda_links(event_id: int, progress_id: str):
     event = Event.objects.get(pk=event_id)
     count = _run_with_progress(progress_id, lambda p: agenda_pdf.mail_links(event, p))
     jobs.finish(progress_id, message=_("%(count)s messages queued") % {"count": count})
+
+
+@task()
+@audit.job_actor
+def print_badges(event_id: int, progress_id: str):
+    """All the badges of an event, as one PDF (services/badges.py)."""
+    from .services import badges
+
+    event = Event.objects.get(pk=event_id)
+    content, count = _run_with_progress(progress_id, lambda p: badges.build_batch(event, p))
+    jobs.finish(
+        progress_id,
+        file_name=badges.badge_file_name(event),
+        content=content,
+        message=_("%(count)s badges") % {"count": count},
+    )

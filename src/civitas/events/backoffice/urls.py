@@ -4,14 +4,19 @@ from django.urls import path
 
 from . import agendas as bo_agendas
 from . import animations as bo_anim
+from . import badges as bo_badges
+from . import checkin as bo_checkin
+from . import dashboard as bo_dashboard
 from . import expert_moves as bo_expert_moves
 from . import experts as bo_experts
+from . import feedback as bo_feedback
 from . import mailing as bo_mailing
 from . import manual as bo_manual
 from . import messaging as bo_msg
 from . import moderation as bo_moderation
 from . import regform as bo_form
 from . import registration_edit as bo_edit
+from . import reminders as bo_reminders
 from . import trail as bo_trail
 from . import views as bo
 from . import waitlist as bo_waitlist
@@ -291,3 +296,7 @@ urlpatterns = [
         name="bo_waitlist_remove",
     ),
 ]
+
+# Check-in on the event day (backoffice/checkin.py keeps its own routes).
+urlpatterns += bo_checkin.urlpatterns + bo_badges.urlpatterns + bo_reminders.urlpatterns
+urlpatterns += bo_dashboard.urlpatterns + bo_feedback.urlpatterns

@@ -7,6 +7,7 @@ from . import agendas as fo_agendas
 from . import animations as fo_anim
 from . import availability as fo_availability
 from . import experts as fo_experts
+from . import feedback as fo_feedback
 from . import membership as fo_membership
 from . import messaging as fo_msg
 from . import moderation as fo_moderation
@@ -153,3 +154,6 @@ urlpatterns = [
         name="area_representative_new",
     ),
 ]
+
+# Feedback forms (frontoffice/feedback.py keeps its own routes).
+urlpatterns += fo_feedback.urlpatterns

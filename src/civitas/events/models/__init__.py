@@ -1,6 +1,9 @@
 from .animations import Animation, AnimationRegistration, Speaker
+from .badges import BadgeDesign
+from .checkin import Checkin, CheckinList, MeetingOutcome
 from .event import SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
 from .experts import Expert, ExpertAbsence, ExpertiseField, ExpertMeeting
+from .feedback import Answer, Invitation, Question, Survey
 from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
 from .meetings import Meeting, MeetingRequest, ScheduleRun
 from .messaging import Conversation, ConversationMember, ConversationMessage
@@ -14,14 +17,22 @@ from .minisite import (
 from .moderation import ModerationStatus
 from .regform import ExtraField, RegistrationFormSettings
 from .registration import Company, Offer, Representative
+from .reminders import ReminderRule, ReminderSent
 from .sync import DeletedRecord, WebhookDelivery, WebhookSubscription
 from .waitlist import SlotWaitlistEntry
 
 __all__ = [
+    "Answer",
+    "Invitation",
+    "Question",
+    "Survey",
+    "BadgeDesign",
     "SCOPE_EVENT",
     "Animation",
     "AnimationRegistration",
     "Speaker",
+    "Checkin",
+    "CheckinList",
     "Company",
     "Conversation",
     "ConversationMember",
@@ -42,11 +53,14 @@ __all__ = [
     "Keyword",
     "Meeting",
     "MeetingRequest",
+    "MeetingOutcome",
     "MiniSiteAccess",
     "ModerationStatus",
     "NaceSection",
     "Offer",
     "RegistrationFormSettings",
+    "ReminderRule",
+    "ReminderSent",
     "Representative",
     "Room",
     "ScheduleRun",

@@ -444,3 +444,15 @@ def organiser_remove_representative(
     )
     rep.delete()
     return cancelled
+
+
+def register_on_site(event, company: Company, representatives, *, request=None):
+    """An organiser registers a walk-in on the day: the same saving as an online
+    registration (confirmations, membership rules), whatever the registration dates, then
+    validated at once (the organiser is the one validating)."""
+    if not representatives:
+        raise ServiceError(_("At least one representative is needed."))
+    company = _register(event, company, representatives, [], request=request)
+    if company.pk is None:
+        return company
+    return validate_registration(company, request=request)

@@ -92,6 +92,9 @@ def add_features(event: Event) -> list[str]:
         _threads(event, rep, done)
         _organiser(event, done)
         add_animations(event, rep, done)
+        from ._demo_eventday import add_event_day
+
+        add_event_day(event, done)
     return done
 
 
