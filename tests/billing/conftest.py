@@ -155,3 +155,114 @@ def seller(db):
         city="Paris",
         iban="FR7630001007941234567890185",
     )
+
+
+PAYFIP_NS = (
+    "http://securite.service.tpa.cp.finance.gouv.fr/services/mas_securite/"
+    "contrat_paiement_securise/PaiementSecuriseService"
+)
+
+
+class PayFipState:
+    """What the fake PayFiP knows: idOp -> (request, result code or fault)."""
+
+    def __init__(self):
+        self.operations = {}
+        self.counter = 0
+
+    def handler(self, operation, params):
+        if operation == "creerPaiementSecurise":
+            if params["idcoll"] != "012345":
+                raise SoapFault("Collectivité inconnue")
+            self.counter += 1
+            id_op = f"idop{self.counter:06d}"
+            self.operations[id_op] = {"params": params, "result": "P5"}
+            return ("creerPaiementSecuriseResponse", [("return", [("idOp", id_op)])])
+        op = self.operations.get(params["idOp"])
+        if op is None:
+            raise SoapFault("P1 idOp inconnu")
+        if op["result"] == "P5":
+            raise SoapFault("P5 Résultat inconnu")
+        p = op["params"]
+        return (
+            "recupererDetailPaiementSecuriseResponse",
+            [
+                (
+                    "return",
+                    [
+                        ("dattrans", "07122026"),
+                        ("exer", p["exer"]),
+                        ("heurtrans", "1200"),
+                        ("idOp", params["idOp"]),
+                        ("idcoll", p["idcoll"]),
+                        ("mel", p["mel"]),
+                        ("montant", op.get("montant", p["montant"])),
+                        ("numauto", "AUT123"),
+                        ("objet", p["objet"]),
+                        ("refdet", p["refdet"]),
+                        ("resultrans", op["result"]),
+                        ("saisie", p["saisie"]),
+                    ],
+                )
+            ],
+        )
+
+
+@pytest.fixture
+def payfip(settings):
+    state = PayFipState()
+    service = SoapService("payfip.wsdl", PAYFIP_NS, state.handler)
+    service.state = state
+    settings.CIVITAS_PAYFIP = {
+        "wsdl": service.wsdl_url,
+        "numcli": "012345",
+        "mode": "T",
+        "pay_url": "https://payfip.example/tpa/paiementws.web",
+        "timeout": 3,
+    }
+    yield service
+    service.close()
+
+
+class CciShop:
+    """The chamber's shop: accepts signed orders, remembers them, and can post results."""
+
+    def __init__(self, secret):
+        self.secret = secret
+        self.orders = []
+        self.down = False
+        self.server = LocalServer(self)
+
+    def __call__(self, environ, start_response):
+        from civitas.core.billing.providers import cci_shop
+
+        if self.down:
+            start_response("502 Bad Gateway", [("Content-Type", "text/plain")])
+            return [b"down"]
+        raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        signature = environ.get("HTTP_X_CIVITAS_SIGNATURE", "")
+        if signature != cci_shop.sign(raw, self.secret):
+            start_response("403 Forbidden", [("Content-Type", "application/xml")])
+            return [f'<order-refused xmlns="{cci_shop.NS}" reason="signature"/>'.encode()]
+        root = etree.fromstring(raw)
+        self.orders.append(root)
+        n = len(self.orders)
+        body = (
+            f'<order-accepted xmlns="{cci_shop.NS}" shop_order_id="SHOP{n}" '
+            f'payment_url="https://boutique.example/pay/SHOP{n}"/>'
+        )
+        start_response("201 Created", [("Content-Type", "application/xml")])
+        return [body.encode()]
+
+
+@pytest.fixture
+def cci_shop(settings):
+    shop = CciShop("s3cret-test")
+    settings.CIVITAS_CCI_SHOP = {
+        "test": {"url": shop.server.url, "secret": "s3cret-test"},
+        "production": {"url": "http://127.0.0.1:9/", "secret": "prod"},
+        "timeout": 3,
+        "max_age": 900,
+    }
+    yield shop
+    shop.server.close()

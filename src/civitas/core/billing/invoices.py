@@ -211,36 +211,31 @@ def credited_amount(invoice: Invoice) -> Decimal:
 
 
 @transaction.atomic
-def credit_note(invoice: Invoice, *, reason: str, amount: Decimal | None = None) -> Invoice:
-    """A credit note cancelling `invoice` (all of it, or `amount` including VAT, split
-    over its lines proportionally is not done: a partial credit is one line at the
-    invoice's main rate). Amounts are negative."""
+def credit_note(invoice: Invoice, *, reason: str, positions: list[int] | None = None) -> Invoice:
+    """A credit note (negative amounts) referring to `invoice`: all of its lines, or the
+    lines at `positions` (a refunded item). Never more than what is left to credit."""
     locking.lock(rows=[Invoice.objects.filter(pk=invoice.pk)])
     if invoice.is_credit_note:
         raise InvoiceError("A credit note cannot itself be credited.")
-    left = invoice.total_gross - credited_amount(invoice)
+    chosen = [
+        line for line in invoice.lines.all() if positions is None or line.position in positions
+    ]
+    if not chosen:
+        raise InvoiceError("Choose at least one line of the invoice.")
+    lines = [
+        Line(line.description, -line.unit_price, line.quantity, line.vat_rate) for line in chosen
+    ]
+    # The rates are those printed on the invoice (0 for reverse charge and export).
     decision = vat.Decision(vat.Treatment.DOMESTIC, invoice.vat_mention, invoice.buyer_vat_number)
-    if amount is None:
-        if left != invoice.total_gross:
-            raise InvoiceError("Part of this invoice is already credited; give the amount.")
-        lines = [
-            Line(f"{line.description}", -line.unit_price, line.quantity, line.vat_rate)
-            for line in invoice.lines.all()
-        ]
-    else:
-        amount = vat.round_money(amount)
-        if amount <= 0 or amount > left:
-            raise InvoiceError(f"The amount to credit must be between 0.01 and {left}.")
-        rate = max((line.vat_rate for line in invoice.lines.all()), default=Decimal("0"))
-        net = vat.round_money(amount * 100 / (100 + rate))
-        lines = [Line(reason or f"Avoir sur {invoice.number}", -net, Decimal("1"), rate)]
     totals = compute(lines, decision)
+    if credited_amount(invoice) - totals.gross > invoice.total_gross:
+        raise InvoiceError("This would credit more than the invoice; it is already credited.")
     return _issue(
         invoice.seller,
         Invoice.Kind.CREDIT_NOTE,
         _buyer_of(invoice),
         totals,
-        vat.Decision(decision.treatment, invoice.vat_mention, invoice.buyer_vat_number),
+        decision,
         source=invoice.source,
         language=invoice.language,
         vat_check=invoice.vat_check,

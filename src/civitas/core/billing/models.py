@@ -212,7 +212,7 @@ class Payment(models.Model):
     label = models.CharField(max_length=200, blank=True)
     options = models.JSONField(default=dict, blank=True)  # provider settings (store_key...)
     provider_ref = models.CharField(max_length=100, blank=True, db_index=True)  # idOp...
-    redirect_url = models.URLField(max_length=500, blank=True)
+    redirect_url = models.CharField(max_length=500, blank=True)
     return_url = models.CharField(max_length=500, blank=True)
     token = models.CharField(max_length=40, default=_token, unique=True, editable=False)
     last_error = models.CharField(max_length=300, blank=True)
