@@ -48,6 +48,10 @@ MODULE = Module(
             "events.view_change_trail",
             _("See the change trail of an event's data (who changed what, when)"),
         ),
+        Perm(
+            "events.manage_sales",
+            _("Set an event's prices and promo codes, see its orders, record payments"),
+        ),
     ],
     scope_types=[Scope("event", _("Event"), _event_chain, _describe_event, _event_choices)],
     navigation=[
@@ -99,12 +103,17 @@ MODULE = Module(
         Trail("events.ExpertMeeting"),
         Trail("events.ExpertAbsence"),
         Trail("events.WebhookSubscription", exclude_fields=("secret",)),
+        Trail("events.EventPayment"),
+        Trail("events.PriceCategory"),
+        Trail("events.PromoCode", m2m_fields=("categories",)),
+        Trail("events.Order"),
     ],
     on_ready=[
         "civitas.events.services.mailing.register_source",
         "civitas.events.services.sync.connect",
         "civitas.events.apps.connect_minisite",
         "civitas.events.apps.register_home",
+        "civitas.events.services.checkout.connect_signals",
     ],
 )
 

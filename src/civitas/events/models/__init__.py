@@ -11,12 +11,17 @@ from .minisite import (
     MiniSiteAccess,
 )
 from .moderation import ModerationStatus
+from .pricing import EventPayment, Order, PriceCategory, PromoCode
 from .regform import ExtraField, RegistrationFormSettings
 from .registration import Company, Offer, Representative
 from .sync import DeletedRecord, WebhookDelivery, WebhookSubscription
 from .waitlist import SlotWaitlistEntry
 
 __all__ = [
+    "EventPayment",
+    "Order",
+    "PriceCategory",
+    "PromoCode",
     "SCOPE_EVENT",
     "Company",
     "Conversation",
