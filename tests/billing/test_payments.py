@@ -152,7 +152,13 @@ def test_payfip_down_leaves_the_payment_pending(payfip):
 
 
 def _result(
-    payment, *, status="paid", amount=None, when=None, store_key="EVT-SALON", secret="s3cret-test"
+    payment,
+    *,
+    status="paid",
+    amount=None,
+    when=None,
+    store_key="EVT-SALON",
+    secret="s3cret-test",  # noqa: S107
 ):
     when = when or timezone.now()
     amount = int(payment.amount * 100) if amount is None else amount

@@ -241,7 +241,8 @@ def pay(order: Order, provider: str, *, return_url: str = "") -> providers.Start
     if order.status == Order.Status.VAT_PENDING:
         raise CheckoutError(
             _(
-                "Your VAT number is being checked with the EU's VIES service; you can pay as soon as it answers."
+                "Your VAT number is being checked with the EU's VIES service; "
+                "you can pay as soon as it answers."
             )
         )
     if order.status != Order.Status.OPEN:
