@@ -159,3 +159,19 @@ def test_non_eu_buyer_is_exempt(event, priced):
     checkout.mark_paid(order, user=None)
     invoice = Invoice.objects.get(source=order.key)
     assert "259-1°" in invoice.vat_mention and invoice.total_vat == 0
+
+
+def test_unpaid_orders_are_reminded_after_the_delay(event, priced):
+    from civitas.core.outbox.models import Message
+
+    company = make_company(event, "Lent", validated=False)
+    order = checkout.open_order(company, priced["student"])
+    assert checkout.send_unpaid_reminders() == 0  # too early
+    later = order.created_at + dt.timedelta(days=8)
+    before = Message.objects.count()
+    assert checkout.send_unpaid_reminders(now=later) == 1
+    assert Message.objects.count() == before + 1  # one representative
+    assert checkout.send_unpaid_reminders(now=later) == 0  # once per delay
+    assert checkout.send_unpaid_reminders(now=later + dt.timedelta(days=8)) == 1
+    checkout.mark_paid(order, user=None)
+    assert checkout.send_unpaid_reminders(now=later + dt.timedelta(days=30)) == 0

@@ -62,6 +62,7 @@ MODULE = Module(
         "civitas.events.services.messaging.register_templates",
         "civitas.events.services.expert_messages.register_templates",
         "civitas.events.services.meeting_messages.register_templates",
+        "civitas.events.services.checkout.register_templates",
     ],
     require=["periodic_jobs", "exports"],
     # Every create, update and delete of event data leaves who, when and what changed

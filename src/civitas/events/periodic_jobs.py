@@ -36,3 +36,10 @@ def purge_webhook_deliveries():
     from .services.webhooks import purge_finished
 
     return f"{purge_finished()} finished webhook deliver(y/ies) deleted"
+
+
+@periodic("events.unpaid_reminders", every=timedelta(days=1))
+def unpaid_reminders():
+    from .services.checkout import send_unpaid_reminders
+
+    return f"{send_unpaid_reminders()} unpaid order(s) reminded"

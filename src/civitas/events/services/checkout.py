@@ -378,3 +378,77 @@ __all__ = [
     "remove_line",
     "settle",
 ]
+
+
+# --- Unpaid reminders ----------------------------------------------------------------------
+
+
+def register_templates():
+    from civitas.core.outbox import templates
+
+    templates.register(
+        "events.unpaid_reminder",
+        _("Events: registration fee not paid yet"),
+        placeholders={
+            "event": _("Event"),
+            "name": _("Name"),
+            "company": _("Company"),
+            "amount": _("Amount due (incl. VAT)"),
+            "checkout_url": _("Payment page"),
+        },
+        default_subject={
+            "fr": "Inscription à régler : {{ event }}",
+            "en": "Registration fee to pay: {{ event }}",
+        },
+        default_body={
+            "fr": "Bonjour {{ name }},\n\nL'inscription de {{ company }} à {{ event }} "
+            "attend son règlement ({{ amount }} € TTC). Elle sera validée dès le paiement :\n"
+            "{{ checkout_url }}\n\nSi vous avez déjà payé par virement, ne tenez pas compte "
+            "de ce message.",
+            "en": "Hello {{ name }},\n\nThe registration of {{ company }} for {{ event }} "
+            "is waiting for its payment ({{ amount }} € incl. VAT). It is validated as soon "
+            "as it is paid:\n{{ checkout_url }}\n\nIf you have already paid by bank transfer, "
+            "please ignore this message.",
+        },
+    )
+
+
+def send_unpaid_reminders(now=None) -> int:
+    """One reminder per unpaid order, `reminder_days` after it was opened, then every
+    `reminder_days` days."""
+    from civitas.core.sites import absolute_url
+
+    from . import notify
+
+    now = now or timezone.now()
+    sent = 0
+    for conf in EventPayment.objects.select_related("event"):
+        delay = dt.timedelta(days=conf.reminder_days or 7)
+        due = (
+            unpaid_orders()
+            .filter(event=conf.event, created_at__lte=now - delay)
+            .filter(models_q_not_reminded_since(now - delay))
+            .select_related("company", "event")
+        )
+        for order in due:
+            for rep in order.company.representatives.all():
+                notify.tell(
+                    rep,
+                    "events.unpaid_reminder",
+                    sms=False,
+                    extra={
+                        "company": order.company.name,
+                        "amount": str(order.total_gross),
+                        "checkout_url": absolute_url("events:area_checkout", slug=order.event.slug),
+                    },
+                )
+            order.reminded_at = now
+            order.save(update_fields=["reminded_at"])
+            sent += 1
+    return sent
+
+
+def models_q_not_reminded_since(when):
+    from django.db.models import Q
+
+    return Q(reminded_at__isnull=True) | Q(reminded_at__lte=when)

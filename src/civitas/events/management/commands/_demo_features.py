@@ -89,6 +89,9 @@ def add_features(event: Event) -> list[str]:
         _experts(event, rep, done)
         _threads(event, rep, done)
         _organiser(event, done)
+    from ._demo_sales import add_sales_demo
+
+    add_sales_demo(done)
     return done
 
 
@@ -101,6 +104,7 @@ ORGANISER_PERMISSIONS = [
     "events.run_scheduling",
     "events.manage_messages",
     "events.send_mailings",
+    "events.manage_sales",
 ]
 
 
