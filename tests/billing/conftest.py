@@ -266,3 +266,11 @@ def cci_shop(settings):
     }
     yield shop
     shop.server.close()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

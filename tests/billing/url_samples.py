@@ -43,6 +43,7 @@ def url_samples():
         "billing:invoice_download": {"pk": invoice.pk},
         "billing:payment_mark_paid": {"pk": demo.pk},
         "billing:vat_check": {"pk": check.pk},
+        "billing:seller_edit": {"pk": seller.pk},
         "events:area_checkout": {"slug": event.slug},
         "events:bo_prices": {"pk": event.pk},
         "events:bo_orders": {"pk": event.pk},

@@ -73,3 +73,16 @@ def mail_agenda_links(event_id: int, progress_id: str):
     event = Event.objects.get(pk=event_id)
     count = _run_with_progress(progress_id, lambda p: agenda_pdf.mail_links(event, p))
     jobs.finish(progress_id, message=_("%(count)s messages queued") % {"count": count})
+
+
+@task()
+@audit.job_actor
+def settle_orders(order_ids: list, progress_id: str):
+    from .services import checkout
+
+    try:
+        n = checkout.settle_many(order_ids, progress_id=progress_id)
+    except Exception as exc:
+        jobs.fail(progress_id, f"{type(exc).__name__}: {exc}")
+        raise
+    jobs.finish(progress_id, message=_("%(n)s order(s) settled and invoiced.") % {"n": n})

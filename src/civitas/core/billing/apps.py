@@ -23,4 +23,5 @@ class BillingConfig(AppConfig):
         nav.register(section, _("Invoices"), "billing:invoices", "billing.view_billing", 60)
         nav.register(section, _("Payments"), "billing:payments", "billing.view_billing", 61)
         nav.register(section, _("VAT checks"), "billing:vat_checks", "billing.view_billing", 62)
+        nav.register(section, _("Sellers"), "billing:sellers", "billing.manage_billing", 63)
         providers.load_builtin()

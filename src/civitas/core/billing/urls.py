@@ -20,6 +20,9 @@ urlpatterns = [
         name="payment_mark_paid",
     ),
     path("backoffice/billing/payments/reconcile/", views.payment_reconcile, name="reconcile"),
+    path("backoffice/billing/sellers/", views.seller_list, name="sellers"),
+    path("backoffice/billing/sellers/new/", views.seller_edit, name="seller_new"),
+    path("backoffice/billing/sellers/<id:pk>/", views.seller_edit, name="seller_edit"),
     path("backoffice/billing/vat-checks/", views.vat_check_list, name="vat_checks"),
     path("backoffice/billing/vat-checks/<id:pk>/", views.vat_check_detail, name="vat_check"),
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
 
@@ -113,14 +114,14 @@ def check_format(number: str, country: str) -> str:
     else raise ValueError with a message for the person."""
     compact = normalise_vat_number(number)
     if not compact:
-        raise ValueError("Enter the VAT number.")
+        raise ValueError(_("Enter the VAT number."))
     prefix = _VAT_PREFIX.get(country.upper(), country.upper())
     if not compact.startswith(prefix):
-        raise ValueError(f"A VAT number of this country starts with {prefix}.")
+        raise ValueError(_("A VAT number of this country starts with %(prefix)s.") % {"prefix": prefix})
     try:
         return eu_vat.validate(compact)
     except ValidationError as exc:
-        raise ValueError("This VAT number is not valid (format or check digits).") from exc
+        raise ValueError(_("This VAT number is not valid (format or check digits).")) from exc
 
 
 def needs_vies(buyer: Buyer) -> bool:

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from civitas.core import journal
 from civitas.core.permissions import permission_required, public
 
-from . import payments, pdf, providers
-from .models import Invoice, Payment, PaymentNotice, VatCheck
+from . import payments, pdf, providers, vat
+from .models import Invoice, Payment, PaymentNotice, Seller, VatCheck
 
 
 def _page(request, qs, per_page=50):
@@ -170,3 +170,59 @@ def vat_check_list(request):
 def vat_check_detail(request, pk):
     check = get_object_or_404(VatCheck, pk=pk)
     return render(request, "billing/backoffice/vat_check.html", {"check": check})
+
+
+class SellerForm(forms.ModelForm):
+    class Meta:
+        model = Seller
+        fields = [
+            "name",
+            "legal_form",
+            "siret",
+            "vat_number",
+            "address",
+            "postcode",
+            "city",
+            "country",
+            "email",
+            "iban",
+            "bic",
+            "invoice_prefix",
+            "credit_note_prefix",
+            "payment_days",
+            "late_penalty_rate",
+        ]
+
+    def clean_siret(self):
+        from stdnum.fr import siret
+
+        value = self.cleaned_data["siret"].replace(" ", "")
+        if not siret.is_valid(value):
+            raise forms.ValidationError(_("This SIRET is not valid (14 digits, check digit)."))
+        return value
+
+    def clean_vat_number(self):
+        value = self.cleaned_data["vat_number"]
+        if not value:
+            return value
+        try:
+            return vat.check_format(value, self.cleaned_data.get("country") or "FR")
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+@permission_required("billing.manage_billing")
+def seller_list(request):
+    return render(request, "billing/backoffice/sellers.html", {"sellers": Seller.objects.all()})
+
+
+@permission_required("billing.manage_billing")
+def seller_edit(request, pk=None):
+    seller = get_object_or_404(Seller, pk=pk) if pk else None
+    form = SellerForm(request.POST or None, instance=seller)
+    if request.method == "POST" and form.is_valid():
+        seller = form.save()
+        journal.record("billing.seller_saved", request=request, obj=seller)
+        messages.success(request, _("Saved."))
+        return redirect("billing:sellers")
+    return render(request, "billing/backoffice/seller_form.html", {"form": form, "seller": seller})

@@ -452,3 +452,20 @@ def models_q_not_reminded_since(when):
     from django.db.models import Q
 
     return Q(reminded_at__isnull=True) | Q(reminded_at__lte=when)
+
+
+def settle_many(order_ids: list[int], *, progress_id=None, settled_by: str = "batch") -> int:
+    """Settle many orders (invoices issued), reporting progress: the background job behind
+    bulk payment records (a bank statement, a shop's daily file)."""
+    from civitas.core import jobs
+
+    done = 0
+    total = len(order_ids) or 1
+    for i, pk in enumerate(order_ids, start=1):
+        order = Order.objects.filter(pk=pk).first()
+        if order is not None and order.status != Order.Status.PAID:
+            settle(order, settled_by=settled_by)
+            done += 1
+        if progress_id and (i % 50 == 0 or i == total):
+            jobs.update(progress_id, i / total, f"{i}/{total}")
+    return done
