@@ -175,3 +175,19 @@ def test_unpaid_orders_are_reminded_after_the_delay(event, priced):
     assert checkout.send_unpaid_reminders(now=later + dt.timedelta(days=8)) == 1
     checkout.mark_paid(order, user=None)
     assert checkout.send_unpaid_reminders(now=later + dt.timedelta(days=30)) == 0
+
+
+def test_batch_settlement_reports_progress_and_numbers_follow(event, priced, users):
+    from civitas.core import jobs
+    from civitas.core.models import JobProgress
+
+    orders = [
+        checkout.open_order(make_company(event, f"Lot {i}", validated=False), priced["student"])
+        for i in range(3)
+    ]
+    job = jobs.create("t", "t", owner=users["principal"])
+    assert checkout.settle_many([o.pk for o in orders], progress_id=job.pk) == 3
+    assert checkout.settle_many([o.pk for o in orders]) == 0  # already paid
+    numbers = sorted(Invoice.objects.values_list("sequence", flat=True))
+    assert numbers == [1, 2, 3]
+    assert JobProgress.objects.get(pk=job.pk).fraction == 1
