@@ -117,7 +117,8 @@ def check_format(number: str, country: str) -> str:
         raise ValueError(_("Enter the VAT number."))
     prefix = _VAT_PREFIX.get(country.upper(), country.upper())
     if not compact.startswith(prefix):
-        raise ValueError(_("A VAT number of this country starts with %(prefix)s.") % {"prefix": prefix})
+        message = _("A VAT number of this country starts with %(prefix)s.")
+        raise ValueError(message % {"prefix": prefix})
     try:
         return eu_vat.validate(compact)
     except ValidationError as exc:
