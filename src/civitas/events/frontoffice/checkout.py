@@ -99,7 +99,9 @@ def area_checkout(request, slug):
         "promo": promo,
     }
     if order is not None:
-        order = checkout.refresh_totals(order) if order.status in ("open", "vat_pending") else order
+        if order.status in (order.Status.OPEN, order.Status.VAT_PENDING):
+            checkout.ensure_vat_check(order)  # the VAT number may have been corrected
+            order = checkout.refresh_totals(order)
         decision, totals = checkout.totals(order)
         removable = [line for line in checkout.all_lines(order) if line.code in order.removed]
         context.update(
