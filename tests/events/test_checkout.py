@@ -191,3 +191,27 @@ def test_batch_settlement_reports_progress_and_numbers_follow(event, priced, use
     numbers = sorted(Invoice.objects.values_list("sequence", flat=True))
     assert numbers == [1, 2, 3]
     assert JobProgress.objects.get(pk=job.pk).fraction == 1
+
+
+def test_price_per_meeting_beyond_those_included(event, priced):
+    from civitas.events.models import Meeting, MeetingRequest, Room, Slot
+
+    cat = priced["student"]
+    cat.meeting_amount, cat.included_meetings = Decimal("15.00"), 1
+    cat.save()
+    buyer = make_company(event, "Bavard", validated=True, reps=1)
+    rep = buyer.representatives.first()
+    room = Room.objects.filter(site__event=event).first()
+    for i, slot in enumerate(Slot.objects.filter(session__day__event=event)[:3]):
+        other = make_company(event, f"Autre {i}", validated=True).representatives.first()
+        request = MeetingRequest.objects.create(
+            event=event, sender=rep, recipient=other, state=MeetingRequest.State.CONFIRMED
+        )
+        Meeting.objects.create(
+            event=event, request=request, slot=slot, room=room, table_number=i + 1
+        )
+    order = checkout.open_order(buyer, cat)
+    assert checkout.extra_meetings(order) == 2
+    assert order.total_net == Decimal("50.00")  # 20 + 2 × 15
+    with pytest.raises(checkout.CheckoutError):
+        checkout.remove_line(order, checkout.MEETINGS_LINE)

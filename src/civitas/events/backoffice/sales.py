@@ -42,7 +42,16 @@ class PaymentSettingsForm(forms.ModelForm):
 class PriceCategoryForm(forms.ModelForm):
     class Meta:
         model = PriceCategory
-        fields = ["name", "amount", "vat_rate", "early_amount", "early_until", "is_internal"]
+        fields = [
+            "name",
+            "amount",
+            "vat_rate",
+            "early_amount",
+            "early_until",
+            "meeting_amount",
+            "included_meetings",
+            "is_internal",
+        ]
         widgets = {"early_until": forms.DateInput(attrs={"type": "date"})}
 
     def clean(self):
@@ -51,7 +60,7 @@ class PriceCategoryForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Give both the early price and its last day, or neither.")
             )
-        for name in ("amount", "early_amount"):
+        for name in ("amount", "early_amount", "meeting_amount"):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, _("A price cannot be negative."))
         return data

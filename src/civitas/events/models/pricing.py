@@ -50,6 +50,17 @@ class PriceCategory(EventChild):
         _("early price excl. VAT"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     early_until = models.DateField(_("early price until (included)"), null=True, blank=True)
+    meeting_amount = models.DecimalField(
+        _("price per meeting excl. VAT"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Charged for each scheduled meeting beyond those included."),
+    )
+    included_meetings = models.PositiveSmallIntegerField(
+        _("meetings included in the price"), default=0
+    )
     is_internal = models.BooleanField(_("internal participants (do not pay)"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
 

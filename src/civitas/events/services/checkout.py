@@ -32,6 +32,7 @@ from ..models.pricing import EventPayment
 
 REGISTRATION_LINE = "registration"
 PROMO_LINE = "promo"
+MEETINGS_LINE = "meetings"
 _sources: list = []
 
 
@@ -55,6 +56,25 @@ def price_of(category: PriceCategory, on: dt.date | None = None) -> Decimal:
     if category.early_amount is not None and category.early_until and on <= category.early_until:
         return category.early_amount
     return category.amount
+
+
+def extra_meetings(order: Order) -> int:
+    """Scheduled meetings of the company beyond those its price includes (price per number
+    of meetings); 0 when the audience has no price per meeting or is internal."""
+    from django.db.models import Q
+
+    from ..models import Meeting
+
+    category = order.category
+    if category.is_internal or not category.meeting_amount:
+        return 0
+    company = order.company_id
+    count = (
+        Meeting.objects.filter(event=order.event_id, state=Meeting.State.SCHEDULED)
+        .filter(Q(request__sender__company=company) | Q(request__recipient__company=company))
+        .count()
+    )
+    return max(0, count - category.included_meetings)
 
 
 def buyer_of(company: Company) -> vat.Buyer:
@@ -82,6 +102,17 @@ def all_lines(order: Order, on: dt.date | None = None) -> list[Line]:
     lines = [
         Line(label, price_of(category, on), Decimal("1"), category.vat_rate, REGISTRATION_LINE)
     ]
+    extra = extra_meetings(order)
+    if extra:
+        lines.append(
+            Line(
+                _("Meetings beyond the %(n)s included") % {"n": category.included_meetings},
+                category.meeting_amount,
+                Decimal(extra),
+                category.vat_rate,
+                MEETINGS_LINE,
+            )
+        )
     for source in _sources:
         lines.extend(source(order.company))
     return lines
@@ -91,7 +122,7 @@ def basket(order: Order, on: dt.date | None = None) -> list[Line]:
     lines = [
         line
         for line in all_lines(order, on)
-        if line.code == REGISTRATION_LINE or line.code not in order.removed
+        if line.code in (REGISTRATION_LINE, MEETINGS_LINE) or line.code not in order.removed
     ]
     if order.promo_id:
         discount = promo_discount(order.promo, lines)
@@ -154,7 +185,7 @@ def apply_promo(order: Order, code: str) -> Order:
 
 
 def remove_line(order: Order, code: str) -> Order:
-    if code == REGISTRATION_LINE:
+    if code in (REGISTRATION_LINE, MEETINGS_LINE):
         raise CheckoutError(_("The registration itself cannot be removed from the basket."))
     if code == PROMO_LINE:
         order.promo = None
