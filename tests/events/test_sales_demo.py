@@ -26,3 +26,13 @@ def test_sales_demo_is_complete_and_idempotent():
     assert note.refers_to.buyer_name == "Martin Industrie"
     assert Order.objects.filter(event=event, status="open").count() == 1
     assert pdf.render_pdf(reverse)[:4] == b"%PDF"
+
+
+@pytest.mark.django_db
+def test_demo_buyer_account_has_the_open_basket():
+    from civitas.core import accounts
+
+    add_sales_demo([])
+    user = accounts.find("acheteur@demo.civitas.fr")
+    order = Order.objects.get(status="open")
+    assert order.company.representatives.get().user == user

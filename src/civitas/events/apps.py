@@ -65,6 +65,9 @@ MODULE = Module(
         "civitas.events.services.checkout.register_templates",
     ],
     require=["periodic_jobs", "exports"],
+    demo_accounts=[
+        ("acheteur@demo.civitas.fr", _("Buyer with an open basket on the paid demo event")),
+    ],
     # Every create, update and delete of event data leaves who, when and what changed
     # (seed 003 §15.3). Private messages and delivery logs are left out: they are records
     # themselves, not data someone edits.

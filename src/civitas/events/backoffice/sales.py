@@ -54,6 +54,13 @@ class PriceCategoryForm(forms.ModelForm):
         ]
         widgets = {"early_until": forms.DateInput(attrs={"type": "date"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["included_meetings"].required = False
+
+    def clean_included_meetings(self):
+        return self.cleaned_data.get("included_meetings") or 0
+
     def clean(self):
         data = super().clean()
         if (data.get("early_amount") is None) != (data.get("early_until") is None):

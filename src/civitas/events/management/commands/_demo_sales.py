@@ -1,8 +1,8 @@
 """Demo of paid registrations (issue 25): a paid event with three audiences and an early
 price, an internal audience, a promo code, and buyers from France, Germany (reverse charge
 with its VIES trace) and the United States (export), with their invoices and a credit note
-(an address corrected after issue). The demo participant has an open basket to pay with
-the demo provider. Idempotent: nothing is added when the event exists."""
+(an address corrected after issue). The demo buyer (acheteur@demo.civitas.fr) has an open
+basket to pay with the demo provider. Idempotent: nothing is added when the event exists."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from civitas.events.models import (
 from civitas.events.services import checkout, setup
 
 SLUG = "salon-export-demo"
-PARTICIPANT_EMAIL = "participant@demo.civitas.fr"
+BUYER_EMAIL = "acheteur@demo.civitas.fr"
 
 VIES_REQUEST = """<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/">
   <soap-env:Body>
@@ -153,7 +153,10 @@ def add_sales_demo(done: list[str]) -> Event | None:
         # An address corrected after issue: a credit note and a new invoice.
         first = checkout.order_invoices(fr.order).first()
         invoices.reissue(first, buyer_address="14 rue de la Paix\n75002 Paris")
-        # The demo participant's company has an open basket to pay with the demo provider.
+        # The demo buyer's company has an open basket to pay with the demo provider.
+        from civitas.core.management.commands.load_demo import DEMO_PASSWORD
+
+        accounts.get_or_create(BUYER_EMAIL, "Chloé Dubois", password=DEMO_PASSWORD, verified=True)
         mine = _company(
             event,
             "Dubois Électricité",
@@ -163,7 +166,7 @@ def add_sales_demo(done: list[str]) -> Event | None:
             "93100",
             "Montreuil",
             "",
-            rep_email=PARTICIPANT_EMAIL,
+            rep_email=BUYER_EMAIL,
         )
         checkout.open_order(mine, company_price)
     done.append("paid event with invoices")
