@@ -215,3 +215,29 @@ def test_price_per_meeting_beyond_those_included(event, priced):
     assert order.total_net == Decimal("50.00")  # 20 + 2 × 15
     with pytest.raises(checkout.CheckoutError):
         checkout.remove_line(order, checkout.MEETINGS_LINE)
+
+
+def test_paying_twice_reuses_the_payment_and_a_second_settlement_is_journaled(
+    event, priced, django_capture_on_commit_callbacks
+):
+    from civitas.core.models import JournalEntry
+
+    company = make_company(event, "Double", validated=False)
+    order = checkout.open_order(company, priced["student"])
+    checkout.pay(order, "demo")
+    checkout.pay(order, "demo")
+    assert Payment.objects.filter(payable=order.key).count() == 1
+    checkout.pay(order, "transfer")
+    first, second = Payment.objects.filter(payable=order.key).order_by("pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        payments.apply(
+            checkout.providers.Notice(first.reference, "paid"), provider="demo", settled_by="t"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        payments.apply(
+            checkout.providers.Notice(second.reference, "paid"),
+            provider="transfer",
+            settled_by="t",
+        )
+    assert Invoice.objects.filter(source=order.key).count() == 1
+    assert JournalEntry.objects.filter(action="events.order_paid_twice").count() == 1

@@ -283,6 +283,16 @@ def pay(order: Order, provider: str, *, return_url: str = "") -> providers.Start
         return providers.Start()
     if provider not in conf.providers:
         raise CheckoutError(_("Choose one of the payment methods offered."))
+    # A second click on "Pay" with the same method goes on with the same payment: one
+    # order never has two live payments of one method (never paid twice by accident).
+    pending = Payment.objects.filter(
+        payable=order.key,
+        provider=provider,
+        state=Payment.State.PENDING,
+        amount=order.total_gross,
+    ).first()
+    if pending is not None:
+        return payments.start(pending)
     payment = payments.create(
         payable=order.key,
         amount=order.total_gross,
@@ -305,8 +315,17 @@ def order_of(payable: str) -> Order | None:
 
 def on_payment_settled(sender, payment, **kwargs):
     order = order_of(payment.payable)
-    if order is not None:
-        settle(order, settled_by=f"payment {payment.reference}")
+    if order is None:
+        return
+    if order.status in (Order.Status.PAID, Order.Status.REFUNDED):
+        # Paid through another method meanwhile: the organiser refunds this one.
+        journal.record(
+            "events.order_paid_twice",
+            obj=order,
+            details={"payment": payment.reference, "amount": str(payment.amount)},
+        )
+        return
+    settle(order, settled_by=f"payment {payment.reference}")
 
 
 @transaction.atomic
