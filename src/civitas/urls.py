@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("civitas.core.documents.urls")),
     path("", include("civitas.core.gdpr.urls")),
     path("", include("civitas.core.backups.urls")),
+    path("", include("civitas.core.billing.urls")),
     path("api/schema/", public(SpectacularAPIView.as_view()), name="api_schema"),
     path("api/v1/me/", MeView.as_view(), name="api_me"),
 ]

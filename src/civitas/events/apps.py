@@ -48,6 +48,10 @@ MODULE = Module(
             "events.view_change_trail",
             _("See the change trail of an event's data (who changed what, when)"),
         ),
+        Perm(
+            "events.manage_sales",
+            _("Set an event's prices and promo codes, see its orders, record payments"),
+        ),
         Perm("events.check_in", _("Check participants in at the entrance of an event")),
     ],
     roles=[
@@ -70,8 +74,12 @@ MODULE = Module(
         "civitas.events.services.animations.register_templates",
         "civitas.events.services.reminders.register_templates",
         "civitas.events.services.feedback.register_templates",
+        "civitas.events.services.checkout.register_templates",
     ],
     require=["periodic_jobs", "exports"],
+    demo_accounts=[
+        ("acheteur@demo.civitas.fr", _("Buyer with an open basket on the paid demo event")),
+    ],
     # Every create, update and delete of event data leaves who, when and what changed
     # (seed 003 §15.3). Private messages and delivery logs are left out: they are records
     # themselves, not data someone edits.
@@ -120,6 +128,10 @@ MODULE = Module(
         Trail("events.ReminderRule"),
         Trail("events.Survey"),
         Trail("events.Question"),
+        Trail("events.EventPayment"),
+        Trail("events.PriceCategory"),
+        Trail("events.PromoCode", m2m_fields=("categories",)),
+        Trail("events.Order"),
     ],
     on_ready=[
         "civitas.events.services.mailing.register_source",
@@ -127,6 +139,7 @@ MODULE = Module(
         "civitas.events.apps.connect_minisite",
         "civitas.events.apps.register_home",
         "civitas.events.services.animations.register_placement",
+        "civitas.events.services.checkout.connect_signals",
     ],
 )
 

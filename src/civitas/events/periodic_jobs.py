@@ -64,3 +64,10 @@ def send_surveys():
     from .services.feedback import send_due
 
     return f"{send_due()} survey message(s) sent"
+
+
+@periodic("events.unpaid_reminders", every=timedelta(days=1))
+def unpaid_reminders():
+    from .services.checkout import send_unpaid_reminders
+
+    return f"{send_unpaid_reminders()} unpaid order(s) reminded"

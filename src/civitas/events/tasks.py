@@ -89,3 +89,16 @@ def print_badges(event_id: int, progress_id: str):
         content=content,
         message=_("%(count)s badges") % {"count": count},
     )
+
+
+@task()
+@audit.job_actor
+def settle_orders(order_ids: list, progress_id: str):
+    from .services import checkout
+
+    try:
+        n = checkout.settle_many(order_ids, progress_id=progress_id)
+    except Exception as exc:
+        jobs.fail(progress_id, f"{type(exc).__name__}: {exc}")
+        raise
+    jobs.finish(progress_id, message=_("%(n)s order(s) settled and invoiced.") % {"n": n})

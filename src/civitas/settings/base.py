@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "civitas.core.documents",
     "civitas.core.gdpr",
     "civitas.core.backups",
+    "civitas.core.billing",
     "civitas.cms",
     # accounts
     "allauth",

@@ -17,6 +17,7 @@ from . import moderation as bo_moderation
 from . import regform as bo_form
 from . import registration_edit as bo_edit
 from . import reminders as bo_reminders
+from . import sales as bo_sales
 from . import trail as bo_trail
 from . import views as bo
 from . import waitlist as bo_waitlist
@@ -79,6 +80,18 @@ urlpatterns = [
     path("backoffice/evenements/nouveau/", bo.event_create, name="bo_event_new"),
     path("backoffice/evenements/<id:pk>/", bo.event_detail, name="bo_event"),
     path("backoffice/evenements/<id:pk>/modifier/", bo.event_edit, name="bo_event_edit"),
+    path("backoffice/evenements/<id:pk>/tarifs/", bo_sales.prices, name="bo_prices"),
+    path("backoffice/evenements/<id:pk>/commandes/", bo_sales.orders, name="bo_orders"),
+    path(
+        "backoffice/evenements/<id:pk>/commandes/<id:order_pk>/action/",
+        bo_sales.order_action,
+        name="bo_order_action",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/ventes/export/<str:kind>.csv",
+        bo_sales.export,
+        name="bo_sales_export",
+    ),
     path("backoffice/evenements/<id:pk>/ajouter/<str:kind>/", bo.add_item, name="bo_add"),
     path(
         "backoffice/evenements/<id:pk>/sessions/<id:session_pk>/",

@@ -6,6 +6,7 @@ from django.urls import path
 from . import agendas as fo_agendas
 from . import animations as fo_anim
 from . import availability as fo_availability
+from . import checkout as fo_checkout
 from . import experts as fo_experts
 from . import feedback as fo_feedback
 from . import membership as fo_membership
@@ -26,6 +27,9 @@ urlpatterns = [
     path("evenements/<slug:slug>/participants/<id:pk>/", fo.company_detail, name="company_detail"),
     path("espace/evenements/<slug:slug>/", fo.area_home, name="area_home"),
     path("espace/evenements/<slug:slug>/entreprise/", fo.area_company, name="area_company"),
+    path(
+        "espace/evenements/<slug:slug>/paiement/", fo_checkout.area_checkout, name="area_checkout"
+    ),
     path("espace/evenements/<slug:slug>/offres/nouvelle/", fo.area_offer, name="area_offer_new"),
     path("espace/evenements/<slug:slug>/offres/<id:pk>/", fo.area_offer, name="area_offer"),
     path(

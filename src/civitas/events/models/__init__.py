@@ -15,6 +15,7 @@ from .minisite import (
     MiniSiteAccess,
 )
 from .moderation import ModerationStatus
+from .pricing import EventPayment, Order, PriceCategory, PromoCode
 from .regform import ExtraField, RegistrationFormSettings
 from .registration import Company, Offer, Representative
 from .reminders import ReminderRule, ReminderSent
@@ -27,6 +28,10 @@ __all__ = [
     "Question",
     "Survey",
     "BadgeDesign",
+    "EventPayment",
+    "Order",
+    "PriceCategory",
+    "PromoCode",
     "SCOPE_EVENT",
     "Animation",
     "AnimationRegistration",

@@ -95,6 +95,9 @@ def add_features(event: Event) -> list[str]:
         from ._demo_eventday import add_event_day
 
         add_event_day(event, done)
+    from ._demo_sales import add_sales_demo
+
+    add_sales_demo(done)
     return done
 
 
@@ -107,6 +110,7 @@ ORGANISER_PERMISSIONS = [
     "events.run_scheduling",
     "events.manage_messages",
     "events.send_mailings",
+    "events.manage_sales",
 ]
 
 
