@@ -241,3 +241,22 @@ def test_paying_twice_reuses_the_payment_and_a_second_settlement_is_journaled(
         )
     assert Invoice.objects.filter(source=order.key).count() == 1
     assert JournalEntry.objects.filter(action="events.order_paid_twice").count() == 1
+
+
+def test_paid_animations_go_into_the_basket_and_can_be_taken_out(event, priced):
+    from civitas.events.models import AnimationRegistration
+    from tests.events.animation_helpers import make_animation
+
+    company = make_company(event, "Gamma", validated=False)
+    rep = company.representatives.get()
+    paid = make_animation(event, "Atelier douanes", price=Decimal("45.00"))
+    free = make_animation(event, "Conférence", price=None)
+    seat = AnimationRegistration.objects.create(animation=paid, representative=rep)
+    AnimationRegistration.objects.create(animation=free, representative=rep)
+    order = checkout.open_order(company, priced["student"])
+    codes = {line.code: line for line in checkout.basket(order)}
+    assert f"animation:{seat.pk}" in codes
+    assert codes[f"animation:{seat.pk}"].unit_price == Decimal("45.00")
+    assert order.total_net == Decimal("65.00")  # 20 (student) + 45; the free one adds nothing
+    order = checkout.remove_line(order, f"animation:{seat.pk}")
+    assert order.total_net == Decimal("20.00")

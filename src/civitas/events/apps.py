@@ -139,6 +139,7 @@ MODULE = Module(
         "civitas.events.apps.connect_minisite",
         "civitas.events.apps.register_home",
         "civitas.events.services.animations.register_placement",
+        "civitas.events.services.animations.register_checkout",
         "civitas.events.services.checkout.connect_signals",
     ],
 )

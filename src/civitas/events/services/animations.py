@@ -621,6 +621,43 @@ def _busy_message(clash, rep, slot) -> str:
     }
 
 
+def basket_lines(company) -> list:
+    """The paid animations the company's people hold a seat in, as lines of the company's
+    basket (services/checkout.py); each line's code names the seat, so the buyer can take
+    it out of the basket."""
+    from decimal import Decimal
+
+    from civitas.core.billing.invoices import Line
+
+    seats = (
+        AnimationRegistration.objects.filter(
+            representative__company=company,
+            status=AnimationRegistration.Status.REGISTERED,
+            animation__price__gt=0,
+        )
+        .exclude(animation__status=Animation.Status.CANCELLED)
+        .select_related("animation", "representative")
+        .order_by("animation__start", "pk")
+    )
+    return [
+        Line(
+            _("%(animation)s (%(person)s)")
+            % {"animation": seat.animation.title, "person": seat.representative.full_name},
+            seat.animation.price,
+            Decimal("1"),
+            code=f"animation:{seat.pk}",
+        )
+        for seat in seats
+    ]
+
+
+def register_checkout():
+    """Called from EventsConfig.ready(): paid animations go into the registration's basket."""
+    from . import checkout
+
+    checkout.register_line_source(basket_lines)
+
+
 def register_placement():
     """Called from EventsConfig.ready(): the scheduler, manual placement and slot booking
     see a person as busy during their animations."""
