@@ -145,3 +145,15 @@ def test_reporter_identity_only_for_those_entitled(cp, cp_client):
     url = reverse("childprotection:file_detail", kwargs={"pk": cp["north_file"].pk})
     assert "Secret Voisin" not in cp_client("north").get(url).content.decode()
     assert "Secret Voisin" in cp_client("crip").get(url).content.decode()
+
+
+def test_new_forms_propose_today(cp):
+    from django.utils import timezone
+
+    from civitas.childprotection.forms import AssignmentForm, FileForm
+    from civitas.childprotection.models import Assignment
+
+    form = AssignmentForm(instance=Assignment(file=cp["north_file"]))
+    assert form.initial["assigned_on"] == timezone.localdate()
+    assert 'value="' + timezone.localdate().isoformat() + '"' in str(form["assigned_on"])
+    assert FileForm().initial["received_at"] is not None

@@ -53,6 +53,7 @@ MODULE = Module(
             "cp_crip",
             _("CRIP (child protection cell)"),
             (
+                "core.access_backoffice",
                 "childprotection.view_files",
                 "childprotection.edit_files",
                 "childprotection.view_reporter",
@@ -65,6 +66,7 @@ MODULE = Module(
             "cp_agent",
             _("Child protection agent"),
             (
+                "core.access_backoffice",
                 "childprotection.view_files",
                 "childprotection.edit_files",
                 "childprotection.break_glass",
@@ -73,7 +75,7 @@ MODULE = Module(
         RoleTemplate(
             "cp_dpo",
             _("Data protection officer (child protection journal)"),
-            ("childprotection.view_consultations",),
+            ("core.access_backoffice", "childprotection.view_consultations"),
         ),
     ],
     navigation=[

@@ -71,8 +71,8 @@ class FileForm(forms.ModelForm):
     def __init__(self, *args, territories=None, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
-            self.initial.setdefault(
-                "received_at", timezone.localtime().replace(second=0, microsecond=0)
+            self.initial["received_at"] = self.initial.get("received_at") or (
+                timezone.localtime().replace(second=0, microsecond=0)
             )
         if territories is not None:
             self.fields["territory"].queryset = territories
@@ -190,7 +190,8 @@ class AssignmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
-            self.initial.setdefault("assigned_on", timezone.localdate())
+            # model_to_dict() gives the key with None: setdefault would keep it empty
+            self.initial["assigned_on"] = self.initial.get("assigned_on") or timezone.localdate()
         limit_parameters(self)
 
     def clean(self):
