@@ -22,9 +22,9 @@ def _events_templates():
 def test_sms_templates_are_exactly_the_messages_sent_by_sms():
     registered = _events_templates()
     with_sms = {code for code, t in registered.items() if t.has_sms}
-    from civitas.events.services import animations
+    from civitas.events.services import animations, reminders
 
-    sent_by_sms = migration.SENT_BY_SMS + animations.SENT_BY_SMS
+    sent_by_sms = migration.SENT_BY_SMS + animations.SENT_BY_SMS + reminders.SENT_BY_SMS
     assert with_sms == {f"events.{c}" for c in sent_by_sms}
     assert set(animations.SENT_BY_SMS) == {
         "animation_offered",

@@ -12,3 +12,17 @@ r.register_user_links("support.Message", category="content", fields=["author"])
 r.register_user_links("support.StateChange", category="content", fields=["by"])
 r.register_user_links("support.Correspondent", category="identity", fields=["user"])
 r.exempt("support.Structure", _("A customer body and its functional account manager."))
+r.register_user_links("support.TimeEntry", category="content", fields=["agent"])
+r.exempt(
+    "support.TimeBook",
+    _("Hours bought by a customer body and its phone allowance: no personal data."),
+)
+# A référent's request to add, suspend or delete a portal user: the person's address and
+# name (kept 60 days in the history shown to the référent), and who asked.
+r.register(
+    "support.UserRequest",
+    category="identity",
+    person_fields=["email", "full_name"],
+    subject_filter=r.person_filter("email", "requested_by"),
+    erase="delete",
+)

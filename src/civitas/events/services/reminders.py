@@ -41,6 +41,10 @@ SMS_MAX = 320
 _SLACK = dt.timedelta(days=1)
 
 
+# The reminders a rule may send by SMS as well as by mail (the rule's channel decides).
+SENT_BY_SMS = ["reminder_event", "reminder_meeting", "reminder_booking"]
+
+
 def register_templates():
     p_event = {"event": gettext_lazy("Event name"), "name": gettext_lazy("Recipient's name")}
     p_when = {"when": gettext_lazy("Date and time"), "where": gettext_lazy("Place")}
