@@ -614,7 +614,7 @@ def _busy(rep_ids, start, end, ignore):
 
 
 def _busy_message(clash, rep, slot) -> str:
-    return _("%(name)s attends \u201c%(animation)s\u201d at %(slot)s.") % {
+    return _("%(name)s attends “%(animation)s” at %(slot)s.") % {
         "name": rep.full_name,
         "animation": clash.obj.animation.title,
         "slot": slot,
