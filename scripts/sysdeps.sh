@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian packages Civitas needs when they are missing.
-#   scripts/sysdeps.sh demo   -> what the demo needs (PDF rendering, fonts, gettext, Node.js)
-#   scripts/sysdeps.sh test   -> plus Chromium (browser tests), PostgreSQL client, poppler
+#   scripts/sysdeps.sh demo   -> what the demo needs (PDF rendering, fonts, gettext, Node.js,
+#                                poppler for the previews of council documents)
+#   scripts/sysdeps.sh test   -> plus Chromium (browser tests), PostgreSQL client
 set -euo pipefail
-want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext)
+want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext poppler-utils)
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then want+=(python3-venv); fi
 command -v node >/dev/null 2>&1 || want+=(nodejs)
 command -v npm >/dev/null 2>&1 || want+=(npm)
 if [ "${1:-demo}" = "test" ]; then
-  want+=(chromium postgresql-client poppler-utils)
+  want+=(chromium postgresql-client)
 fi
 missing=()
 for pkg in "${want[@]}"; do

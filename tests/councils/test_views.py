@@ -249,3 +249,48 @@ def test_clerk_records_a_channel_change(clerk, perimeter):
     assert anne.channel == "paper"
     page = clerk.get(f"/backoffice/conseils/epci/{anne.epci_id}/").content.decode()
     assert "anne@petiteville.fr" in page
+
+
+@pytest.mark.django_db
+def test_a_pdf_has_a_preview_of_its_first_page(clerk, other_clerk, sitting):
+    import io
+
+    from django.core.files.storage import default_storage
+    from weasyprint import HTML
+
+    from civitas.councils.services import documents as svc
+
+    pdf = HTML(string="<h1>Convocation</h1><p>Conseil communautaire du 12 mars</p>").write_pdf()
+    doc = svc.add_file(
+        sitting,
+        kind="convocation",
+        title="Convocation",
+        fileobj=io.BytesIO(pdf),
+        file_name="convocation.pdf",
+        size=len(pdf),
+    )
+    url = f"/backoffice/conseils/documents/{doc.pk}/apercu.png"
+    response = clerk.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG\r\n\x1a\n")
+    assert default_storage.exists(svc.preview_name(doc))  # made once, then served
+    assert url in clerk.get(f"/backoffice/conseils/seances/{sitting.pk}/").content.decode()
+    assert other_clerk.get(url).status_code == 403  # another EPCI's clerk
+
+
+@pytest.mark.django_db
+def test_a_document_that_is_no_pdf_has_no_preview(clerk, sitting):
+    import io
+
+    from civitas.councils.services import documents as svc
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+    doc = svc.add_file(
+        sitting,
+        kind="item",
+        title="Plan",
+        fileobj=io.BytesIO(png),
+        file_name="plan.png",
+        size=len(png),
+    )
+    assert clerk.get(f"/backoffice/conseils/documents/{doc.pk}/apercu.png").status_code == 404

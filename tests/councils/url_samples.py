@@ -49,6 +49,7 @@ def url_samples():
         "councils:bo_upload_start": {"pk": sitting.pk},
         "councils:bo_upload": {"pk": upload.pk},
         "councils:bo_document": {"pk": doc.pk},
+        "councils:bo_document_preview": {"pk": doc.pk},
         "councils:bo_document_delete": {"pk": doc.pk},
         "councils:bo_send": {"pk": sitting.pk},
         "councils:bo_traces_csv": {"pk": sitting.pk},

@@ -16,6 +16,11 @@ urlpatterns = [
     path("backoffice/conseils/televersements/<uuid:pk>/", bo.upload_chunk, name="bo_upload"),
     path("backoffice/conseils/documents/<id:pk>/", bo.document_download, name="bo_document"),
     path(
+        "backoffice/conseils/documents/<id:pk>/apercu.png",
+        bo.document_preview,
+        name="bo_document_preview",
+    ),
+    path(
         "backoffice/conseils/documents/<id:pk>/supprimer/",
         bo.document_delete,
         name="bo_document_delete",

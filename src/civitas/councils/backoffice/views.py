@@ -4,6 +4,7 @@ import csv
 import json
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -296,6 +297,18 @@ def document_download(request, pk):
     document = request.document
     doc_svc.count_traffic(document.sitting.epci, document.size)
     return _stream(document, attachment=request.GET.get("inline") != "1")
+
+
+@scoped_permission_required(VIEW, Document)
+def document_preview(request, pk):
+    """A PNG of the first page of a PDF document (made once, then served from storage)."""
+    try:
+        name = doc_svc.first_page_preview(request.document)
+    except ServiceError as exc:
+        raise Http404(exc.message) from exc
+    response = FileResponse(default_storage.open(name, "rb"), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @scoped_permission_required(SEND, Document)

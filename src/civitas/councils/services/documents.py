@@ -328,3 +328,59 @@ def delete_document(document, *, request=None):
     )
     document.file.delete(save=False)
     document.delete()
+
+
+# --- Preview of a PDF's first page ------------------------------------------------------------
+
+PREVIEW_WIDTH = 800  # pixels
+
+
+def preview_name(document) -> str:
+    # Keyed by the content's hash: a document never changes, a new one gets a new preview.
+    return f"councils/previews/{document.sha256}.png"
+
+
+def first_page_preview(document) -> str:
+    """The storage name of a PNG of the PDF's first page, made once with poppler's
+    `pdftoppm` (the document is copied to a temporary file in chunks, never held whole in
+    memory). ServiceError when the document is no PDF or cannot be rendered."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if document.content_type != "application/pdf":
+        raise ServiceError(_("Only PDF documents have a preview."))
+    name = preview_name(document)
+    if default_storage.exists(name):
+        return name
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        raise ServiceError(_("The preview tool (poppler-utils) is not installed."))
+    with tempfile.TemporaryDirectory() as tmp:
+        source = os.path.join(tmp, "document.pdf")
+        with document.file.open("rb") as src, open(source, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1024 * 1024)
+        target = os.path.join(tmp, "page")
+        try:
+            subprocess.run(
+                [
+                    tool,
+                    "-png",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    "-scale-to",
+                    str(PREVIEW_WIDTH),
+                    source,
+                    target,
+                ],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            raise ServiceError(_("This PDF could not be rendered for a preview.")) from exc
+        with open(target + ".png", "rb") as png:
+            return default_storage.save(name, File(png))
