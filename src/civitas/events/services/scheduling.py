@@ -326,7 +326,6 @@ def set_locked(meeting: Meeting, locked: bool, *, request=None) -> None:
     )
 
 
-@transaction.atomic
 def publication_figures(event: Event) -> dict:
     """What publishing the draft would send: draft meetings and the people told."""
     drafts = Meeting.objects.filter(event=event, state=Meeting.State.SCHEDULED, published=False)
@@ -337,6 +336,7 @@ def publication_figures(event: Event) -> dict:
     return {"n_drafts": n, "n_people": len(people), "n_messages": 2 * n}
 
 
+@transaction.atomic
 def publish(event: Event, *, request=None, notify_people=True) -> int:
     """Publish the draft: each person is told the time, room and table of each meeting."""
     drafts = list(
