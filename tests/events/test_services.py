@@ -186,25 +186,42 @@ def test_slot_regeneration_never_drops_a_slot_with_meetings(slots_event):
 
 
 @pytest.mark.django_db
-def test_suggestions_with_reasons(event):
+def test_suggestions_pair_matching_offers_and_requests_with_reasons_in_words(event):
     sector = event.sectors.get(code="C")
     me = make_company(
         event, "Alpha", sector=sector, offers=[("offer", "Capteurs", ["iot", "capteurs"])]
     )
     fit = make_company(
-        event, "Beta", sector=sector, offers=[("request", "Cherche capteurs", ["capteurs"])]
+        event, "Beta", offers=[("request", "Cherche capteurs", ["capteurs", "bois"])]
     )
-    same_kind = make_company(event, "Gamma", offers=[("offer", "Autres capteurs", ["iot"])])
-    make_company(event, "Delta", offers=[("request", "Textile", ["coton"])])
+    same_sector = make_company(event, "Epsilon", sector=sector, offers=[("request", "Moules", [])])
+    # Another offer sharing a keyword is not a match (offer with offer), nor a request
+    # with nothing in common (no shared keyword, another sector).
+    make_company(event, "Gamma", offers=[("offer", "Autres capteurs", ["iot"])])
+    make_company(
+        event,
+        "Delta",
+        sector=event.sectors.get(code="A"),
+        offers=[("request", "Textile", ["coton"])],
+    )
     rep = me.representatives.get()
     found = suggestions.suggestions(rep)
-    assert [s.company for s in found] == [fit, same_kind]
-    reasons = " ".join(found[0].reasons)
-    assert "Capteurs" in reasons and "capteurs" in reasons and "sector" in reasons.lower()
-    assert found[0].score > found[1].score
+    assert [s.company for s in found] == [fit, same_sector]
+    assert found[0].reasons == [
+        "You offer “Capteurs”; Beta is looking for “Cherche capteurs” (shared keywords: capteurs)."
+    ]
+    assert found[1].reasons == ["You offer “Capteurs”; Epsilon is looking for “Moules” (sector C)."]
+    assert not hasattr(found[0], "score")
     # once a request is open, the company is no longer suggested
     svc.send_request(rep, fit.representatives.get())
     assert fit not in [s.company for s in suggestions.suggestions(rep)]
+    # From the other side, in French: « Vous recherchez … ; Alpha propose … »
+    from django.utils import translation
+
+    with translation.override("fr"):
+        (s,) = suggestions.suggestions(same_sector.representatives.get())
+    assert s.company == me
+    assert s.reasons[0].startswith("Vous recherchez « Moules » ; Alpha propose « Capteurs »")
 
 
 @pytest.mark.django_db

@@ -229,8 +229,40 @@ def session_label(s: Session) -> str:
     return f"{s.day.date:%d/%m/%Y} · {s.name} ({s.start_time:%H:%M}–{s.end_time:%H:%M})"
 
 
+# Availability means one thing everywhere (registration, participant area, back office,
+# scheduling): the sessions a person attends, ticked. The database keeps the complement
+# (Representative.absent_sessions, what the scheduler avoids and the CRM API exchanges).
+SESSIONS_ATTENDED_LABEL = _("Sessions attended")
+SESSIONS_ATTENDED_HELP = _(
+    "Tick the sessions attended: meetings are only placed in these. Unticking a session "
+    "where meetings are planned asks for confirmation first."
+)
+
+
+class SessionsAttendedField(IdChoicesField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", SESSIONS_ATTENDED_LABEL)
+        kwargs.setdefault("help_text", SESSIONS_ATTENDED_HELP)
+        kwargs.setdefault("required", False)
+        super().__init__(queryset=Session.objects.none(), **kwargs)
+
+    def label_from_instance(self, s):
+        return session_label(s)
+
+
+def sessions_of(event):
+    return Session.objects.filter(day__event=event).select_related("day")
+
+
 class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
+    """A representative's data. People tick the sessions they attend ("sessions_attended");
+    cleaned_data["absent_sessions"] carries the complement for the services. The CRM API
+    (sessions_as_attended = False) exchanges absent_sessions as stored."""
+
     regform_target = regform.REPRESENTATIVE
+    sessions_as_attended = True
 
     class Meta:
         model = Representative
@@ -239,19 +271,46 @@ class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
         field_classes = {"absent_sessions": IdChoicesField}
         help_texts = {
             "phone": _("For SMS about your meetings, e.g. +33612345678."),
-            "absent_sessions": _("Tick the sessions you will not attend."),
         }
 
     def __init__(self, *args, event, animations=False, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["absent_sessions"]
-        field.queryset = Session.objects.filter(day__event=event).select_related("day")
+        field.queryset = sessions_of(event)
         field.label_from_instance = session_label
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.configure(event)
+        if self.sessions_as_attended and "absent_sessions" in self.fields:
+            self._sessions_attended(event)
         if animations:
             self._add_animations(event)
+
+    def _sessions_attended(self, event):
+        sessions = sessions_of(event)
+        attended = SessionsAttendedField()
+        attended.queryset = sessions
+        if self.instance.pk:
+            absent = set(self.instance.absent_sessions.values_list("pk", flat=True))
+            attended.initial = [s.pk for s in sessions if s.pk not in absent]
+        else:
+            attended.initial = [s.pk for s in sessions]  # all ticked for a newcomer
+        # Same place in the form as the field it replaces.
+        self.fields = {
+            ("sessions_attended" if name == "absent_sessions" else name): (
+                attended if name == "absent_sessions" else f
+            )
+            for name, f in self.fields.items()
+        }
+
+    def clean(self):
+        data = super().clean()
+        if "sessions_attended" in self.fields and "sessions_attended" in data:
+            ticked = {s.pk for s in data["sessions_attended"]}
+            data["absent_sessions"] = [
+                s for s in self.fields["sessions_attended"].queryset if s.pk not in ticked
+            ]
+        return data
 
     def _add_animations(self, event):
         """The registration form's option to pick animations (public, open, to come)."""
@@ -271,6 +330,12 @@ class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
         )
         field.label_from_instance = animation_label
         self.fields["animations"] = field
+
+
+class RepresentativeRecordForm(RepresentativeForm):
+    """The CRM API's contact: absent_sessions exchanged as stored (docs/export-format.md)."""
+
+    sessions_as_attended = False
 
 
 def animation_label(animation) -> str:

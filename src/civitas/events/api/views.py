@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from civitas.core import journal, permissions
 from civitas.core.params import DB_INT_MAX, int_param
 
-from ..forms import CatalogueSearchForm, CompanyForm, RepresentativeForm
+from ..forms import CatalogueSearchForm, CompanyForm, RepresentativeRecordForm
 from ..models import (
     Company,
     DeletedRecord,
@@ -473,7 +473,7 @@ def contacts_of(event):
 class ContactWriting:
     """How the CRM writes a contact (see CrmWriteMixin)."""
 
-    form_class = RepresentativeForm
+    form_class = RepresentativeRecordForm
     read_only = CONTACT_READ_ONLY
     extra_fields = ("company",)
     output = s.ContactSerializer

@@ -14,7 +14,7 @@ from civitas.core.permissions import scoped_permission_required
 
 from ..forms import CompanyForm, RepresentativeForm
 from ..models import Company, Event, MeetingRequest, Representative
-from ..services import ServiceError, registration
+from ..services import ServiceError, availability, registration
 
 PERMISSION = "events.validate_registrations"
 
@@ -59,14 +59,18 @@ def representative_edit(request, pk, company_pk, rep_pk=None):
         rep = get_object_or_404(Representative, pk=rep_pk, company=company)
         title = _("Correct the representative %(r)s") % {"r": rep.full_name}
     form = RepresentativeForm(request.POST or None, instance=rep, event=event, prefix="rep")
+    to_confirm = None
     if request.method == "POST" and form.is_valid():
         try:
             registration.organiser_save_representative(
                 form.save(commit=False),
                 absent_sessions=form.cleaned_data.get("absent_sessions"),
+                confirmed=request.POST.get("confirm") == "1",
                 actor=request.user,
                 request=request,
             )
+        except availability.NeedsConfirmation as exc:
+            to_confirm = [(m, m.request.other(rep)) for m in exc.meetings]
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -81,6 +85,8 @@ def representative_edit(request, pk, company_pk, rep_pk=None):
             "form": form,
             "title": title,
             "email_notice": rep.pk is not None,
+            "to_confirm": to_confirm,
+            "keep_url": request.path,
         },
     )
 

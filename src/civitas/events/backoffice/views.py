@@ -271,7 +271,7 @@ def requests_list(request, pk):
     event = request.event
     qs = (
         event.meeting_requests.select_related("sender__company", "recipient__company", "slot")
-        .prefetch_related(_live_meetings())
+        .prefetch_related(_live_meetings(), "preferred_sessions__day")
         .order_by("created_at")
     )
     state = request.GET.get("state", "")

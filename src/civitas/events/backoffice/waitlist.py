@@ -39,7 +39,7 @@ def waitlists(request, pk):
     return render(
         request,
         "events/waitlist/backoffice.html",
-        {"event": event, "groups": groups, "slots_mode": event.booking_mode == "slots"},
+        {"event": event, "groups": groups, "slots_mode": event.books_slots},
     )
 
 

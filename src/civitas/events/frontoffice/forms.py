@@ -1,11 +1,12 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core import uploads
 from civitas.core.params import IdChoicesField
 
-from ..forms import RepresentativeForm, session_label
-from ..models import Offer, Session
+from ..forms import RepresentativeForm, SessionsAttendedField, session_label, sessions_of
+from ..models import Offer, Session, Slot
 from ..services import checks
 
 
@@ -55,51 +56,87 @@ class OfferForm(forms.ModelForm):
         return offer
 
 
+class SessionPicker(IdChoicesField):
+    """Sessions as people read them (day, name, hours)."""
+
+    def label_from_instance(self, s):
+        return session_label(s)
+
+
 RepresentativeFormSet = forms.formset_factory(
     RepresentativeForm, extra=0, min_num=1, validate_min=True, max_num=20
 )
 OfferFormSet = forms.formset_factory(OfferForm, extra=0, min_num=1, validate_min=True, max_num=20)
 
 
+class SlotField(forms.ModelChoiceField):
+    def label_from_instance(self, slot):
+        return f"{slot} · {slot.session.name}"
+
+
 class RequestForm(forms.Form):
+    """A meeting request. As the event allows: a slot to book (required when the event only
+    books slots, optional when both ways are open) and, without a slot, preferred sessions."""
+
     message = forms.CharField(
         label=_("Message"), widget=forms.Textarea, required=False, max_length=2000
     )
-    slot = forms.ModelChoiceField(label=_("Slot"), queryset=None, required=False)
+    slot = SlotField(label=_("Slot to book"), queryset=Slot.objects.none(), required=False)
+    preferred_sessions = SessionPicker(
+        queryset=Session.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Sessions you prefer"),
+        help_text=_(
+            "Without a slot: the organisers’ scheduling places the meeting at a time you both "
+            "attend; tick the sessions you prefer (shown to the person you ask and to the "
+            "organisers)."
+        ),
+    )
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
-        from ..models import Event, Slot
-
-        if event.booking_mode == Event.BookingMode.SLOTS:
-            self.fields["slot"].queryset = Slot.objects.filter(session__day__event=event)
-            self.fields["slot"].required = True
+        self.event = event
+        if event.books_slots:
+            field = self.fields["slot"]
+            field.queryset = Slot.objects.filter(
+                session__day__event=event, start__gt=timezone.now()
+            ).select_related("session")
+            if event.takes_requests:
+                field.empty_label = _("No slot: the organisers schedule the meeting")
+                field.help_text = _("Book a free slot now, or leave it empty to send a request.")
+            else:
+                field.required = True
         else:
             del self.fields["slot"]
+        if event.takes_requests:
+            self.fields["preferred_sessions"].queryset = Session.objects.filter(
+                day__event=event
+            ).select_related("day")
+        else:
+            del self.fields["preferred_sessions"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("slot") and data.get("preferred_sessions"):
+            self.add_error(
+                "preferred_sessions",
+                _("Either book a slot or tick preferred sessions, not both."),
+            )
+        return data
 
 
 # --- Sessions attended (frontoffice/availability.py) ---------------------------------------------
 
 
-class SessionField(IdChoicesField):
-    def label_from_instance(self, s):
-        return session_label(s)
-
-
 class AvailabilityForm(forms.Form):
-    attended = SessionField(
-        queryset=Session.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Sessions I attend"),
-        help_text=_("Untick the sessions you will miss."),
-    )
+    """The participant area's "My sessions": the same field as the registration form."""
+
+    attended = SessionsAttendedField()
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attended"].queryset = Session.objects.filter(day__event=event).select_related(
-            "day"
-        )
+        self.fields["attended"].queryset = sessions_of(event)
 
 
 # --- Expert meetings (frontoffice/experts.py) ----------------------------------------------------

@@ -26,9 +26,7 @@ def area_representative_new(request, slug):
             moderation.add_representative(
                 form.save(commit=False),
                 by=me,
-                absent_sessions=form.cleaned_data.get("absent_sessions")
-                if "absent_sessions" in form.fields
-                else None,
+                absent_sessions=form.cleaned_data.get("absent_sessions"),
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))

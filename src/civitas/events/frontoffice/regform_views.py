@@ -13,7 +13,7 @@ from civitas.core.permissions import login_required, public
 
 from ..forms import CompanyForm
 from ..models import Event, Representative
-from ..services import ServiceError, convocation, registration
+from ..services import ServiceError, availability, convocation, registration
 from ..services import meetings as meeting_services
 from .forms import AreaRepresentativeForm
 
@@ -45,16 +45,18 @@ def area_representative(request, slug, rep_pk):
         Representative.objects.select_related("company__event"), pk=rep_pk, company=me.company
     )
     form = AreaRepresentativeForm(request.POST or None, instance=rep, event=event, prefix="rep")
+    to_confirm = None
     if request.method == "POST" and form.is_valid():
         try:
             registration.update_representative(
                 form.save(commit=False),
                 by=me,
-                absent_sessions=form.cleaned_data.get("absent_sessions")
-                if "absent_sessions" in form.fields
-                else None,
+                absent_sessions=form.cleaned_data.get("absent_sessions"),
+                confirmed=request.POST.get("confirm") == "1",
                 request=request,
             )
+        except availability.NeedsConfirmation as exc:
+            to_confirm = [(m, m.request.other(rep)) for m in exc.meetings]
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -68,6 +70,8 @@ def area_representative(request, slug, rep_pk):
             "form": form,
             "title": _("Representative: %(n)s") % {"n": rep.full_name},
             "multipart": False,
+            "to_confirm": to_confirm,
+            "keep_url": request.path,
         },
     )
 

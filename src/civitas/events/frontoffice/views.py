@@ -272,8 +272,11 @@ def area_home(request, slug):
     if me is None:
         return _not_registered(request, event)
     related = ("sender__company", "recipient__company", "slot")
-    received = MeetingRequest.objects.filter(recipient=me).select_related(*related)
-    sent = MeetingRequest.objects.filter(sender=me).select_related(*related)
+    prefs = "preferred_sessions__day"
+    received = (
+        MeetingRequest.objects.filter(recipient=me).select_related(*related).prefetch_related(prefs)
+    )
+    sent = MeetingRequest.objects.filter(sender=me).select_related(*related).prefetch_related(prefs)
     return render(
         request,
         "events/area/home.html",
@@ -387,7 +390,11 @@ def area_request_new(request, slug, rep_pk):
     if request.method == "POST" and form.is_valid():
         try:
             meeting_services.send_request(
-                me, target, form.cleaned_data["message"], form.cleaned_data.get("slot")
+                me,
+                target,
+                form.cleaned_data["message"],
+                form.cleaned_data.get("slot"),
+                preferred_sessions=form.cleaned_data.get("preferred_sessions") or (),
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))

@@ -20,6 +20,9 @@ def _upload_to(instance, filename):
 
 class Event(models.Model):
     class BookingMode(models.TextChoices):
+        # 003 §4.2.2: book a slot or send requests stating availability, "selon le choix du
+        # participant". BOTH is the default; the organiser can restrict an event to one way.
+        BOTH = "both", _("Both, at the participant’s choice: book a free slot or send a request")
         REQUESTS = "requests", _("Requests with mutual acceptance, then automatic scheduling")
         SLOTS = "slots", _("Direct booking of a slot")
 
@@ -42,7 +45,7 @@ class Event(models.Model):
     )
     # Meetings
     booking_mode = models.CharField(
-        _("booking mode"), max_length=20, choices=BookingMode.choices, default=BookingMode.REQUESTS
+        _("booking mode"), max_length=20, choices=BookingMode.choices, default=BookingMode.BOTH
     )
     request_expiry_days = models.PositiveIntegerField(
         _("request expiry delay (days)"),
@@ -93,6 +96,16 @@ class Event(models.Model):
         if self.registration_opens and now < self.registration_opens:
             return False
         return not (self.registration_closes and now > self.registration_closes)
+
+    @property
+    def books_slots(self) -> bool:
+        """Participants may book a slot directly (with its waiting list)."""
+        return self.booking_mode != self.BookingMode.REQUESTS
+
+    @property
+    def takes_requests(self) -> bool:
+        """Participants may send requests without a slot, placed by the scheduling."""
+        return self.booking_mode != self.BookingMode.SLOTS
 
     def shows(self, field: str) -> bool:
         return field in (self.public_fields or [])

@@ -32,9 +32,14 @@ class MeetingRequest(Tracked, EventChild):
         Representative, on_delete=models.CASCADE, related_name="received_requests"
     )
     message = models.TextField(_("message"), blank=True)
-    # Direct booking mode: the slot asked for.
+    # Slot booking: the slot asked for (confirming places the meeting there).
     slot = models.ForeignKey(
         Slot, verbose_name=_("slot"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # A request without a slot: the sessions the sender prefers, shown to the recipient and
+    # the organisers (the scheduler takes only hard session limits, so it does not use them).
+    preferred_sessions = models.ManyToManyField(
+        "events.Session", verbose_name=_("preferred sessions"), blank=True, related_name="+"
     )
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.PENDING

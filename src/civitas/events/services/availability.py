@@ -2,10 +2,13 @@
 
 Meetings in a session they now say they will miss are shown first and only cancelled after
 an explicit confirmation, with notice to the other parties:
-- direct booking mode: the request named that slot, so it is cancelled (the other party is
-  told; the freed place goes to the slot's waiting list);
-- requests mode: the meeting is cancelled but the request stays confirmed, waiting for a
-  place in a session both attend (the organisers' incremental fill or a manual placement).
+- a request that booked that slot: it is cancelled (the other party is told; the freed
+  place goes to the slot's waiting list);
+- a request without a slot: the meeting is cancelled but the request stays confirmed,
+  waiting for a place in a session both attend (the organisers' incremental fill or a
+  manual placement).
+This is the one home of the rule: the participant area, the profile, the back office's
+correction of a registration all call set_sessions.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ..models import Event, Meeting, Representative, Session
+from ..models import Meeting, Representative, Session
 from . import ServiceError, notify
 from . import meetings as meeting_services
 
@@ -55,7 +58,7 @@ def set_sessions(rep: Representative, attended, *, confirmed=False) -> list[Meet
     reason = _("%(name)s will not attend this session.") % {"name": rep.full_name}
     for meeting in to_cancel:
         req = meeting.request
-        if event.booking_mode == Event.BookingMode.SLOTS:
+        if req.slot_id is not None:
             meeting_services.cancel_request(req, rep, reason)
             continue
         Meeting.objects.filter(pk=meeting.pk).update(state=Meeting.State.CANCELLED)
@@ -68,3 +71,11 @@ def set_sessions(rep: Representative, attended, *, confirmed=False) -> list[Meet
 
         promote(meeting.slot)
     return to_cancel
+
+
+def set_absences(rep: Representative, absent, *, confirmed=False) -> list[Meeting]:
+    """The same rule, given the sessions missed (what the forms' ticks leave out)."""
+    absent_ids = {s.pk for s in absent}
+    event_id = Representative.objects.filter(pk=rep.pk).values_list("company__event", flat=True)[0]
+    attended = [s for s in Session.objects.filter(day__event=event_id) if s.pk not in absent_ids]
+    return set_sessions(rep, attended, confirmed=confirmed)

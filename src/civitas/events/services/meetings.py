@@ -1,8 +1,13 @@
 """Meeting requests with mutual acceptance, direct placement, cancellation, expiry.
 
-A asks B (pending) -> B accepts (accepted) or declines -> A confirms (confirmed). In the
-"slots" booking mode the request names a slot and confirming places the meeting there at a
-free table; in the "requests" mode confirmed requests wait for the automatic scheduling.
+A asks B (pending) -> B accepts (accepted) or declines -> A confirms (confirmed). Two ways,
+per request, as the event's booking mode allows (Event.books_slots / takes_requests; the
+default mode "both" leaves the choice to the sender, 003 §4.2.2):
+- slot booking: the request names a free slot and confirming places the meeting there at a
+  free table (a taken slot has a waiting list: services/waitlist.py);
+- request: no slot; the sender may state preferred sessions; once confirmed it waits for the
+  organisers' scheduling (automatic run or manual placement), which treats the meetings
+  already booked on slots as fixed.
 
 Placing a meeting is race-free: `place_meeting` locks the slot row and both
 representatives' rows (services/placement.lock: slots then people, in primary-key order, so
@@ -86,7 +91,16 @@ def _participant_check(sender: Representative, recipient: Representative, event:
 
 
 @transaction.atomic
-def send_request(sender: Representative, recipient: Representative, message="", slot=None):
+def send_request(
+    sender: Representative,
+    recipient: Representative,
+    message="",
+    slot=None,
+    *,
+    preferred_sessions=(),
+):
+    """Ask `recipient` for a meeting: at `slot` (slot booking) or, without a slot, at a time
+    the scheduling finds, preferably in `preferred_sessions`."""
     event = sender.company.event
     _participant_check(sender, recipient, event)
     already = MeetingRequest.objects.filter(
@@ -95,12 +109,19 @@ def send_request(sender: Representative, recipient: Representative, message="", 
     )
     if already.exists():
         raise ServiceError(_("A request between you two is already open."))
-    if event.booking_mode == Event.BookingMode.SLOTS:
-        if slot is None or slot.get_event().pk != event.pk:
+    if slot is not None and not event.books_slots:
+        slot = None  # this event takes requests only: the scheduling places them
+    if slot is None and not event.takes_requests:
+        raise ServiceError(_("Choose a slot for this meeting."))
+    preferred = []
+    if slot is not None:
+        if slot.get_event().pk != event.pk:
             raise ServiceError(_("Choose a slot for this meeting."))
         placement.check_free([sender, recipient], slot)
     else:
-        slot = None
+        preferred = list(preferred_sessions)
+        if any(s.get_event().pk != event.pk for s in preferred):
+            raise ServiceError(_("These sessions do not belong to this event."))
     req = MeetingRequest.objects.create(
         event=event,
         sender=sender,
@@ -109,6 +130,8 @@ def send_request(sender: Representative, recipient: Representative, message="", 
         slot=slot,
         expires_at=_expiry(event),
     )
+    if preferred:
+        req.preferred_sessions.set(preferred)
     notify.tell(recipient, "events.request_received", other=sender)
     return req
 
@@ -155,9 +178,7 @@ def confirm_request(req: MeetingRequest, by: Representative) -> MeetingRequest:
     if req.state != State.ACCEPTED:
         raise ServiceError(_("This request has not been accepted."))
     meeting = None
-    if req.event.booking_mode == Event.BookingMode.SLOTS:
-        if req.slot is None:
-            raise ServiceError(_("This request has no slot."))
+    if req.slot is not None:  # slot booking: the meeting is placed now
         meeting = place_meeting(req, req.slot)
     req.state = State.CONFIRMED
     req.confirmed_at = timezone.now()

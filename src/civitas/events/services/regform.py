@@ -58,7 +58,7 @@ CONFIGURABLE = {
     REPRESENTATIVE: {
         "job_title": _ALL,
         "phone": _ALL,
-        # "Sessions not attended" is a list of ticks: it cannot be "required".
+        # "Sessions attended" is a list of ticks: it cannot be "required".
         "absent_sessions": (OPTIONAL, HIDDEN),
     },
 }
@@ -71,7 +71,13 @@ def field_name(extra: ExtraField) -> str:
     return f"{FIELD_PREFIX}{extra.key}"
 
 
+# Labels as people see the field in the forms (absent_sessions is asked as its complement).
+_FORM_LABELS = {"absent_sessions": gettext_lazy("Sessions attended")}
+
+
 def standard_label(target: str, name: str) -> str:
+    if name in _FORM_LABELS:
+        return str(_FORM_LABELS[name])
     return str(MODELS[target]._meta.get_field(name).verbose_name).capitalize()
 
 

@@ -15,7 +15,16 @@ from civitas.core import accounts, journal, throttle
 from civitas.core.sites import absolute_url
 
 from ..models import Company, Offer, Representative
-from . import ServiceError, convocation, membership, moderation, notify, regform, webhooks
+from . import (
+    ServiceError,
+    availability,
+    convocation,
+    membership,
+    moderation,
+    notify,
+    regform,
+    webhooks,
+)
 
 
 def normalise(text: str) -> str:
@@ -284,16 +293,23 @@ def update_company(company: Company, *, by: Representative, request=None) -> Com
 
 @transaction.atomic
 def update_representative(
-    rep: Representative, *, by: Representative, absent_sessions=None, request=None
+    rep: Representative,
+    *,
+    by: Representative,
+    absent_sessions=None,
+    confirmed=False,
+    request=None,
 ) -> Representative:
-    """Save a representative edited by themselves or a colleague of the same company."""
+    """Save a representative edited by themselves or a colleague of the same company. A
+    session dropped where they have meetings raises availability.NeedsConfirmation (nothing
+    saved) unless `confirmed`: then those meetings are cancelled and each partner told."""
     if by.company_id != rep.company_id:
         raise ServiceError(_("Only the company's representatives may edit it."))
     company = rep.company
     regform.check_values(company.event, regform.REPRESENTATIVE, rep, company.sector_id)
     rep.save()
     if absent_sessions is not None:
-        rep.absent_sessions.set(absent_sessions)
+        availability.set_absences(rep, absent_sessions, confirmed=confirmed)
     return rep
 
 
@@ -359,12 +375,13 @@ def _welcome(rep: Representative) -> None:
 
 @transaction.atomic
 def organiser_save_representative(
-    rep: Representative, *, absent_sessions=None, actor=None, request=None
+    rep: Representative, *, absent_sessions=None, confirmed=False, actor=None, request=None
 ) -> Representative:
     """Add or correct a representative from the back office. A changed address is told to
     both addresses (the old one learns that it no longer receives the event's messages) and
     the account follows the new address; a new representative is welcomed as at
-    registration."""
+    registration. Sessions dropped where the person has meetings: as update_representative
+    (availability.NeedsConfirmation unless `confirmed`)."""
     company = rep.company
     event = company.event
     regform.check_values(event, regform.REPRESENTATIVE, rep, company.sector_id)
@@ -387,8 +404,12 @@ def organiser_save_representative(
         rep.moderated_at = timezone.now()
         rep.moderated_by = actor
     rep.save()
+    cancelled = []
     if absent_sessions is not None:
-        rep.absent_sessions.set(absent_sessions)
+        if is_new:
+            rep.absent_sessions.set(absent_sessions)
+        else:
+            cancelled = availability.set_absences(rep, absent_sessions, confirmed=confirmed)
     if is_new or old_email:
         if old_email:
             notify.tell_address(
@@ -404,7 +425,10 @@ def organiser_save_representative(
         request=request,
         actor=actor,
         obj=rep,
-        details={"email_changed": bool(old_email)},
+        details={
+            "email_changed": bool(old_email),
+            "meetings_cancelled": [m.pk for m in cancelled],
+        },
     )
     return rep
 

@@ -1,8 +1,10 @@
 """Automatic scheduling: build the civitas-schedule/1 instance from an event, solve it with
 civitas.scheduling in a background task, keep the draft, lock, publish.
 
-Locked and published meetings are passed to the solver as fixed: a new run (late
-registrations, freed slots) never moves them. Unlocked draft meetings are replaced.
+Locked and published meetings, and those a participant booked on a slot (booking modes
+"slots" and "both"), are passed to the solver as fixed: a new run (late registrations,
+freed slots) never moves them; the requests without a slot are scheduled around them.
+Unlocked draft meetings are replaced.
 
 The incremental fill ("place new meetings without moving any") fixes every scheduled
 meeting, drafts included, and only adds meetings for the confirmed requests without one.
@@ -76,7 +78,10 @@ def build_instance(event: Event, *, fix_all: bool = False) -> tuple[dict, dict]:
         for m in (
             scheduled
             if fix_all
-            else scheduled.filter(locked=True) | scheduled.filter(published=True)
+            # Locked, published, and booked on a slot by the participants themselves.
+            else scheduled.filter(locked=True)
+            | scheduled.filter(published=True)
+            | scheduled.filter(request__slot__isnull=False)
         )
     }
     reqs = list(

@@ -1,4 +1,12 @@
-"""Whom to meet: offer↔request complementarity, shared keywords, same sector; with reasons."""
+"""Whom to meet: an offer of one company paired with a request of the other that matches it.
+
+A pair matches when the offer and the request share keywords, or when the two companies
+are in the same sector (NACE code); nothing else makes a suggestion (an offer and a request
+with nothing in common are never paired). Each suggestion says why in words, e.g.
+« Vous recherchez « emballage bio » ; Société X propose « emballages compostables »
+(mots-clés communs : emballage) », never as a raw score. The order (most matching pairs and
+shared keywords first) is internal.
+"""
 
 from __future__ import annotations
 
@@ -9,27 +17,51 @@ from django.utils.translation import gettext as _
 
 from ..models import Company, MeetingRequest, Offer, Representative
 
-W_COMPLEMENT = 5
-W_KEYWORD = 2
-W_SECTOR = 1
-
 
 @dataclass
 class Suggestion:
     company: Company
-    score: int = 0
     reasons: list[str] = field(default_factory=list)
+    weight: int = 0  # ordering only, never shown
 
 
-def _offer_terms(offer):
-    return {k.pk for k in offer.keywords.all()}, offer.cooperation_type_id
+def _same_sector(a: Company, b: Company) -> bool:
+    if not (a.sector_id and b.sector_id):
+        return False
+    if a.sector_id == b.sector_id:
+        return True
+    return bool(a.sector.code) and a.sector.code == b.sector.code
+
+
+def _sector_words(company: Company) -> str:
+    sector = company.sector
+    return sector.code or sector.label
+
+
+def match(mine: Offer, theirs: Offer, me: Company, them: Company) -> str | None:
+    """Why `mine` and `theirs` (one offer, one request) match, in words; None if they do not."""
+    if mine.kind == theirs.kind:
+        return None
+    my_kw = {k.pk: k.label for k in mine.keywords.all()}
+    shared = sorted({my_kw[k.pk] for k in theirs.keywords.all() if k.pk in my_kw})
+    if shared:
+        why = _("shared keywords: %(k)s") % {"k": ", ".join(shared)}
+    elif _same_sector(me, them):
+        why = _("sector %(s)s") % {"s": _sector_words(them)}
+    else:
+        return None
+    params = {"a": mine.title, "company": them.name, "b": theirs.title, "why": why}
+    if mine.kind == Offer.Kind.REQUEST:
+        return _("You are looking for “%(a)s”; %(company)s offers “%(b)s” (%(why)s).") % params
+    return _("You offer “%(a)s”; %(company)s is looking for “%(b)s” (%(why)s).") % params
 
 
 def suggestions(rep: Representative, limit: int = 20) -> list[Suggestion]:
-    me = rep.company
+    me = Company.objects.select_related("sector").get(pk=rep.company_id)
     event = me.event
     mine = list(me.offers.prefetch_related("keywords"))
-    my_kw = {k.pk: k.label for o in mine for k in o.keywords.all()}
+    if not mine:
+        return []
     talking = set(
         MeetingRequest.objects.filter(
             Q(sender__company=me) | Q(recipient__company=me),
@@ -52,33 +84,15 @@ def suggestions(rep: Representative, limit: int = 20) -> list[Suggestion]:
     out = []
     for company in others:
         s = Suggestion(company)
-        theirs = list(company.offers.all())
         for a in mine:
-            a_kw, a_coop = _offer_terms(a)
-            for b in theirs:
-                if a.kind == b.kind:
+            for b in company.offers.all():
+                why = match(a, b, me, company)
+                if why is None:
                     continue
-                b_kw, b_coop = _offer_terms(b)
-                if a_kw & b_kw or (a_coop and a_coop == b_coop):
-                    s.score += W_COMPLEMENT
-                    if a.kind == Offer.Kind.OFFER:
-                        s.reasons.append(
-                            _("Your offer “%(a)s” answers their request “%(b)s”.")
-                            % {"a": a.title, "b": b.title}
-                        )
-                    else:
-                        s.reasons.append(
-                            _("Their offer “%(b)s” answers your request “%(a)s”.")
-                            % {"a": a.title, "b": b.title}
-                        )
-        shared = sorted({my_kw[k.pk] for b in theirs for k in b.keywords.all() if k.pk in my_kw})
-        if shared:
-            s.score += W_KEYWORD * len(shared)
-            s.reasons.append(_("Shared keywords: %(k)s.") % {"k": ", ".join(shared)})
-        if me.sector_id and company.sector_id == me.sector_id:
-            s.score += W_SECTOR
-            s.reasons.append(_("Same sector: %(s)s.") % {"s": company.sector})
-        if s.score:
+                s.reasons.append(why)
+                shared = {k.pk for k in a.keywords.all()} & {k.pk for k in b.keywords.all()}
+                s.weight += 2 + len(shared)
+        if s.reasons:
             out.append(s)
-    out.sort(key=lambda s: (-s.score, s.company.name.lower()))
+    out.sort(key=lambda s: (-s.weight, s.company.name.lower()))
     return out[:limit]

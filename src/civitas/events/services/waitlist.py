@@ -1,4 +1,5 @@
-"""Waiting lists per slot, in the direct booking mode (Event.booking_mode == "slots").
+"""Waiting lists per slot, for the requests that book a slot (booking modes "slots" and
+"both": Event.books_slots).
 
 A request both parties agreed on (state "accepted") names a slot whose tables are all taken,
 or where one of the two already has a meeting: either party can put it on the waiting list
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from civitas.core import journal
 
-from ..models import Event, Meeting, MeetingRequest, SlotWaitlistEntry
+from ..models import Meeting, MeetingRequest, SlotWaitlistEntry
 from . import ServiceError, notify, placement
 from . import meetings as meeting_services
 
@@ -33,7 +34,7 @@ def join(req: MeetingRequest, by) -> SlotWaitlistEntry:
     req = meeting_services.lock_request(req)
     if by.pk not in (req.sender_id, req.recipient_id):
         raise ServiceError(_("You are not a party to this meeting."))
-    if req.event.booking_mode != Event.BookingMode.SLOTS or req.slot is None:
+    if not req.event.books_slots or req.slot is None:
         raise ServiceError(_("Waiting lists exist for requests that name a slot."))
     if req.state != MeetingRequest.State.ACCEPTED:
         raise ServiceError(
