@@ -11,7 +11,7 @@ from civitas.core import journal
 from civitas.core.documents.pdf import pdf_response
 from civitas.core.permissions import has_perm, scoped_permission_required
 
-from ..models import Company, Event, ExtraField, Representative
+from ..models import Company, Event, ExtraField, Representative, Session
 from ..services import ServiceError, convocation, regform
 from .forms import ExtraFieldForm, StandardFieldsForm
 
@@ -89,8 +89,13 @@ def registration_detail(request, pk, company_pk):
     company = get_object_or_404(
         Company.objects.select_related("sector"), pk=company_pk, event=event
     )
+    sessions = list(Session.objects.filter(day__event=event).select_related("day"))
     reps = [
-        (r, regform.rows(event, regform.REPRESENTATIVE, r.extra))
+        (
+            r,
+            regform.rows(event, regform.REPRESENTATIVE, r.extra),
+            [s for s in sessions if s not in set(r.absent_sessions.all())],
+        )
         for r in company.representatives.prefetch_related("absent_sessions")
     ]
     journal.record("events.registration_viewed", request=request, obj=company)
