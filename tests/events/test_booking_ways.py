@@ -93,8 +93,9 @@ def test_an_event_restricted_to_one_way():
     with pytest.raises(ServiceError, match="slot"):
         waitlist.join(req, c)
     # Sessions of another event are refused.
+    (e,) = _reps(requests_only, "Epsilon")
     with pytest.raises(ServiceError, match="do not belong"):
-        svc.send_request(d, c, preferred_sessions=[morning])
+        svc.send_request(c, e, preferred_sessions=[morning])
 
 
 def test_dropping_a_session_in_both_mode_cancels_a_booking_and_releases_a_request():
