@@ -180,7 +180,7 @@ def test_send_goes_through_the_outbox_with_opt_outs(
     # First the confirmation, with the number of people written to; nothing sent yet.
     r = principal.post(url, _send_data())
     assert r.status_code == 200 and not Mailing.objects.exists()
-    assert "3 personnes vont recevoir un e-mail." in r.content.decode()
+    assert "3 people will receive an e-mail." in r.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         r = principal.post(url, _send_data(confirmed="1"))
     mailing = Mailing.objects.get()

@@ -37,11 +37,13 @@ def mailing_new(request, pk):
     form = MailingForm(request.POST or None, event=event, initial=_initial())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if "send" in request.POST and not confirm.confirmed(request):
+        count = svc.count(event, form.params()) if "send" in request.POST else 0
+        # Nobody to write to: the sending itself says so (no confirmation of nothing).
+        if count and not confirm.confirmed(request):
             return confirm.page(
                 request,
                 event,
-                count=svc.count(event, form.params()),
+                count=count,
                 title=_("Send the mailing “%(s)s”") % {"s": data["subject"]},
                 what=_(
                     "People who unsubscribed from this event’s news are skipped unless it "
