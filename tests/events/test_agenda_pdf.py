@@ -128,8 +128,11 @@ def test_reissue_zip_and_mail(client_for, users, django_capture_on_commit_callba
     assert "Gamma" not in beta and "09:00–09:20" in beta
 
     Message.objects.all().delete()
+    r = principal.post(url, {"action": "mail"})
+    assert r.status_code == 200 and "3 people will receive an e-mail." in r.content.decode()
+    assert not Message.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        principal.post(url, {"action": "mail"})
+        principal.post(url, {"action": "mail", "confirmed": "1"})
     mails = Message.objects.filter(template_code="events.agenda_reissued")
     assert sorted(mails.values_list("to", flat=True)) == sorted([a.email, b.email, c.email])
     assert not Message.objects.filter(channel="sms").exists()
@@ -139,3 +142,36 @@ def test_reissue_zip_and_mail(client_for, users, django_capture_on_commit_callba
 
     text = _text(Client().get(path).content)
     assert "P0 Béta Industrie" in text and "Gamma" not in text
+
+
+def test_all_agendas_or_the_filtered_ones_as_one_pdf(
+    client_for, users, django_capture_on_commit_callbacks
+):
+    event, a, b, c, d = _setup()
+    principal = client_for("principal", lang="en")
+    url = reverse("events:bo_agendas", kwargs={"pk": event.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        r = principal.post(url, {"action": "pdf"})
+    assert r.status_code == 302 and "?job=" in r["Location"]
+    job = JobProgress.objects.get(kind="events.agendas_pdf")
+    assert job.status == "done" and job.result_file.name.endswith(".pdf")
+    download = principal.get(reverse("core:job_download", args=[job.pk]))
+    content = b"".join(download.streaming_content)
+    reader = PdfReader(io.BytesIO(content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for rep in (a, b, c):  # Delta only has a draft meeting
+        assert f"Agenda of {rep.full_name}" in text, rep.full_name
+    assert f"Agenda of {d.full_name}" not in text
+    assert text.index(f"Agenda of {a.full_name}") < text.index(f"Agenda of {c.full_name}")
+    # The filtered list: only the people matching the search.
+    page = principal.get(url, {"q": "gamma"}).content.decode()
+    assert "1 person matches" in page and 'name="q" value="gamma"' in page
+    JobProgress.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        principal.post(url, {"action": "pdf", "q": "gamma"})
+    job = JobProgress.objects.get(kind="events.agendas_pdf")
+    download = principal.get(reverse("core:job_download", args=[job.pk]))
+    reader = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert f"Agenda of {c.full_name}" in text
+    assert f"Agenda of {a.full_name}" not in text and f"Agenda of {b.full_name}" not in text

@@ -177,8 +177,12 @@ def test_send_goes_through_the_outbox_with_opt_outs(
     outbox.opt_out(beta.email, svc.category(ev))
     principal = client_for("principal")
     url = reverse("events:bo_mailing_new", kwargs={"pk": ev.pk})
+    # First the confirmation, with the number of people written to; nothing sent yet.
+    r = principal.post(url, _send_data())
+    assert r.status_code == 200 and not Mailing.objects.exists()
+    assert "3 people will receive an e-mail." in r.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        r = principal.post(url, _send_data())
+        r = principal.post(url, _send_data(confirmed="1"))
     mailing = Mailing.objects.get()
     assert r.status_code == 302
     assert r["Location"] == reverse(

@@ -293,7 +293,15 @@ def test_to_validate_screen_and_actions(client, event):
     assert client.post(validate).status_code == 302
     rep.refresh_from_db()
     assert rep.moderation == "validated"
+    # Validating a company mails its people: a confirmation page first, with the count.
     r = client.post(url, {"company": [str(waiting.pk)]})
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "1 person will receive an e-mail." in page
+    assert f'name="company" value="{waiting.pk}"' in page and 'name="confirmed"' in page
+    waiting.refresh_from_db()
+    assert waiting.status == "registered"
+    r = client.post(url, {"company": [str(waiting.pk)], "confirmed": "1"})
     assert r.status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == "validated"

@@ -561,3 +561,70 @@ def test_manual_place_button_says_place_not_location(client_for):
     html = client_for("principal").get(url).content.decode()  # French interface
     assert ">Lieu</button>" not in html
     assert "Placer un rendez-vous</button>" in html
+
+
+# --- Placing despite a declared absence (issue 32, item 8) -------------------------------------
+
+
+def test_an_absence_is_overridden_only_with_a_reason_and_never_a_clash():
+    event = make_event("override", tables=3)
+    a, b, c = _reps(event, "Alpha", "Beta", "Gamma")
+    s1, s2, s3 = _slots(event)
+    b.absent_sessions.add(s1.session)
+    req = _confirmed(event, a, b)
+    # Without an override: refused, as before.
+    with pytest.raises(ServiceError, match="P0 Beta does not attend the session Matin"):
+        manual.place_request(req, s1)
+    # An override needs a reason.
+    with pytest.raises(ServiceError, match="reason"):
+        manual.place_request(req, s1, absence_reason="   ")
+    # A meeting at the same time is never overridden.
+    manual.place_request(_confirmed(event, a, c), s1)
+    with pytest.raises(ServiceError, match="P0 Alpha already has a meeting"):
+        manual.place_request(req, s1, absence_reason="Vient finalement le matin")
+    meeting = manual.place_request(req, s2, absence_reason="Vient finalement le matin")
+    assert meeting.absence_override == "Vient finalement le matin"
+    entry = JournalEntry.objects.get(action="events.meeting_placed", object_id=str(meeting.pk))
+    assert entry.details["absence_override"] == "Vient finalement le matin"
+    assert entry.details["absent"] == ["P0 Beta"]
+    # The scheduler keeps it where it is (the instance stays valid).
+    from civitas.scheduling.model import load_instance
+
+    instance, _by_id = scheduling.build_instance(event)
+    load_instance(instance)  # raises on a fixed meeting at an unavailable slot
+    beta = next(p for p in instance["participants"] if p["id"] == f"p{b.pk}")
+    assert f"s{s2.pk}" not in beta["unavailable"] and f"s{s3.pk}" in beta["unavailable"]
+    # Moving it: the override is asked again; without a reason the move is refused.
+    with pytest.raises(ServiceError, match="does not attend"):
+        manual.move_meeting(meeting, s3)
+    meeting = manual.move_meeting(meeting, s3, absence_reason="Toujours d’accord")
+    assert meeting.absence_override == "Toujours d’accord"
+    # A placement where nobody is absent keeps no override, whatever was typed.
+    b.absent_sessions.clear()
+    meeting = manual.move_meeting(meeting, s2, absence_reason="Inutile")
+    assert meeting.absence_override == ""
+
+
+def test_the_place_anyway_form_requires_a_reason_and_shows_it_on_the_agenda(client_for):
+    event = make_event("override-view", tables=2)
+    a, b = _reps(event, "Alpha", "Beta")
+    s1 = _slots(event)[0]
+    b.absent_sessions.add(s1.session)
+    req = _confirmed(event, a, b)
+    url = reverse("events:bo_meeting_place", kwargs={"pk": event.pk, "req_pk": req.pk})
+    client = client_for("principal", lang="en")
+    html = client.get(url).content.decode()
+    assert 'name="override_absence"' in html and 'name="absence_reason"' in html
+    r = client.post(url, {"slot": s1.pk, "override_absence": "on", "absence_reason": ""})
+    assert r.status_code == 200
+    assert "Give the reason for placing the meeting despite an absence." in r.content.decode()
+    assert not Meeting.objects.exists()
+    r = client.post(
+        url, {"slot": s1.pk, "override_absence": "on", "absence_reason": "Arrive plus tôt"}
+    )
+    assert r.status_code == 302
+    meeting = Meeting.objects.get(request=req)
+    assert meeting.absence_override == "Arrive plus tôt"
+    agenda = client.get(reverse("events:bo_agenda", kwargs={"pk": event.pk, "rep_pk": b.pk}))
+    text = agenda.content.decode()
+    assert "placed despite an absence" in text and "Arrive plus tôt" in text

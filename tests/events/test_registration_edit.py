@@ -155,3 +155,115 @@ def test_the_last_representative_cannot_be_removed(client_for):
     )
     assert r.status_code == 200 and "withdraw the registration instead" in r.content.decode()
     assert Representative.objects.filter(pk=rep.pk).exists()
+
+
+# --- Offers (issue 32, items 8 and 13) --------------------------------------------------------
+
+
+def _offer_urls(event, company, offer=None):
+    base = {"pk": event.pk, "company_pk": company.pk}
+    urls = {"new": reverse("events:bo_registration_offer_new", kwargs=base)}
+    if offer is not None:
+        kw = {**base, "offer_pk": offer.pk}
+        urls["edit"] = reverse("events:bo_registration_offer_edit", kwargs=kw)
+        urls["remove"] = reverse("events:bo_registration_offer_remove", kwargs=kw)
+        urls["attachment"] = reverse("events:bo_registration_offer_attachment", kwargs=kw)
+    return urls
+
+
+def test_organiser_adds_edits_and_removes_an_offer_with_the_change_trail(client_for):
+    from auditlog.models import LogEntry
+
+    from civitas.core import audit
+    from civitas.events.models import Company, Offer
+    from civitas.events.services import trail
+
+    event = make_event("corr-offres")
+    company = make_company(event, "Alpha", offers=[("offer", "Usinage", ["métal"])])
+    assert company.status == Company.Status.VALIDATED
+    offer = company.offers.get()
+    urls = _offer_urls(event, company, offer)
+    client = client_for("principal", lang="en")
+    detail = client.get(_urls(event, company)["detail"]).content.decode()
+    for key in ("new", "edit", "remove"):
+        assert urls[key] in detail, key
+
+    # Add: a title is required, what was typed stays.
+    bad = client.post(urls["new"], {"offer-kind": "request", "offer-description": "Cherche"})
+    assert bad.status_code == 200
+    assert "Cherche" in bad.content.decode()
+    assert company.offers.count() == 1
+    ok = client.post(
+        urls["new"],
+        {"offer-kind": "request", "offer-title": "Sous-traitance", "offer-description": "Cherche"},
+    )
+    assert ok.status_code == 302
+    added = company.offers.get(title="Sous-traitance")
+    assert added.moderation == "validated"  # the organisers are the ones who validate
+
+    # Edit
+    ok = client.post(
+        urls["edit"],
+        {"offer-kind": "offer", "offer-title": "Usinage 5 axes", "offer-description": "Précis"},
+    )
+    assert ok.status_code == 302
+    offer.refresh_from_db()
+    assert (offer.title, offer.description) == ("Usinage 5 axes", "Précis")
+
+    # Remove: a reason is required.
+    assert client.post(urls["remove"], {"reason": ""}).status_code == 200
+    assert Offer.objects.filter(pk=offer.pk).exists()
+    assert client.post(urls["remove"], {"reason": "Doublon"}).status_code == 302
+    assert not Offer.objects.filter(pk=offer.pk).exists()
+
+    actions = set(JournalEntry.objects.values_list("action", flat=True))
+    assert {"events.offer_added", "events.offer_edited", "events.offer_removed"} <= actions
+    removed = JournalEntry.objects.get(action="events.offer_removed")
+    assert removed.details["reason"] == "Doublon"
+    # The change trail keeps the edit (with its author) and the removed offer.
+    offer_entries = LogEntry.objects.filter(
+        content_type__model="offer", object_pk=str(offer.pk)
+    ).order_by("timestamp", "pk")
+    edits = [e for e in offer_entries.filter(action=LogEntry.Action.UPDATE) if "title" in e.changes]
+    assert len(edits) == 1
+    edit = edits[0]
+    assert edit.changes["title"] == ["Usinage", "Usinage 5 axes"]
+    assert edit.actor is not None
+    assert offer_entries.filter(action=LogEntry.Action.DELETE).exists()
+    assert audit.is_registered(Offer) and trail.registration_trail(company)
+
+
+def test_an_offer_of_another_company_cannot_be_edited_through_this_one(client_for):
+    event = make_event("corr-offres-autre")
+    alpha = make_company(event, "Alpha")
+    beta = make_company(event, "Beta", offers=[("offer", "Secret", [])])
+    foreign = beta.offers.get()
+    urls = _offer_urls(event, alpha, foreign)
+    client = client_for("principal", lang="en")
+    assert client.get(urls["edit"]).status_code == 404
+    assert client.post(urls["remove"], {"reason": "x"}).status_code == 404
+    assert client.get(urls["attachment"]).status_code == 404
+
+
+def test_offers_are_readable_with_their_attachment_before_validation(client_for):
+    from django.core.files.base import ContentFile
+
+    event = make_event("corr-offres-lecture")
+    company = make_company(event, "Alpha", validated=False, offers=[("offer", "Usinage", [])])
+    offer = company.offers.get()
+    offer.description = "Pièces de précision pour l’aéronautique"
+    offer.attachment.save("fiche.pdf", ContentFile(b"%PDF-1.4 fiche"), save=True)
+    urls = _offer_urls(event, company, offer)
+    client = client_for("principal", lang="en")
+    detail = client.get(_urls(event, company)["detail"]).content.decode()
+    assert "Pièces de précision pour l’aéronautique" in detail
+    assert urls["attachment"] in detail
+    response = client.get(urls["attachment"])
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 fiche"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "application/pdf"
+    assert JournalEntry.objects.filter(action="events.offer_attachment_read").exists()
+    # An offer without attachment: nothing to download.
+    offer.attachment.delete(save=True)
+    assert client.get(urls["attachment"]).status_code == 404

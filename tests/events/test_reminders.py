@@ -205,5 +205,9 @@ def test_reminder_page_adds_rule_and_sends_sms(client_for, event):
     )
     assert r.status_code == 302 and ReminderRule.objects.get(event=event).minutes_before == 30
     outbox_rows().delete()
-    r = c.post(url, {"action": "sms", "sms-text": "Ouverture à 9 h", "sms-statuses": ["validated"]})
+    data = {"action": "sms", "sms-text": "Ouverture à 9 h", "sms-statuses": ["validated"]}
+    r = c.post(url, data)
+    assert r.status_code == 200 and not outbox_rows(channel="sms").exists()
+    assert "1 person will receive an SMS." in r.content.decode()
+    r = c.post(url, {**data, "confirmed": "1"})
     assert r.status_code == 302 and outbox_rows(channel="sms").count() == 1

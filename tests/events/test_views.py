@@ -357,7 +357,7 @@ def test_unplaced_confirmed_requests_are_listed_with_a_link_to_place_each(client
     assert "Gamma" in listing
     assert pending.state == "pending"
     # Only the waiting request is in the filtered list: Beta (placed/pending) is absent.
-    assert listing.count("<tr><td>") == 1
+    assert listing.count("<tr><td data-label=") == 1
 
 
 def test_withdrawing_a_validated_company_asks_a_reason_cancels_meetings_and_tells_partners(

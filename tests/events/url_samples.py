@@ -36,6 +36,12 @@ def url_samples():
         company=other, first_name="Bob", last_name="Other", email="bob@other.example"
     )
     req = MeetingRequest.objects.create(event=event, sender=rep, recipient=rep2)
+    from django.core.files.base import ContentFile
+
+    from civitas.events.models import Offer
+
+    offer = Offer.objects.create(company=company, kind="offer", title="Matrix offer")
+    offer.attachment.save("matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
     from civitas.events.models import Expert, ExpertAbsence, ExpertiseField, ExpertMeeting
 
     field = ExpertiseField.objects.create(event=event, label_fr="Export")
@@ -103,6 +109,22 @@ def url_samples():
             "pk": event.pk,
             "company_pk": company.pk,
             "rep_pk": rep.pk,
+        },
+        "events:bo_registration_offer_new": {"pk": event.pk, "company_pk": company.pk},
+        "events:bo_registration_offer_edit": {
+            "pk": event.pk,
+            "company_pk": company.pk,
+            "offer_pk": offer.pk,
+        },
+        "events:bo_registration_offer_remove": {
+            "pk": event.pk,
+            "company_pk": company.pk,
+            "offer_pk": offer.pk,
+        },
+        "events:bo_registration_offer_attachment": {
+            "pk": event.pk,
+            "company_pk": company.pk,
+            "offer_pk": offer.pk,
         },
         "events:bo_requests": {"pk": event.pk},
         "events:bo_agenda": {"pk": event.pk, "rep_pk": rep.pk},

@@ -69,6 +69,22 @@ def build_agendas_zip(event_id: int, progress_id: str):
 
 @task()
 @audit.job_actor
+def build_agendas_pdf(event_id: int, progress_id: str, q: str = ""):
+    """The agendas of an event (or of the people matching `q`) as one PDF to print."""
+    event = Event.objects.get(pk=event_id)
+    content, count = _run_with_progress(
+        progress_id, lambda p: agenda_pdf.build_one_pdf(event, p, q=q)
+    )
+    jobs.finish(
+        progress_id,
+        file_name=f"agendas-{event.slug}.pdf",
+        content=content,
+        message=_("%(count)s agendas") % {"count": count},
+    )
+
+
+@task()
+@audit.job_actor
 def mail_agenda_links(event_id: int, progress_id: str):
     event = Event.objects.get(pk=event_id)
     count = _run_with_progress(progress_id, lambda p: agenda_pdf.mail_links(event, p))

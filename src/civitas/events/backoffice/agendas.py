@@ -15,6 +15,7 @@ from civitas.core.permissions import scoped_permission_required
 
 from ..models import Event, Representative
 from ..services import agenda_pdf
+from . import confirm
 
 
 @scoped_permission_required("events.view_registrations", Event)
@@ -32,15 +33,30 @@ def agendas(request, pk):
     event = request.event
     if request.method == "POST":
         what = request.POST.get("action")
-        if what not in ("zip", "mail"):
+        if what not in ("zip", "mail", "pdf"):
             messages.error(request, _("Unknown action."))
             return redirect("events:bo_agendas", pk=pk)
-        job = agenda_pdf.start(event, what, user=request.user, request=request)
+        if what == "mail" and not confirm.confirmed(request):
+            return confirm.page(
+                request,
+                event,
+                count=agenda_pdf.people_with_meetings(event).count(),
+                title=_("Mail each person the link to their own agenda"),
+                what=_(
+                    "Each person with at least one published meeting receives the link to "
+                    "their agenda (PDF)."
+                ),
+                submit=_("Send the messages"),
+                back=request.path,
+            )
+        job = agenda_pdf.start(
+            event, what, q=request.POST.get("q", "")[:100], user=request.user, request=request
+        )
         messages.success(
             request,
-            _("The agendas are being produced.")
-            if what == "zip"
-            else _("The messages are being prepared."),
+            _("The messages are being prepared.")
+            if what == "mail"
+            else _("The agendas are being produced."),
         )
         return redirect(f"{request.path}?job={job.pk}")
     job = None
@@ -50,12 +66,15 @@ def agendas(request, pk):
             job = JobProgress.objects.filter(pk=job_id, owner=request.user).first()
         except ValidationError:  # not a job id
             job = None
+    q = request.GET.get("q", "").strip()[:100]
     return render(
         request,
         "events/agenda_pdf/reissue.html",
         {
             "event": event,
             "job": job,
+            "q": q,
             "people": agenda_pdf.people_with_meetings(event).count(),
+            "matching": agenda_pdf.matching(event, q).count() if q else None,
         },
     )

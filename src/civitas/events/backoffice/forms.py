@@ -211,6 +211,20 @@ class PlacementForm(forms.Form):
         help_text=_("Otherwise the meeting stays a draft until the next publication."),
     )
 
+    override_absence = forms.BooleanField(
+        required=False,
+        label=_("Place it anyway if one of the two people does not attend the session"),
+        help_text=_(
+            "Only a declared absence is overridden, never another meeting at the same time."
+        ),
+    )
+    absence_reason = forms.CharField(
+        required=False,
+        max_length=300,
+        label=_("Reason for placing despite the absence"),
+        help_text=_("Required to place anyway; kept on the meeting and in the journal."),
+    )
+
     def __init__(self, *args, event, req, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = Slot.objects.filter(
@@ -221,6 +235,21 @@ class PlacementForm(forms.Form):
         if meeting is not None:
             del self.fields["publish"]
             self.fields["slot"].initial = meeting.slot_id
+
+    def clean(self):
+        data = super().clean()
+        if data.get("override_absence") and not (data.get("absence_reason") or "").strip():
+            self.add_error(
+                "absence_reason",
+                _("Give the reason for placing the meeting despite an absence."),
+            )
+        return data
+
+    def absence_reason_or_none(self):
+        """What services/manual.py takes: the reason when overriding, else None."""
+        if self.cleaned_data.get("override_absence"):
+            return self.cleaned_data["absence_reason"]
+        return None
 
 
 class CancelForm(forms.Form):

@@ -14,6 +14,7 @@ from civitas.core.permissions import scoped_permission_required
 from ..models import Company, Event
 from ..services import ServiceError
 from ..services import mailing as svc
+from . import confirm
 from .forms import FilterForm, MailingForm
 
 PERM = "events.send_mailings"
@@ -36,6 +37,21 @@ def mailing_new(request, pk):
     form = MailingForm(request.POST or None, event=event, initial=_initial())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        count = svc.count(event, form.params()) if "send" in request.POST else 0
+        # Nobody to write to: the sending itself says so (no confirmation of nothing).
+        if count and not confirm.confirmed(request):
+            return confirm.page(
+                request,
+                event,
+                count=count,
+                title=_("Send the mailing “%(s)s”") % {"s": data["subject"]},
+                what=_(
+                    "People who unsubscribed from this event’s news are skipped unless it "
+                    "is a service message."
+                ),
+                submit=_("Send the mailing"),
+                back=request.path,
+            )
         if "send" in request.POST:
             try:
                 mailings = svc.send(

@@ -60,6 +60,7 @@ def meeting_place(request, pk, req_pk):
                 room=data["room"],
                 table=data["table"],
                 publish=data["publish"],
+                absence_reason=form.absence_reason_or_none(),
                 request=request,
             )
         except ServiceError as exc:
@@ -91,7 +92,12 @@ def meeting_move(request, pk, meeting_pk):
         data = form.cleaned_data
         try:
             meeting = manual_svc.move_meeting(
-                meeting, data["slot"], room=data["room"], table=data["table"], request=request
+                meeting,
+                data["slot"],
+                room=data["room"],
+                table=data["table"],
+                absence_reason=form.absence_reason_or_none(),
+                request=request,
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))

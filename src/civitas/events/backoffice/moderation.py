@@ -13,6 +13,7 @@ from civitas.core.permissions import scoped_permission_required
 
 from ..models import Company, Event, Offer, Representative
 from ..services import ServiceError, moderation, registration
+from . import confirm
 from .forms import RejectForm
 
 KINDS = {"company": Company, "representative": Representative, "offer": Offer}
@@ -26,6 +27,24 @@ def _ids(request, name):
 def to_validate(request, pk):
     event = request.event
     if request.method == "POST":
+        companies = _ids(request, "company")
+        # Validating a company mails its representatives: say how many before doing it.
+        mailed = Representative.objects.filter(
+            company__event=event, company__pk__in=companies, company__status="registered"
+        ).count()
+        if mailed and not confirm.confirmed(request):
+            return confirm.page(
+                request,
+                event,
+                count=mailed,
+                title=_("Validate the ticked items"),
+                what=_(
+                    "Each representative of the validated companies receives the message "
+                    "that their registration is validated."
+                ),
+                submit=_("Validate and send the messages"),
+                back=request.path,
+            )
         n = moderation.bulk_validate(
             event,
             companies=_ids(request, "company"),

@@ -107,7 +107,9 @@ def registration_detail(request, pk, company_pk):
             "company": company,
             "company_rows": regform.rows(event, regform.COMPANY, company.extra),
             "reps": reps,
-            "offers": company.offers.all(),
+            "offers": company.offers.select_related("cooperation_type").prefetch_related(
+                "keywords"
+            ),
             "can_validate": has_perm(request.user, "events.validate_registrations", event),
         },
     )

@@ -1,19 +1,26 @@
 """Corrections of a registration by the organisers: the company, its representatives (add,
-edit address, phone and sessions, remove). Thin views over services/registration.py."""
+edit address, phone and sessions, remove), its offers and requests (add, edit, remove), and
+the download of an offer's attachment. Thin views over services/registration.py."""
 
 from __future__ import annotations
+
+import mimetypes
+from pathlib import PurePath
 
 from django import forms
 from django.contrib import messages
 from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civitas.core import journal
 from civitas.core.permissions import scoped_permission_required
 
 from ..forms import CompanyForm, RepresentativeForm
-from ..models import Company, Event, MeetingRequest, Representative
+from ..frontoffice.forms import OfferForm
+from ..models import Company, Event, MeetingRequest, Offer, Representative
 from ..services import ServiceError, availability, registration
 
 PERMISSION = "events.validate_registrations"
@@ -132,3 +139,87 @@ def representative_remove(request, pk, company_pk, rep_pk):
             ).count(),
         },
     )
+
+
+@scoped_permission_required(PERMISSION, Event)
+def offer_edit(request, pk, company_pk, offer_pk=None):
+    event = request.event
+    company = _company(request, company_pk)
+    if offer_pk is None:
+        offer = Offer(company=company)
+        title = _("Add an offer or request to %(c)s") % {"c": company.name}
+    else:
+        offer = get_object_or_404(Offer, pk=offer_pk, company=company)
+        title = _("Correct the offer or request %(o)s") % {"o": offer.title}
+    form = OfferForm(
+        request.POST or None, request.FILES or None, instance=offer, event=event, prefix="offer"
+    )
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        if hasattr(form, "attachment_type"):
+            obj.attachment_type = form.attachment_type
+        try:
+            registration.organiser_save_offer(
+                obj,
+                keywords=form.cleaned_data["keywords"],
+                key_figures=form.cleaned_data.get("key_figures"),
+                actor=request.user,
+                request=request,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The offer or request is saved."))
+            return redirect("events:bo_registration", pk=pk, company_pk=company.pk)
+    return render(
+        request,
+        "events/backoffice/registration_edit.html",
+        {"event": event, "company": company, "form": form, "title": title, "multipart": True},
+    )
+
+
+@scoped_permission_required(PERMISSION, Event)
+def offer_remove(request, pk, company_pk, offer_pk):
+    event = request.event
+    company = _company(request, company_pk)
+    offer = get_object_or_404(Offer, pk=offer_pk, company=company)
+    form = RemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration.organiser_delete_offer(
+                offer, reason=form.cleaned_data["reason"], actor=request.user, request=request
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("“%(o)s” is removed.") % {"o": offer.title})
+            return redirect("events:bo_registration", pk=pk, company_pk=company.pk)
+    return render(
+        request,
+        "events/backoffice/offer_remove.html",
+        {"event": event, "company": company, "offer": offer, "form": form},
+    )
+
+
+@scoped_permission_required("events.view_registrations", Event)
+def offer_attachment(request, pk, company_pk, offer_pk):
+    """The attachment of an offer, for the organisers reading a registration before
+    validating it (always a download: never rendered by the browser in our origin)."""
+    company = _company(request, company_pk)
+    offer = get_object_or_404(Offer, pk=offer_pk, company=company)
+    if not offer.attachment:
+        raise Http404
+    try:
+        handle = offer.attachment.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    journal.record("events.offer_attachment_read", request=request, obj=company)
+    name = PurePath(offer.attachment.name).name
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

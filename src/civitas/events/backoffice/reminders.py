@@ -16,6 +16,7 @@ from civitas.core.permissions import scoped_permission_required
 
 from ..models import Company, Event, ReminderRule
 from ..services import ServiceError, reminders
+from . import confirm
 
 
 class ReminderRuleForm(forms.ModelForm):
@@ -86,6 +87,17 @@ def reminder_rules(request, pk):
                 country=data["country"],
                 checked_in={"yes": True, "no": False}.get(data["checked_in"]),
             )
+            if not confirm.confirmed(request):
+                return confirm.page(
+                    request,
+                    event,
+                    count=people.count(),
+                    title=_("Send an SMS to the chosen participants"),
+                    what=data["text"],
+                    submit=_("Send the SMS"),
+                    back=request.path,
+                    sms=True,
+                )
             try:
                 n = reminders.bulk_sms(
                     event, data["text"], people, user=request.user, request=request

@@ -253,6 +253,27 @@ urlpatterns = [
         name="bo_registration_rep_remove",
     ),
     path(
+        "backoffice/evenements/<id:pk>/inscriptions/<id:company_pk>/offres/ajouter/",
+        bo_edit.offer_edit,
+        name="bo_registration_offer_new",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/inscriptions/<id:company_pk>/offres/<id:offer_pk>/",
+        bo_edit.offer_edit,
+        name="bo_registration_offer_edit",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/inscriptions/<id:company_pk>/offres/<id:offer_pk>/retirer/",
+        bo_edit.offer_remove,
+        name="bo_registration_offer_remove",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/inscriptions/<id:company_pk>/offres/<id:offer_pk>/"
+        "piece-jointe/",
+        bo_edit.offer_attachment,
+        name="bo_registration_offer_attachment",
+    ),
+    path(
         "backoffice/evenements/<id:pk>/historique/inscriptions/<id:company_pk>/",
         bo_trail.registration_trail,
         name="bo_registration_trail",

@@ -88,6 +88,11 @@ class Meeting(Tracked, EventChild):
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.SCHEDULED
     )
+    # Placed by an organiser although one of the two people declared not attending the
+    # session: the reason they gave (empty for every other meeting).
+    absence_override = models.CharField(
+        _("placed despite an absence, because"), max_length=300, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 """Agendas as PDF (WeasyPrint through civitas.core.documents): one person's agenda, all the
-agendas of an event as a zip (background task with a progress bar), and the mail that
-gives each person the link to their own PDF (through the outbox)."""
+agendas of an event (or of the people matching a search) as a zip or as one PDF to print
+(background tasks with a progress bar), and the mail that gives each person the link to
+their own PDF (through the outbox)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from pypdf import PdfWriter
 
 from civitas.core import jobs, journal
 from civitas.core.documents import pdf
@@ -59,6 +61,35 @@ def people_with_meetings(event):
     )
 
 
+def matching(event, q: str = ""):
+    """The people whose agendas are printed: everyone with a published meeting, or those
+    whose name, e-mail or company contains `q`."""
+    people = people_with_meetings(event)
+    q = (q or "").strip()
+    if q:
+        people = people.filter(
+            Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(company__name__icontains=q)
+        )
+    return people
+
+
+def build_one_pdf(event, progress=None, q: str = "") -> tuple[bytes, int]:
+    """The agendas of `matching(event, q)` in one PDF, each starting on a new page (the
+    per-person agenda, so both always read the same)."""
+    people = list(matching(event, q))
+    writer = PdfWriter()
+    for done, rep in enumerate(people, start=1):
+        writer.append(io.BytesIO(render(rep)))
+        if progress:
+            progress(done, len(people))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue(), len(people)
+
+
 def build_zip(event, progress=None) -> tuple[bytes, int]:
     people = list(people_with_meetings(event))
     buffer = io.BytesIO()
@@ -84,10 +115,23 @@ def mail_links(event, progress=None) -> int:
     return len(people)
 
 
-def start(event, what: str, *, user=None, request=None):
-    """Start the background job `what` ("zip" or "mail"); returns its JobProgress."""
-    from ..tasks import build_agendas_zip, mail_agenda_links
+def start(event, what: str, *, q: str = "", user=None, request=None):
+    """Start the background job `what` ("zip", "pdf" or "mail"); returns its JobProgress.
+    `q` narrows the one PDF to the people matching it."""
+    from ..tasks import build_agendas_pdf, build_agendas_zip, mail_agenda_links
 
+    if what == "pdf":
+        q = (q or "").strip()
+        label = _("Agendas of %(e)s (one PDF)") % {"e": event}
+        if q:
+            label = _("Agendas of %(e)s matching “%(q)s” (one PDF)") % {"e": event, "q": q}
+        job = jobs.create("events.agendas_pdf", label, owner=user)
+        task = build_agendas_pdf
+        journal.record(
+            "events.agendas_pdf", request=request, actor=user, obj=event, details={"q": q}
+        )
+        transaction.on_commit(lambda: task.enqueue(event.pk, str(job.pk), q))
+        return job
     if what == "zip":
         job = jobs.create(
             "events.agendas_zip", _("Agendas of %(e)s (zip of PDFs)") % {"e": event}, owner=user

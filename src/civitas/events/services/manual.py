@@ -47,12 +47,15 @@ def place_request(
     room: Room | None = None,
     table: int | None = None,
     publish: bool = True,
+    absence_reason: str | None = None,
     actor=None,
     request=None,
 ) -> Meeting:
     """Place a confirmed request that has no meeting yet. The meeting is locked (the
     automatic scheduling never moves it); published now (both parties told by mail and SMS)
-    or kept as a draft until the next publication."""
+    or kept as a draft until the next publication. `absence_reason`: place it even if one of
+    the two people declared not attending the session (the reason is kept on the meeting
+    and in the journal); None refuses such a slot."""
     req = meeting_services.lock_request(req)
     event = req.event
     if req.state != State.CONFIRMED:
@@ -61,11 +64,13 @@ def place_request(
     placement.lock(slots=[slot.pk], people=[req.sender_id, req.recipient_id])
     if req.meetings.filter(state=Meeting.State.SCHEDULED).exists():
         raise ServiceError(_("This request already has a meeting: move it instead."))
-    placement.check_free(
+    reason = _override_reason(absence_reason)
+    absent = placement.check_free(
         [req.sender, req.recipient],
         slot,
         ignore=placement.Ignore.of(request=req),
         for_organiser=True,
+        allow_absence=reason is not None,
     )
     room, table = placement.choose_table(event, slot, room, table, hint=req.pk)
     locking.checkpoint()
@@ -77,6 +82,7 @@ def place_request(
         table_number=table,
         locked=True,
         published=publish,
+        absence_override=reason if absent else "",
     )
     if publish:
         for rep in (req.sender, req.recipient):
@@ -87,9 +93,30 @@ def place_request(
         request=request,
         actor=actor,
         obj=meeting,
-        details={"slot": placement.slot_label(slot), "room": str(room), "table": table},
+        details={
+            "slot": placement.slot_label(slot),
+            "room": str(room),
+            "table": table,
+            **_override_details(reason, absent),
+        },
     )
     return meeting
+
+
+def _override_reason(reason: str | None) -> str | None:
+    """None: absences refuse the slot; otherwise the (required) reason for overriding."""
+    if reason is None:
+        return None
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(_("Give the reason for placing the meeting despite an absence."))
+    return reason[:300]
+
+
+def _override_details(reason: str | None, absent) -> dict:
+    if not absent:
+        return {}
+    return {"absence_override": reason, "absent": [rep.full_name for rep in absent]}
 
 
 @transaction.atomic
@@ -99,11 +126,13 @@ def move_meeting(
     *,
     room: Room | None = None,
     table: int | None = None,
+    absence_reason: str | None = None,
     actor=None,
     request=None,
 ) -> Meeting:
     """Move a meeting to another slot and/or table. The meeting keeps its identity (the
-    calendar feeds update the same entry) and becomes locked."""
+    calendar feeds update the same entry) and becomes locked. `absence_reason` as in
+    place_request."""
     req = meeting_services.lock_request(meeting.request)
     meeting = _lock_meeting(meeting)
     if meeting.state != Meeting.State.SCHEDULED:
@@ -119,11 +148,13 @@ def move_meeting(
         meeting.table_number,
     ):
         raise ServiceError(_("The meeting is already there."))
-    placement.check_free(
+    reason = _override_reason(absence_reason)
+    absent = placement.check_free(
         [req.sender, req.recipient],
         slot,
         ignore=placement.Ignore.of(request=req, meeting=meeting),
         for_organiser=True,
+        allow_absence=reason is not None,
     )
     room, table = placement.choose_table(event, slot, room, table, hint=req.pk, moving=meeting)
     old = {
@@ -136,7 +167,8 @@ def move_meeting(
         pk=meeting.pk, slot=meeting.slot, room=meeting.room, table_number=meeting.table_number
     )
     meeting.slot, meeting.room, meeting.table_number, meeting.locked = slot, room, table, True
-    meeting.save(update_fields=["slot", "room", "table_number", "locked"])
+    meeting.absence_override = reason if absent else ""
+    meeting.save(update_fields=["slot", "room", "table_number", "locked", "absence_override"])
     if meeting.published:
         webhooks.meeting_moved(meeting, previous)
         for rep in (req.sender, req.recipient):
@@ -149,6 +181,7 @@ def move_meeting(
         details={
             "from": old,
             "to": {"slot": placement.slot_label(slot), "room": str(room), "table": table},
+            **_override_details(reason, absent),
         },
     )
     if old_slot.pk != slot.pk:

@@ -251,15 +251,24 @@ def slot_clashes(reps, slot: Slot, *, ignore: Ignore = NOTHING) -> list[Clash]:
     )
 
 
-def check_free(reps, slot: Slot, *, ignore: Ignore = NOTHING, for_organiser=False) -> None:
+def check_free(
+    reps, slot: Slot, *, ignore: Ignore = NOTHING, for_organiser=False, allow_absence=False
+) -> list[Representative]:
     """Raise ServiceError naming the first reason why one of `reps` cannot be at `slot`.
-    Organisers read who the other meeting is with; participants never do."""
+    Organisers read who the other meeting is with; participants never do. With
+    `allow_absence` (an organiser placing a meeting anyway, with a reason), declared absences
+    do not refuse: the people absent from the slot's session are returned instead."""
     found = slot_clashes(reps, slot, ignore=ignore)
+    by_pk = {r.pk: r for r in reps}
+    absent = []
+    if allow_absence:
+        absent = [by_pk[c.rep_id] for c in found if c.kind == ABSENT]
+        found = [c for c in found if c.kind != ABSENT]
     if found:
-        by_pk = {r.pk: r for r in reps}
         raise ServiceError(
             found[0].message(by_pk[found[0].rep_id], slot, for_organiser=for_organiser)
         )
+    return absent
 
 
 def is_free(rep, slot: Slot, *, ignore: Ignore = NOTHING) -> bool:

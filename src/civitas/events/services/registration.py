@@ -470,6 +470,57 @@ def organiser_remove_representative(
     return cancelled
 
 
+@transaction.atomic
+def organiser_save_offer(
+    offer: Offer, *, keywords=None, key_figures=None, actor=None, request=None
+) -> Offer:
+    """Add or correct an offer or request of a company from the back office. The organisers
+    are the ones who validate: what they write is validated at once when the company is
+    (the change trail keeps the text before and after)."""
+    company = offer.company
+    is_new = offer.pk is None
+    if not is_new and not Offer.objects.filter(pk=offer.pk, company=company).exists():
+        raise ServiceError(_("This offer belongs to another company."))
+    if company.status == Company.Status.VALIDATED:
+        offer.moderation = "validated"
+        offer.moderated_at = timezone.now()
+        offer.moderated_by = actor
+        offer.moderation_reason = ""
+    offer.save()
+    if keywords is not None:
+        offer.keywords.set(keywords)
+    if key_figures is not None:
+        offer.key_figures.set(key_figures)
+    refresh_search_text(company)
+    journal.record(
+        "events.offer_added" if is_new else "events.offer_edited",
+        request=request,
+        actor=actor,
+        obj=company,
+        details={"offer": offer.pk, "title": offer.title},
+    )
+    return offer
+
+
+@transaction.atomic
+def organiser_delete_offer(offer: Offer, *, reason: str, actor=None, request=None) -> None:
+    """Remove an offer or request of a company from the back office, with a reason kept in
+    the journal (the change trail keeps the removed text)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Give a reason: it is kept in the journal."))
+    company = offer.company
+    journal.record(
+        "events.offer_removed",
+        request=request,
+        actor=actor,
+        obj=company,
+        details={"offer": offer.pk, "title": offer.title, "reason": reason},
+    )
+    offer.delete()
+    refresh_search_text(company)
+
+
 def register_on_site(event, company: Company, representatives, *, request=None):
     """An organiser registers a walk-in on the day: the same saving as an online
     registration (confirmations, membership rules), whatever the registration dates, then

@@ -82,7 +82,7 @@ def build_instance(event: Event, *, fix_all: bool = False) -> tuple[dict, dict]:
             else scheduled.filter(locked=True)
             | scheduled.filter(published=True)
             | scheduled.filter(request__slot__isnull=False)
-        )
+        ).select_related("request")
     }
     reqs = list(
         event.meeting_requests.filter(state=MeetingRequest.State.CONFIRMED).order_by(
@@ -93,6 +93,14 @@ def build_instance(event: Event, *, fix_all: bool = False) -> tuple[dict, dict]:
     # Absences, expert meetings and any other commitment make a person unavailable; B2B
     # meetings are the scheduler's own business (fixed or placed by it).
     busy = placement.busy_slots(event, rep_ids, kinds=_avoided_kinds())
+    # A meeting an organiser placed despite a declared absence stays where it is: its slot is
+    # not "unavailable" for its two people when the absence is the only reason.
+    for m in fixed.values():
+        if m.absence_override:
+            for rep_pk in (m.request.sender_id, m.request.recipient_id):
+                found = busy.get(rep_pk, {}).get(m.slot_id)
+                if found and all(c.kind == placement.ABSENT for c in found):
+                    del busy[rep_pk][m.slot_id]
     participants = []
     for rep_pk in Representative.objects.filter(pk__in=rep_ids).values_list("pk", flat=True):
         unavailable = [f"s{s.pk}" for s in slots if s.pk in busy[rep_pk]]
