@@ -57,6 +57,7 @@ def prepare(events_load, args, env):
 
     events_load.ensure_database(args.database_url)
     events_load.manage(env, "migrate", "--noinput")
+    events_load.manage(env, "collectstatic", "--noinput")
     if not Event.objects.filter(slug=args.slug).exists():
         print(f"generating {args.slug}...", flush=True)
         events_load.manage(
@@ -134,10 +135,12 @@ def main():
             n=Count(
                 "sent_requests__meetings",
                 filter=Q(sent_requests__meetings__state=Meeting.State.SCHEDULED),
+                distinct=True,
             )
             + Count(
                 "received_requests__meetings",
                 filter=Q(received_requests__meetings__state=Meeting.State.SCHEDULED),
+                distinct=True,
             )
         )
         .order_by("-n", "pk")
