@@ -88,7 +88,7 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         # menu_version only grows, through its own UPDATE (services.minisite.menu_changed):
         # saving an event loaded before a page changed must not bring the old value back.
-        loaded = not self._state.adding and not kwargs.get("force_insert")
+        loaded = self.pk is not None and not self._state.adding and not kwargs.get("force_insert")
         if loaded and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 f.name
