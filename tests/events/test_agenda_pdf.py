@@ -175,3 +175,68 @@ def test_all_agendas_or_the_filtered_ones_as_one_pdf(
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert f"Agenda of {c.full_name}" in text
     assert f"Agenda of {a.full_name}" not in text and f"Agenda of {b.full_name}" not in text
+
+
+class PrintCounter:
+    """Counts the PDFs WeasyPrint really prints (the real function runs)."""
+
+    def __init__(self, monkeypatch):
+        from civitas.core.documents import pdf
+
+        self.n = 0
+        real = pdf.html_to_pdf
+
+        def counting(html):
+            self.n += 1
+            return real(html)
+
+        monkeypatch.setattr(pdf, "html_to_pdf", counting)
+
+
+def test_agenda_pdf_is_printed_once_while_the_agenda_does_not_change(monkeypatch):
+    event, a, b, c, d = _setup()
+    printed = PrintCounter(monkeypatch)
+    first = agenda_pdf.render(a)
+    assert agenda_pdf.render(a) == first
+    assert printed.n == 1
+    # Another person's agenda is their own PDF.
+    assert "P0 Gamma" in _text(agenda_pdf.render(c)) and printed.n == 2
+    assert agenda_pdf.render(a) == first and printed.n == 2
+
+
+def test_agenda_pdf_is_printed_again_after_any_change_of_the_agenda(monkeypatch):
+    from civitas.events.models import Meeting
+
+    event, a, b, c, d = _setup()
+    printed = PrintCounter(monkeypatch)
+    text = _text(agenda_pdf.render(a))
+    assert re.search(r"09:00–09:20.*?P0 Béta Industrie.*?Hall A.*?4", text, re.S)
+
+    # another table
+    Meeting.objects.filter(request__recipient=b).update(table_number=3)
+    text = _text(agenda_pdf.render(a))
+    assert re.search(r"09:00–09:20.*?P0 Béta Industrie.*?Hall A.*?3", text, re.S)
+    assert printed.n == 2
+
+    # another time
+    s1, s2, s3 = Slot.objects.filter(session__day__event=event).order_by("start")
+    Meeting.objects.filter(request__recipient=b).update(slot=s2)
+    text = _text(agenda_pdf.render(a))
+    assert "09:20–09:40" in text and "09:00–09:20" not in text
+
+    # another name for the other party
+    b.last_name = "Renommée"
+    b.save()
+    text = _text(agenda_pdf.render(a))
+    assert "P0 Renommée" in text and "P0 Béta Industrie" not in text
+
+    # the draft meeting published: one more meeting
+    Meeting.objects.filter(request__recipient=d).update(published=True)
+    text = _text(agenda_pdf.render(a))
+    assert "3 meetings" in text and "P0 Delta" in text
+
+    # a meeting cancelled
+    Meeting.objects.filter(request__sender=c).update(state=Meeting.State.CANCELLED)
+    text = _text(agenda_pdf.render(a))
+    assert "2 meetings" in text and "P0 Gamma" not in text
+    assert printed.n == 6

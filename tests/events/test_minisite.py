@@ -423,3 +423,45 @@ def test_default_site_routes_the_minisite(event):
     site = Site.objects.get(is_default_site=True)
     root = EventSitePage.objects.get(event=event)
     assert root.get_site() == site
+
+
+def test_menu_is_cached_and_follows_every_change_of_the_pages(client, event, monkeypatch):
+    """The menu is built once per event and language, then served from the cache until a
+    page of the event changes: a new title, a page hidden, unpublished, deleted or moved."""
+    from civitas.events.models import Event
+    from civitas.events.services import minisite
+
+    built = []
+    real = minisite._menu_items
+    monkeypatch.setattr(minisite, "_menu_items", lambda *a, **k: built.append(1) or real(*a, **k))
+    catalogue = reverse("events:catalogue", kwargs={"slug": event.slug})
+
+    def labels():
+        return [label for label, _u, _c in menu_links(get(client, catalogue))]
+
+    assert labels()[-1] == "Legal notices"
+    assert labels()[-1] == "Legal notices"
+    assert len(built) == 1  # the second page came from the cache
+    stale = Event.objects.get(pk=event.pk)  # loaded before the changes below
+
+    contact = EventContentPage.objects.get(slug="contact")
+    contact.title_en = "Write to us"
+    contact.save_revision().publish()
+    assert "Write to us" in labels()
+
+    EventContentPage.objects.get(slug="mentions-legales").unpublish()
+    assert "Legal notices" not in labels()
+
+    # An event saved from a copy loaded earlier does not bring the old menu back.
+    stale.venue = "Hall 7"
+    stale.save()
+    assert "Legal notices" not in labels() and "Write to us" in labels()
+
+    EventContentPage.objects.get(slug="informations-pratiques").delete()
+    assert "Practical information" not in labels()
+
+    # A page moved under another page leaves the menu (only the root's children are in it).
+    contact = EventContentPage.objects.get(slug="contact")
+    contact.move(EventContentPage.objects.get(slug="mentions-legales"), pos="last-child")
+    assert labels() == ["Welcome", "Registration", "Participants"]
+    assert len(built) == 5

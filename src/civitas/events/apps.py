@@ -147,17 +147,27 @@ MODULE = Module(
 
 def connect_minisite():
     """The mini-site follows the event, and Wagtail groups follow the Civitas roles."""
-    from django.db.models.signals import post_save, pre_delete
+    from django.db.models.signals import post_delete, post_save, pre_delete
+    from wagtail.models import Page, Site
+    from wagtail.signals import post_page_move
 
     from civitas.core.signals import roles_changed
 
-    from .models import Event
+    from .models import Event, EventContentPage, EventLinkPage, EventSitePage
     from .services import minisite
 
     uid = "events.minisite"
     post_save.connect(minisite.on_event_saved, sender=Event, dispatch_uid=uid)
     pre_delete.connect(minisite.on_event_deleted, sender=Event, dispatch_uid=uid)
     roles_changed.connect(minisite.on_roles_changed, dispatch_uid=uid)
+    # The cached menu of the public pages follows the pages (and the Wagtail sites).
+    for model in (Page, EventSitePage, EventContentPage, EventLinkPage):
+        menu_uid = f"events.minisite.menu.{model.__name__}"
+        post_save.connect(minisite.on_page_changed, sender=model, dispatch_uid=menu_uid)
+        post_delete.connect(minisite.on_page_changed, sender=model, dispatch_uid=menu_uid)
+    post_page_move.connect(minisite.on_page_moved, dispatch_uid="events.minisite.menu.move")
+    for signal in (post_save, post_delete):
+        signal.connect(minisite.on_site_changed, sender=Site, dispatch_uid="events.minisite.site")
 
 
 def register_home():

@@ -207,6 +207,22 @@ class MeetingExporter(Exporter):
                 "request__sender__company",
                 "request__recipient__company",
             )
+            # Only the columns of the file (companies and people carry long texts).
+            .only(
+                "published",
+                "table_number",
+                "event__name",
+                "slot__start",
+                "slot__end",
+                "room__name",
+                "room__site__name",
+                "request__sender__first_name",
+                "request__sender__last_name",
+                "request__sender__company__name",
+                "request__recipient__first_name",
+                "request__recipient__last_name",
+                "request__recipient__company__name",
+            )
             .order_by("event_id", "slot__start", "room_id", "table_number")
         )
 

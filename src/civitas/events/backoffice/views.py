@@ -171,8 +171,10 @@ def session_edit(request, pk, session_pk):
 @scoped_permission_required("events.view_registrations", Event)
 def registrations(request, pk):
     event = request.event
-    qs = event.companies.select_related("sector").annotate(
-        n_reps=Count("representatives", distinct=True)
+    qs = (
+        event.companies.select_related("sector")
+        .prefetch_related("representatives")
+        .annotate(n_reps=Count("representatives", distinct=True))
     )
     status = request.GET.get("status", "")
     if status in Company.Status.values:
@@ -284,7 +286,7 @@ def requests_list(request, pk):
     states = [(v, label, counts.get(v, 0)) for v, label in MeetingRequest.State.choices]
     confirmed_at = [v for v, _label, _n in states].index(MeetingRequest.State.CONFIRMED) + 1
     states.insert(confirmed_at, (UNPLACED, _("Confirmed, not placed"), unplaced.count()))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = _page_by_ids(qs.order_by("created_at", "pk"), request.GET.get("page"), 50)
     return render(
         request,
         "events/backoffice/requests.html",
@@ -297,6 +299,17 @@ def requests_list(request, pk):
             "can_manage": has_perm(request.user, "events.manage_meetings", event),
         },
     )
+
+
+def _page_by_ids(qs, number, per_page):
+    """The page `number` of `qs`: counted and cut on the ids alone, then only that page's
+    rows loaded with their joins and prefetches (an OFFSET over the full joined rows costs
+    more the further the page)."""
+    page = Paginator(qs.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = qs.in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 # The requests list's filter for confirmed requests that have no scheduled meeting.

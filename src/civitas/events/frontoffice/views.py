@@ -172,10 +172,15 @@ def catalogue(request, slug):
         sort = "relevance" if q else "name"
     if sort != "relevance":
         qs = qs.order_by(*SORTS[sort], "pk")
+    # The page shows the offers and their keywords (not the key figures, only searched):
+    # loaded once for the page, into lists (`to_attr`) the template reads without a query.
     qs = qs.prefetch_related(
         Prefetch(
             "offers",
-            queryset=moderation.visible_offers().prefetch_related("keywords", "key_figures"),
+            queryset=moderation.visible_offers().prefetch_related(
+                Prefetch("keywords", to_attr="keyword_list")
+            ),
+            to_attr="visible_offer_list",
         )
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
@@ -227,9 +232,9 @@ def company_detail(request, slug, pk):
         {
             "event": event,
             "company": company,
-            "offers": moderation.visible_offers(company.offers.all()).prefetch_related(
-                "keywords", "key_figures"
-            ),
+            "offers": moderation.visible_offers(company.offers.all())
+            .select_related("cooperation_type")
+            .prefetch_related("keywords", "key_figures"),
             "me": me,
             "show_contacts": show_contacts,
             "representatives": (

@@ -67,6 +67,9 @@ class Event(models.Model):
     # Catalogue: which company fields are public (see PUBLIC_FIELD_CHOICES)
     public_fields = models.JSONField(_("public fields in the catalogue"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every change of the event's mini-site pages: part of the cache key of the
+    # menu shown on every public page (services.minisite.menu_items).
+    menu_version = models.PositiveIntegerField(default=0, editable=False)
 
     PUBLIC_FIELD_CHOICES = [
         ("description", _("Description")),
@@ -84,6 +87,18 @@ class Event(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # menu_version only grows, through its own UPDATE (services.minisite.menu_changed):
+        # saving an event loaded before a page changed must not bring the old value back.
+        loaded = self.pk is not None and not self._state.adding and not kwargs.get("force_insert")
+        if loaded and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "menu_version"
+            ]
+        super().save(*args, **kwargs)
 
     # civitas.core.permissions.restrict(): an event is its own scope
     civitas_scope_fields = {SCOPE_EVENT: "pk"}

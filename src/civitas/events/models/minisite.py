@@ -259,11 +259,15 @@ class EventLinkPage(Page):
     def site_page(self):
         return EventSitePage.objects.ancestor_of(self).first()
 
-    def menu_url(self, request=None):
-        root = self.site_page()
-        if root is None:
-            return self.get_url(request)
-        return reverse(f"events:{self.target}", kwargs={"slug": root.event.slug})
+    def menu_url(self, request=None, event=None):
+        """The Django page it leads to; `event`, when the caller knows it, spares the
+        look-up of the welcome page and its event."""
+        if event is None:
+            root = self.site_page()
+            if root is None or root.event is None:
+                return self.get_url(request)
+            event = root.event
+        return reverse(f"events:{self.target}", kwargs={"slug": event.slug})
 
     def serve(self, request, *args, **kwargs):
         return redirect(self.menu_url(request))

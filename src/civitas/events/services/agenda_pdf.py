@@ -5,9 +5,11 @@ their own PDF (through the outbox)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -22,22 +24,39 @@ from civitas.core.sites import absolute_url
 from ..models import Company, Meeting, Representative
 from . import agenda, notify
 
+TEMPLATE = "events/agenda_pdf/agenda.html"
+# A cached PDF is found again by its content: nothing to invalidate, an old one is just no
+# longer asked for and leaves the cache after this delay (or sooner, when the cache is full).
+CACHE_SECONDS = 24 * 3600
+
 
 def render(rep: Representative) -> bytes:
-    """The published meetings of `rep`, day by day: time, other party, room, table."""
+    """The published meetings of `rep`, day by day: time, other party, room, table.
+
+    WeasyPrint is slow (about half a second for 40 meetings) while the page it prints is
+    quick to write: the PDF is cached under the person and a hash of that page written
+    without its print time. Any change that shows in the PDF (a meeting added, cancelled
+    or moved, another time, room or table, a name, the language) changes the hash, so the
+    next download is printed afresh; until then the same PDF is served, and its "agenda as
+    of" time, when it was printed, is still true."""
     event = rep.company.event
     days = agenda.by_day(rep, published_only=True)
-    return pdf.render_pdf(
-        "events/agenda_pdf/agenda.html",
-        {
-            "event": event,
-            "rep": rep,
-            "days": days,
-            "count": sum(len(items) for _day, items in days),
-            "title": _("Agenda of %(name)s") % {"name": rep.full_name},
-            "printed_at": timezone.localtime(),
-        },
-    )
+    context = {
+        "event": event,
+        "rep": rep,
+        "days": days,
+        "count": sum(len(items) for _day, items in days),
+        "title": _("Agenda of %(name)s") % {"name": rep.full_name},
+        "printed_at": None,
+    }
+    content = pdf.render_html(TEMPLATE, context)
+    key = f"events.agenda_pdf:{rep.pk}:{hashlib.sha256(content.encode()).hexdigest()}"
+    document = cache.get(key)
+    if document is None:
+        context["printed_at"] = timezone.localtime()
+        document = pdf.html_to_pdf(pdf.render_html(TEMPLATE, context))
+        cache.set(key, document, CACHE_SECONDS)
+    return document
 
 
 def file_name(rep: Representative) -> str:

@@ -14,9 +14,13 @@ event roles to Wagtail permissions.
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.html import escape, linebreaks
+from django.utils.translation import gettext as _
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -62,6 +66,74 @@ INDEX_SLUG = "evenements"
 def site_page(event: Event, live_only: bool = True) -> EventSitePage | None:
     qs = EventSitePage.objects.filter(event=event)
     return (qs.live() if live_only else qs).first()
+
+
+# --- The menu (on every public page of the event) -------------------------------------------
+
+MENU_CACHE_SECONDS = 15 * 60
+
+
+def menu_items(event: Event, request=None) -> list[tuple[str, str]]:
+    """[(label, url)] of the event's public menu: the mini-site's live pages shown in menus,
+    or the Django pages while there is no live mini-site.
+
+    Cached: the key carries `event.menu_version`, which every change of the event's pages
+    bumps in the database (`menu_changed`), so each web process sees a change at its next
+    request, whatever cache backend it has. The language and the host are in the key too
+    (titles are bilingual; Wagtail writes another site's address in full)."""
+    host = request.get_host() if request is not None else ""
+    key = ":".join(
+        [
+            "events.menu",
+            str(event.pk),
+            str(event.menu_version),
+            event.slug,
+            translation.get_language() or "",
+            host,
+        ]
+    )
+    items = cache.get(key)
+    if items is None:
+        items = _menu_items(event, request)
+        cache.set(key, items, MENU_CACHE_SECONDS)
+    return items
+
+
+def _menu_items(event: Event, request=None) -> list[tuple[str, str]]:
+    root = site_page(event)
+    if root is None:
+        return [
+            (_("Welcome"), reverse("events:event_page", kwargs={"slug": event.slug})),
+            (_("Registration"), reverse("events:register", kwargs={"slug": event.slug})),
+            (_("Participants"), reverse("events:catalogue", kwargs={"slug": event.slug})),
+        ]
+    items = [(_("Welcome"), root.get_url(request))]
+    for child in root.get_children().live().in_menu().specific():
+        if isinstance(child, EventLinkPage):
+            url = child.menu_url(request, event=event)  # the event is known: no look-up
+        else:
+            menu_url = getattr(child, "menu_url", None)
+            url = menu_url(request) if menu_url else child.get_url(request)
+        items.append((str(getattr(child, "localized_title", child.title)), url))
+    return items
+
+
+def menu_changed(event_ids=None) -> None:
+    """A page of these events (all events when None) changed: their menus are built again."""
+    events = Event.objects.all() if event_ids is None else Event.objects.filter(pk__in=event_ids)
+    events.update(menu_version=F("menu_version") + 1)
+
+
+def _events_of_page(page) -> list[int]:
+    if isinstance(page, EventSitePage):
+        return [page.event_id] if page.event_id else []
+    return [
+        pk
+        for pk in EventSitePage.objects.ancestor_of(page, inclusive=True).values_list(
+            "event_id", flat=True
+        )
+        if pk
+    ]
 
 
 def ensure_index() -> EventIndexPage:
@@ -451,3 +523,23 @@ def on_event_saved(sender, instance, created, raw=False, **kwargs):
 
 def on_event_deleted(sender, instance, **kwargs):
     delete_minisite(instance)
+
+
+def on_page_changed(sender, instance, raw=False, **kwargs):
+    """A page saved, published, unpublished or deleted: the menu of its event is rebuilt."""
+    if raw or not instance.path:
+        return
+    event_ids = _events_of_page(instance)
+    if event_ids:
+        menu_changed(event_ids)
+
+
+def on_page_moved(sender, instance, **kwargs):
+    """A page moved (maybe from one event to another): every menu is rebuilt."""
+    menu_changed()
+
+
+def on_site_changed(sender, instance, raw=False, **kwargs):
+    """Wagtail sites give the pages their addresses: every menu is rebuilt."""
+    if not raw:
+        menu_changed()

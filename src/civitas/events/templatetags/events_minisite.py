@@ -9,24 +9,12 @@ register = template.Library()
 
 @register.inclusion_tag("events/minisite/_menu.html", takes_context=True)
 def event_menu(context, event):
-    from ..services.minisite import site_page
+    from ..services.minisite import menu_items
 
     request = context.get("request")
     user = context.get("user")
-    root = site_page(event)
-    if root is None:
-        # No mini-site (not created yet, or unpublished in Wagtail): the Django pages.
-        items = [
-            (_("Welcome"), reverse("events:event_page", kwargs={"slug": event.slug})),
-            (_("Registration"), reverse("events:register", kwargs={"slug": event.slug})),
-            (_("Participants"), reverse("events:catalogue", kwargs={"slug": event.slug})),
-        ]
-    else:
-        items = [(_("Welcome"), root.get_url(request))]
-        for child in root.get_children().live().in_menu().specific():
-            menu_url = getattr(child, "menu_url", None)
-            url = menu_url(request) if menu_url else child.get_url(request)
-            items.append((getattr(child, "localized_title", child.title), url))
+    # The pages' entries come from the cache (see menu_items); the personal entry does not.
+    items = list(menu_items(event, request))
     if user is not None and user.is_authenticated:
         items.append(
             (_("My participation"), reverse("events:area_home", kwargs={"slug": event.slug}))
