@@ -246,6 +246,7 @@ def _eventday_samples(event):
         "events:bo_survey_csv": {"pk": event.pk, "survey_pk": survey.pk},
         "events:feedback_answer": {"slug": event.slug, "token": invitation.token},
         "events:bo_reminder_delete": {"pk": event.pk, "rule_pk": rule.pk},
+        "events:bo_list": {"pk": event.pk, "kind": "keyword"},
     }
 
 

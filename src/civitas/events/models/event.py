@@ -64,6 +64,31 @@ class Event(models.Model):
     # Catalogue: which company fields are public (see PUBLIC_FIELD_CHOICES)
     public_fields = models.JSONField(_("public fields in the catalogue"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Linked operations (seed 003 §9): an operation at another place points to its parent
+    # event; the mini-site and the dashboard show the whole family.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent event (linked operation of)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="operations",
+    )
+    # Registrations forecast: the dashboard shows the fill rate against it, and the organisers
+    # are mailed once when registrations are below it at the alert date.
+    forecast_registrations = models.PositiveIntegerField(
+        _("forecast of registered companies"), null=True, blank=True
+    )
+    forecast_date = models.DateField(_("forecast alert date"), null=True, blank=True)
+    forecast_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The public mini-site lives for the preparation and the event only (seed 003 §3): from
+    # this date its public pages answer with a short "closed" notice; the data stays.
+    minisite_closes_on = models.DateField(
+        _("public pages offline from"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the public pages stay online."),
+    )
 
     PUBLIC_FIELD_CHOICES = [
         ("description", _("Description")),
@@ -93,6 +118,14 @@ class Event(models.Model):
         if self.registration_opens and now < self.registration_opens:
             return False
         return not (self.registration_closes and now > self.registration_closes)
+
+    def minisite_offline(self, today=None) -> bool:
+        """Whether the public pages have gone offline (from `minisite_closes_on` on)."""
+        from django.utils import timezone
+
+        if self.minisite_closes_on is None:
+            return False
+        return (today or timezone.localdate()) >= self.minisite_closes_on
 
     def shows(self, field: str) -> bool:
         return field in (self.public_fields or [])
