@@ -64,11 +64,12 @@ def test_retired_entries_are_not_offered_but_stay_on_offers(event):
     lists.retire(usinage)
     lists.retire(coop)
     new = OfferForm(event=event)
-    assert [k.label_fr for k in new.fields["keywords"].queryset] == ["export"]
-    assert list(new.fields["cooperation_type"].queryset) == []
+    offered = {k.label_fr for k in new.fields["keywords"].queryset}
+    assert "export" in offered and "usinage" not in offered
+    assert coop not in new.fields["cooperation_type"].queryset
     edit = OfferForm(instance=offer, event=event)
-    assert {k.label_fr for k in edit.fields["keywords"].queryset} == {"export", "usinage"}
-    assert list(edit.fields["cooperation_type"].queryset) == [coop]
+    assert {"export", "usinage"} <= {k.label_fr for k in edit.fields["keywords"].queryset}
+    assert coop in edit.fields["cooperation_type"].queryset
     lists.retire(usinage, False)
     assert "usinage" in [k.label_fr for k in OfferForm(event=event).fields["keywords"].queryset]
 
@@ -95,7 +96,8 @@ def test_screen_renames_merges_retires_and_keeps_refused_input(client_for, event
     r = c.post(url, {"entry": a.pk, "action": "merge", "target": "nope"}, follow=True)
     assert "Choose the entry to merge into." in r.content.decode()
     assert c.post(url, {"entry": a.pk, "action": "merge", "target": b.pk}).status_code == 302
-    assert list(CooperationType.objects.filter(event=event)) == [b]
+    assert not CooperationType.objects.filter(pk=a.pk).exists()
+    assert CooperationType.objects.filter(pk=b.pk).exists()
     assert c.get(url.replace("cooperation_type", "sector")).status_code == 404
     r = c.post(url, {"entry": "99999999999999999999", "action": "retire"}, follow=True)
     assert "no longer exists" in r.content.decode()
