@@ -60,6 +60,7 @@ def test_badge_and_meetings_held(browser, live_server, width):
         row = page.locator(f"#meeting-{meeting.pk}")
         expect(row).to_contain_text("Beta Tôlerie")
         screenshot(page, f"evenements-rendez-vous-tenus-{width}.png")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
         row.get_by_role("button", name="Tenu").first.click()
         expect(page.locator(f"#meeting-{meeting.pk}")).to_contain_text("votre réponse")
         assert MeetingOutcome.objects.get(meeting=meeting).state == "held"
