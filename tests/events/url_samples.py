@@ -147,6 +147,9 @@ def url_samples():
         "events:area_representative": {**slug, "rep_pk": rep.pk},
         "events:area_convocation": slug,
         "events:area_convocation_pdf": slug,
+        "events:area_badge": slug,
+        "events:area_badge_pdf": slug,
+        "events:area_meetings_held": slug,
         "events:bo_regform": {"pk": event.pk},
         "events:bo_regform_field_new": {"pk": event.pk},
         "events:bo_regform_field": {"pk": event.pk, "field_pk": extra.pk},
@@ -265,6 +268,7 @@ def _eventday_samples(event):
         "events:bo_survey_csv": {"pk": event.pk, "survey_pk": survey.pk},
         "events:feedback_answer": {"slug": event.slug, "token": invitation.token},
         "events:bo_reminder_delete": {"pk": event.pk, "rule_pk": rule.pk},
+        "events:bo_list": {"pk": event.pk, "kind": "keyword"},
     }
 
 

@@ -75,6 +75,7 @@ MODULE = Module(
         "civitas.events.services.reminders.register_templates",
         "civitas.events.services.feedback.register_templates",
         "civitas.events.services.checkout.register_templates",
+        "civitas.events.services.dashboard.register_templates",
     ],
     require=["periodic_jobs", "exports"],
     demo_accounts=[

@@ -52,6 +52,13 @@ def animation_fill_alerts():
     return f"{fill_alerts()} fill-rate alert(s) sent"
 
 
+@periodic("events.event_fill_alerts", every=timedelta(hours=6))
+def event_fill_alerts():
+    from .services.dashboard import forecast_alerts
+
+    return f"{forecast_alerts()} registration forecast alert(s) sent"
+
+
 @periodic("events.send_reminders", every=timedelta(minutes=5))
 def send_reminders():
     from .services.reminders import run_due

@@ -12,7 +12,11 @@ from ..services import dashboard as svc
 @scoped_permission_required("events.view_registrations", Event)
 def dashboard(request, pk):
     event = request.event
-    return render(request, "events/dashboard/page.html", {"event": event, "d": svc.summary(event)})
+    return render(
+        request,
+        "events/dashboard/page.html",
+        {"event": event, "d": svc.summary(event, request.user)},
+    )
 
 
 urlpatterns = [

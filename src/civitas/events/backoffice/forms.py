@@ -75,10 +75,16 @@ class EventForm(forms.ModelForm):
             "organiser_email",
             "public_fields",
             "is_published",
+            "parent",
+            "forecast_registrations",
+            "forecast_date",
+            "minisite_closes_on",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "forecast_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "minisite_closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "registration_opens": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
@@ -94,6 +100,11 @@ class EventForm(forms.ModelForm):
         # The event's extra company fields can be published too (services/regform.py).
         from ..services.regform import public_choices
 
+        # A parent is an event that is itself no operation, other than this one.
+        parents = Event.objects.filter(parent__isnull=True).order_by("-start_date", "name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
         self.fields["public_fields"].choices = [
             *Event.PUBLIC_FIELD_CHOICES,
             *public_choices(self.instance),
@@ -113,6 +124,23 @@ class EventForm(forms.ModelForm):
             and data["end_date"] < data["start_date"]
         ):
             self.add_error("end_date", _("The last day is before the first day."))
+        parent = data.get("parent")
+        if parent is not None and self.instance.pk and self.instance.operations.exists():
+            self.add_error(
+                "parent", _("This event has linked operations: it cannot be one itself.")
+            )
+        if data.get("forecast_date") and not data.get("forecast_registrations"):
+            self.add_error(
+                "forecast_registrations", _("Give the forecast the alert date is about.")
+            )
+        if (
+            data.get("minisite_closes_on")
+            and data.get("end_date")
+            and data["minisite_closes_on"] <= data["end_date"]
+        ):
+            self.add_error(
+                "minisite_closes_on", _("The public pages can go offline only after the event.")
+            )
         return data
 
 

@@ -10,6 +10,7 @@ from . import dashboard as bo_dashboard
 from . import expert_moves as bo_expert_moves
 from . import experts as bo_experts
 from . import feedback as bo_feedback
+from . import lists as bo_lists
 from . import mailing as bo_mailing
 from . import manual as bo_manual
 from . import messaging as bo_msg
@@ -334,3 +335,5 @@ urlpatterns = [
 # Check-in on the event day (backoffice/checkin.py keeps its own routes).
 urlpatterns += bo_checkin.urlpatterns + bo_badges.urlpatterns + bo_reminders.urlpatterns
 urlpatterns += bo_dashboard.urlpatterns + bo_feedback.urlpatterns
+# Keyword and cooperation-type lists (backoffice/lists.py).
+urlpatterns += bo_lists.urlpatterns

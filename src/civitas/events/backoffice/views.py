@@ -31,7 +31,7 @@ from ..models import (
     ScheduleRun,
     Session,
 )
-from ..services import ServiceError, agenda, registration, setup
+from ..services import ServiceError, agenda, dashboard, registration, setup
 from ..services import scheduling as scheduling_svc
 from .forms import ITEM_FORMS, EventForm, SessionForm
 
@@ -91,6 +91,7 @@ def event_edit(request, pk):
     event = request.event
     form = EventForm(request.POST or None, request.FILES or None, instance=event)
     if request.method == "POST" and form.is_valid():
+        dashboard.rearm_forecast_alert(form.instance, form.changed_data)
         form.save()
         journal.record(
             "events.event_changed",

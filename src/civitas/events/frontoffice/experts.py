@@ -15,10 +15,12 @@ from ..models import Company, Event, Expert, ExpertMeeting
 from ..services import ServiceError
 from ..services import experts as svc
 from ..services import meetings as meeting_services
+from .closed import minisite_open
 from .forms import ExpertRequestForm
 
 
 @public
+@minisite_open
 def expert_detail(request, slug, pk):
     event = get_object_or_404(Event, slug=slug, is_published=True)
     expert = get_object_or_404(

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,8 +34,16 @@ class OfferForm(forms.ModelForm):
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cooperation_type"].queryset = event.cooperation_types.all()
-        self.fields["keywords"].queryset = event.keywords.all()
+        # Retired entries are no longer offered, but stay on an offer that has them.
+        kept = self.instance.pk is not None
+        keywords = set(self.instance.keywords.values_list("pk", flat=True)) if kept else set()
+        coop = self.instance.cooperation_type_id
+        self.fields["cooperation_type"].queryset = event.cooperation_types.filter(
+            Q(retired=False) | Q(pk=coop)
+        )
+        self.fields["keywords"].queryset = event.keywords.filter(
+            Q(retired=False) | Q(pk__in=keywords)
+        )
         self.fields["key_figures"].queryset = event.key_figures.all()
         # An event without key figures would show an empty group of boxes.
         if not event.key_figures.exists():

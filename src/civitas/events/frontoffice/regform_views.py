@@ -15,10 +15,12 @@ from ..forms import CompanyForm
 from ..models import Event, Representative
 from ..services import ServiceError, availability, convocation, registration
 from ..services import meetings as meeting_services
+from .closed import minisite_open
 from .forms import AreaRepresentativeForm
 
 
 @public
+@minisite_open
 def sector_fields(request, slug):
     """HTMX fragment: the sector-specific questions for the sector chosen in the form,
     keeping what was typed. Renders nothing private: only the event's public form."""

@@ -6,6 +6,7 @@ from django.urls import path
 from . import agendas as fo_agendas
 from . import animations as fo_anim
 from . import availability as fo_availability
+from . import badge as fo_badge
 from . import checkout as fo_checkout
 from . import experts as fo_experts
 from . import feedback as fo_feedback
@@ -161,3 +162,5 @@ urlpatterns = [
 
 # Feedback forms (frontoffice/feedback.py keeps its own routes).
 urlpatterns += fo_feedback.urlpatterns
+# Electronic badge and meetings held (frontoffice/badge.py keeps its own routes).
+urlpatterns += fo_badge.urlpatterns

@@ -22,6 +22,7 @@ from ..services import ServiceError, agenda, minisite, moderation, registration,
 from ..services import catalogue as catalogue_service
 from ..services import experts as experts_service
 from ..services import meetings as meeting_services
+from .closed import minisite_open
 from .forms import OfferForm, OfferFormSet, RepresentativeFormSet, RequestForm
 
 
@@ -41,6 +42,7 @@ def event_list(request):
 
 
 @public
+@minisite_open
 def event_page(request, slug):
     """The mini-site's welcome page (a Wagtail page served at this very address); the
     plain page while the event has no live mini-site."""
@@ -66,6 +68,7 @@ def theme_css(request, slug):
 
 
 @public
+@minisite_open
 def register(request, slug):
     event = _event(slug)
     if not event.registration_is_open():
@@ -145,6 +148,7 @@ def _no_errors(form, *formsets):
 
 
 @public
+@minisite_open
 def register_done(request, slug):
     event = _event(slug)
     return render(request, "events/public/register_done.html", {"event": event})
@@ -160,6 +164,7 @@ SORTS = {
 
 
 @public
+@minisite_open
 def catalogue(request, slug):
     event = _event(slug)
     search = CatalogueSearchForm(request.GET)
@@ -215,6 +220,7 @@ def _sort_labels():
 
 
 @public
+@minisite_open
 def company_detail(request, slug, pk):
     event = _event(slug)
     company = get_object_or_404(

@@ -70,6 +70,31 @@ class Event(models.Model):
     # Bumped by every change of the event's mini-site pages: part of the cache key of the
     # menu shown on every public page (services.minisite.menu_items).
     menu_version = models.PositiveIntegerField(default=0, editable=False)
+    # Linked operations (seed 003 §9): an operation at another place points to its parent
+    # event; the mini-site and the dashboard show the whole family.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent event (linked operation of)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="operations",
+    )
+    # Registrations forecast: the dashboard shows the fill rate against it, and the organisers
+    # are mailed once when registrations are below it at the alert date.
+    forecast_registrations = models.PositiveIntegerField(
+        _("forecast of registered companies"), null=True, blank=True
+    )
+    forecast_date = models.DateField(_("forecast alert date"), null=True, blank=True)
+    forecast_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The public mini-site lives for the preparation and the event only (seed 003 §3): from
+    # this date its public pages answer with a short "closed" notice; the data stays.
+    minisite_closes_on = models.DateField(
+        _("public pages offline from"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the public pages stay online."),
+    )
 
     PUBLIC_FIELD_CHOICES = [
         ("description", _("Description")),
@@ -121,6 +146,14 @@ class Event(models.Model):
     def takes_requests(self) -> bool:
         """Participants may send requests without a slot, placed by the scheduling."""
         return self.booking_mode != self.BookingMode.SLOTS
+
+    def minisite_offline(self, today=None) -> bool:
+        """Whether the public pages have gone offline (from `minisite_closes_on` on)."""
+        from django.utils import timezone
+
+        if self.minisite_closes_on is None:
+            return False
+        return (today or timezone.localdate()) >= self.minisite_closes_on
 
     def shows(self, field: str) -> bool:
         return field in (self.public_fields or [])

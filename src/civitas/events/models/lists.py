@@ -56,6 +56,8 @@ class Sector(_Labelled):
 
 class Keyword(_Labelled):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="keywords")
+    # Retired: no longer offered to choose, kept where it was already chosen.
+    retired = models.BooleanField(_("retired"), default=False)
 
     class Meta:
         verbose_name = _("keyword")
@@ -76,6 +78,8 @@ class KeyFigure(_Labelled):
 
 class CooperationType(_Labelled):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="cooperation_types")
+    # Retired: no longer offered to choose, kept where it was already chosen.
+    retired = models.BooleanField(_("retired"), default=False)
 
     class Meta:
         verbose_name = _("cooperation type")

@@ -108,6 +108,16 @@ class EventPageMixin(models.Model):
             return self
         return EventSitePage.objects.ancestor_of(self).first()
 
+    def serve(self, request, *args, **kwargs):
+        root = self.site_page()
+        if root is not None and root.event.minisite_offline():
+            from django.shortcuts import render
+
+            return render(
+                request, "events/public/minisite_closed.html", {"event": root.event}, status=410
+            )
+        return super().serve(request, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         root = self.site_page()

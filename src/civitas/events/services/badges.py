@@ -91,6 +91,34 @@ def badges_pdf(event, reps, design=None, progress=None) -> bytes:
     return out.getvalue()
 
 
+def electronic(rep) -> dict:
+    """The participant's electronic badge: what the phone screen and the wallet PDF show.
+
+    Only a representative of a validated company has a badge (the same rule as printing)."""
+    company = rep.company
+    event = company.event
+    design = design_of(event)
+    payload = convocation.qr_payload(rep)
+    return {
+        "event": event,
+        "rep": rep,
+        "company": company,
+        "design": design,
+        "valid": company.status == Company.Status.VALIDATED,
+        "qr_payload": payload,
+        "qr_svg": qr.svg(payload, scale=6, border=4),
+        "logo_url": event.logo.url if design.show_logo and event.logo else "",
+    }
+
+
+def wallet_pdf(rep) -> bytes:
+    """One badge on a phone-sized page (the QR code large enough to scan from a screen),
+    to keep in a phone's files or print."""
+    ctx = electronic(rep)
+    ctx["title"] = _("Badge")
+    return pdf.render_pdf("events/badges/wallet_pdf.html", ctx)
+
+
 def badge_file_name(event, rep=None) -> str:
     if rep is None:
         return f"badges-{event.slug}.pdf"

@@ -497,6 +497,8 @@ def confirm_held(meeting: Meeting, *, by_rep: Representative | None = None, by_u
         raise ServiceError(_("Only a party to the meeting can confirm it."))
     if meeting.slot.start > timezone.now():
         raise ServiceError(_("This meeting has not started yet."))
+    if by_rep is not None:
+        _party_may_answer(meeting)
     outcome, _created = MeetingOutcome.objects.update_or_create(
         meeting=meeting,
         defaults={
@@ -507,6 +509,61 @@ def confirm_held(meeting: Meeting, *, by_rep: Representative | None = None, by_u
         },
     )
     return outcome
+
+
+def _party_may_answer(meeting: Meeting) -> None:
+    """What the organiser recorded is final: a party no longer changes it."""
+    outcome = MeetingOutcome.objects.filter(meeting=meeting).first()
+    if outcome is not None and outcome.confirmed_by_user_id is not None:
+        raise ServiceError(_("The organiser has already recorded whether this meeting was held."))
+
+
+def report_not_held(meeting: Meeting, *, by_rep: Representative):
+    """A party says the meeting did not take place: the other party is recorded absent.
+
+    Either party may answer (the last answer of a party stands) until the organiser records
+    the outcome, which is final."""
+    if meeting.state != Meeting.State.SCHEDULED:
+        raise ServiceError(_("This meeting is cancelled."))
+    req = meeting.request
+    if by_rep.pk not in (req.sender_id, req.recipient_id):
+        raise ServiceError(_("Only a party to the meeting can confirm it."))
+    if meeting.slot.start > timezone.now():
+        raise ServiceError(_("This meeting has not started yet."))
+    _party_may_answer(meeting)
+    other_id = req.recipient_id if by_rep.pk == req.sender_id else req.sender_id
+    outcome, _created = MeetingOutcome.objects.update_or_create(
+        meeting=meeting,
+        defaults={
+            "state": MeetingOutcome.State.NO_SHOW,
+            "absent_id": other_id,
+            "confirmed_by_rep": by_rep,
+            "confirmed_by_user": None,
+        },
+    )
+    return outcome
+
+
+def meetings_to_confirm(rep: Representative, now=None) -> list[tuple]:
+    """[(meeting, other party, outcome or None)]: the person's published meetings that have
+    started, latest first, with what was recorded about them."""
+    now = now or timezone.now()
+    meetings = (
+        Meeting.objects.filter(
+            Q(request__sender=rep) | Q(request__recipient=rep),
+            state=Meeting.State.SCHEDULED,
+            published=True,
+            slot__start__lte=now,
+        )
+        .select_related(
+            "slot", "room", "request__sender__company", "request__recipient__company", "outcome"
+        )
+        .order_by("-slot__start", "pk")
+    )
+    out = []
+    for m in meetings:
+        out.append((m, m.request.other(rep), getattr(m, "outcome", None)))
+    return out
 
 
 def mark_no_show(meeting: Meeting, absent: Representative | None, *, by_user=None):

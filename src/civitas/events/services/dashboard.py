@@ -8,6 +8,7 @@ from collections import Counter
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from ..models import (
     Checkin,
@@ -19,6 +20,7 @@ from ..models import (
     Room,
     Slot,
 )
+from . import operations
 
 
 def registrations_over_time(event) -> list[tuple]:
@@ -112,7 +114,124 @@ def by_sector_and_country(event) -> tuple[list, list]:
     )
 
 
-def summary(event) -> dict:
+# --- Registrations against the forecast ----------------------------------------------------
+
+FORECAST_FIELDS = ("forecast_registrations", "forecast_date")
+
+
+def registered_companies(event) -> int:
+    """Companies counted against the forecast: every registration not rejected."""
+    return Company.objects.filter(event=event).exclude(status=Company.Status.REJECTED).count()
+
+
+def fill_rate(event, *, today=None) -> dict | None:
+    """The registrations against the organiser's forecast (None without a forecast):
+    {"forecast", "registered", "rate" (%), "alert_date", "below" (at or after the alert
+    date and under the forecast), "alerted_at"}."""
+    forecast = event.forecast_registrations
+    if not forecast:
+        return None
+    today = today or timezone.localdate()
+    registered = registered_companies(event)
+    due = event.forecast_date is not None and event.forecast_date <= today
+    return {
+        "forecast": forecast,
+        "registered": registered,
+        "rate": round(100 * registered / forecast),
+        "alert_date": event.forecast_date,
+        "below": due and registered < forecast,
+        "alerted_at": event.forecast_alerted_at,
+    }
+
+
+def rearm_forecast_alert(event, changed_fields) -> None:
+    """A new forecast or alert date gives a new alert (call before saving the event)."""
+    if set(FORECAST_FIELDS) & set(changed_fields):
+        event.forecast_alerted_at = None
+
+
+def register_templates():
+    from civitas.core.outbox import templates
+
+    from . import notify
+
+    templates.register(
+        "events.event_fill_alert",
+        gettext_lazy("Events: registrations below the forecast (to the organisers)"),
+        placeholders={
+            **notify.P_EVENT,
+            "registered": gettext_lazy("Registered companies"),
+            "forecast": gettext_lazy("Forecast of registered companies"),
+            "rate": gettext_lazy("Fill rate (%)"),
+        },
+        default_subject={
+            "fr": "Inscriptions sous la prévision : {{ event }}",
+            "en": "Registrations below the forecast: {{ event }}",
+        },
+        default_body={
+            "fr": "Bonjour,\n\n« {{ event }} » compte {{ registered }} entreprises inscrites "
+            "pour une prévision de {{ forecast }} ({{ rate }} %).\n\n{{ organisation }}",
+            "en": "Hello,\n\n“{{ event }}” has {{ registered }} registered companies "
+            "for a forecast of {{ forecast }} ({{ rate }} %).\n\n{{ organisation }}",
+        },
+    )
+
+
+def forecast_alerts(*, today=None) -> int:
+    """Periodic job: once an event's alert date has come, mail its organisers when its
+    registrations are below the forecast, once (the event keeps when it was sent)."""
+    from django.db import transaction
+
+    from civitas.core import accounts, locking
+    from civitas.core.outbox import services as outbox
+
+    from ..models import Event
+    from . import notify
+
+    sent = 0
+    due = Event.objects.filter(
+        forecast_registrations__isnull=False,
+        forecast_date__isnull=False,
+        forecast_date__lte=today or timezone.localdate(),
+        forecast_alerted_at__isnull=True,
+    )
+    for event_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            # The row lock makes two runs of the job send one alert, not two.
+            locking.lock(rows=[Event.objects.filter(pk=event_id)])
+            event = Event.objects.get(pk=event_id)
+            if event.forecast_alerted_at is not None:
+                continue
+            rate = fill_rate(event, today=today)
+            if rate is None or not rate["below"]:
+                continue
+            locking.checkpoint()  # tests widen the race window here
+            addresses = {u.email for u in accounts.holders("events.manage_event", event) if u.email}
+            if event.organiser_email:
+                addresses.add(event.organiser_email)
+            for address in sorted(addresses):
+                outbox.send_message(
+                    "events.event_fill_alert",
+                    email=address,
+                    context={
+                        "event": event.name,
+                        "event_url": notify.event_url(event),
+                        "registered": rate["registered"],
+                        "forecast": rate["forecast"],
+                        "rate": rate["rate"],
+                    },
+                    scope_type="event",
+                    scope_id=event.pk,
+                )
+            event.forecast_alerted_at = timezone.now()
+            event.save(update_fields=["forecast_alerted_at"])
+            sent += 1
+    return sent
+
+
+def summary(event, user=None) -> dict:
+    """Every figure of the dashboard; `user` limits the linked operations shown to those
+    whose registrations that person may see."""
     m = meetings(event)
     sectors, countries = by_sector_and_country(event)
     return {
@@ -124,6 +243,8 @@ def summary(event) -> dict:
         "without_meeting": list(companies_without_meeting(event)),
         "occupancy": table_occupancy(event),
         "attendance": attendance(event),
+        "fill_rate": fill_rate(event),
+        "operations": operations.figures(event, user),
         "sectors": sectors,
         "countries": countries,
     }

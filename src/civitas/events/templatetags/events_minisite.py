@@ -21,3 +21,11 @@ def event_menu(context, event):
         )
     path = request.path if request is not None else None
     return {"items": [{"label": label, "url": url, "current": url == path} for label, url in items]}
+
+
+@register.simple_tag
+def linked_operations(event):
+    """The other published events of the event's family (linked operations)."""
+    from ..services import operations
+
+    return operations.others(event) if event is not None else []
