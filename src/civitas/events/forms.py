@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
+from civitas.core import phones
 from civitas.core.params import IdChoicesField, IdField, int_param
 
 from .models import Animation, Company, Representative, Session
@@ -73,6 +75,7 @@ class ConfigurableFormMixin:
             f = regform.formfield(extra)
             f.initial = regform.from_json(extra, stored.get(extra.key))
             self.fields[regform.field_name(extra)] = f
+        mark_required(self)
 
     # --- sector-specific fields -------------------------------------------------------
 
@@ -147,6 +150,62 @@ class ConfigurableFormMixin:
             self.instance.extra = dict(self._extra_values)
 
 
+# Widgets whose inputs are a group (a fieldset): the mark goes on the legend, not on each box.
+GROUP_WIDGETS = (forms.CheckboxSelectMultiple, forms.RadioSelect)
+
+
+def mark_required(form) -> None:
+    """Say which fields are required to browsers and assistive technologies, in formsets too
+    (Django leaves `required` out of formset forms): `required` and `aria-required`."""
+    for f in form.fields.values():
+        if f.required and not isinstance(f.widget, (*GROUP_WIDGETS, forms.HiddenInput)):
+            f.widget.attrs.update({"required": True, "aria-required": "true"})
+
+
+def error_anchor(bound_field) -> str:
+    """The id a link of the error summary points to: the input, or the first box of a
+    group of boxes."""
+    if isinstance(bound_field.field.widget, GROUP_WIDGETS):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label or bound_field.auto_id
+
+
+def error_summary(parts) -> list[dict]:
+    """One entry per faulty field of several forms, in page order, for the one error summary
+    at the top of a long form: [{"label", "messages", "anchor"}] ("anchor" empty for an
+    error about a whole form or list). `parts` are (form or formset, prefix label, anchor
+    of the section) triples; a formset's forms are labelled "<prefix label> <n>"."""
+    entries = []
+
+    def add_form(form, label, section):
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                entries.append({"label": label, "messages": list(errors), "anchor": section})
+                continue
+            if name not in form.fields:
+                continue
+            bf = form[name]
+            entries.append(
+                {
+                    "label": f"{label} : {bf.label}" if label else str(bf.label),
+                    "messages": list(errors),
+                    "anchor": error_anchor(bf),
+                }
+            )
+
+    for obj, label, section in parts:
+        if isinstance(obj, forms.BaseFormSet):
+            if obj.non_form_errors():
+                entries.append(
+                    {"label": label, "messages": list(obj.non_form_errors()), "anchor": section}
+                )
+            for i, form in enumerate(obj.forms, start=1):
+                add_form(form, f"{label} {i}", section)
+        else:
+            add_form(obj, label, section)
+    return entries
+
+
 # The fields of a company and of a representative that people and the CRM write: the forms
 # below, the API's read serializers and its write views all use these two lists.
 COMPANY_FIELDS = [
@@ -179,8 +238,8 @@ class CompanyForm(ConfigurableFormMixin, forms.ModelForm):
     class Meta:
         model = Company
         fields = COMPANY_FIELDS
+        field_classes = {"phone": phones.PhoneField}
         help_texts = {
-            "country": _("Two letters, e.g. FR, DE, IT."),
             "siret": _("Required for French companies: 14 digits."),
             "vat_number": _("Intra-EU VAT number, required for EU companies outside France."),
         }
@@ -188,14 +247,8 @@ class CompanyForm(ConfigurableFormMixin, forms.ModelForm):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = event.sectors.all()
-        self.fields["country"].widget.attrs.update({"autocomplete": "country", "size": 3})
+        self.fields["country"].widget.attrs["autocomplete"] = "country"
         self.configure(event)
-
-    def clean_country(self):
-        value = (self.cleaned_data.get("country") or "").strip().upper()
-        if len(value) != 2 or not value.isalpha():
-            raise ValidationError(_("Use the two-letter country code (FR, DE, ...)."))
-        return value
 
     def clean(self):
         data = super().clean()
@@ -224,6 +277,13 @@ class CompanyForm(ConfigurableFormMixin, forms.ModelForm):
         return data
 
 
+class MobileField(phones.PhoneField):
+    """A representative's mobile phone, stored in E.164: SMS are sent to it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(mobile=True, **kwargs)
+
+
 def session_label(s: Session) -> str:
     """A session as people read it: day, name and hours (not the ISO date)."""
     return f"{s.day.date:%d/%m/%Y} · {s.name} ({s.start_time:%H:%M}–{s.end_time:%H:%M})"
@@ -236,9 +296,11 @@ class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
         model = Representative
         fields = REPRESENTATIVE_FIELDS
         widgets = {"absent_sessions": forms.CheckboxSelectMultiple}
-        field_classes = {"absent_sessions": IdChoicesField}
+        field_classes = {"absent_sessions": IdChoicesField, "phone": MobileField}
         help_texts = {
-            "phone": _("For SMS about your meetings, e.g. +33612345678."),
+            "phone": _(
+                "For SMS about your meetings: 06 12 34 56 78, or +49 151 23456789 outside France."
+            ),
             "absent_sessions": _("Tick the sessions you will not attend."),
         }
 
@@ -247,7 +309,6 @@ class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
         field = self.fields["absent_sessions"]
         field.queryset = Session.objects.filter(day__event=event).select_related("day")
         field.label_from_instance = session_label
-        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.configure(event)
         if animations:
@@ -299,6 +360,7 @@ class CatalogueSearchForm(forms.Form):
     # No length limit: only the first catalogue.MAX_WORDS words are searched.
     q = forms.CharField(required=False)
     sector = IdField()
+    country = forms.ChoiceField(required=False, choices=lambda: [("", ""), *countries])
 
     def words_left_out(self) -> bool:
         from .services.catalogue import too_many_words
@@ -309,3 +371,7 @@ class CatalogueSearchForm(forms.Form):
         """(words, sector id) of a valid query; what is valid of an invalid one."""
         data = getattr(self, "cleaned_data", {})
         return data.get("q", ""), data.get("sector")
+
+    def country_code(self) -> str:
+        """The ISO code of the country filter ("" for all, or when not a country)."""
+        return getattr(self, "cleaned_data", {}).get("country", "")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from civitas.core import uploads
 from civitas.core.params import IdChoicesField
 
-from ..forms import RepresentativeForm, session_label
+from ..forms import RepresentativeForm, mark_required, session_label
 from ..models import Offer, Session
 from ..services import checks
 
@@ -38,6 +38,7 @@ class OfferForm(forms.ModelForm):
         # An event without key figures would show an empty group of boxes.
         if not event.key_figures.exists():
             del self.fields["key_figures"]
+        mark_required(self)
 
     def clean_attachment(self):
         f = self.cleaned_data.get("attachment")
