@@ -247,8 +247,25 @@ class CompanyForm(ConfigurableFormMixin, forms.ModelForm):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = event.sectors.all()
-        self.fields["country"].widget.attrs["autocomplete"] = "country"
+        country = self.fields["country"]
+        country.widget.attrs["autocomplete"] = "country"
+        country.error_messages["invalid_choice"] = _(
+            "Choose the country in the list (the API takes its two-letter ISO code: FR, DE...)."
+        )
+        self._read_country()
         self.configure(event)
+
+    def _read_country(self):
+        """A country sent as a lower-case code, another code (UK, DEU) or a name (API
+        clients, old bookmarks) is read as its ISO code; an unknown one stays for the error."""
+        key = self.add_prefix("country")
+        if not self.is_bound or key not in self.data:
+            return
+        typed = self.data.get(key)
+        code = regform.country_code(typed) if isinstance(typed, str) else None
+        if code and code != typed:
+            self.data = self.data.copy()
+            self.data[key] = code
 
     def clean(self):
         data = super().clean()
