@@ -21,6 +21,11 @@ from .test_views import _post_data
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def register_url(event):
     return reverse("events:register", kwargs={"slug": event.slug})
 
@@ -62,7 +67,7 @@ def test_one_error_summary_links_each_faulty_field_once(client, event):
     assert anchors == ["id_company-siret", "id_rep-0-email", "id_rep-1-phone", "id_offer-0-title"]
     for anchor in anchors:  # each link leads to a field of the page
         assert f'id="{anchor}"' in html
-    assert "Representative 2" in summary  # which block, not only which field
+    assert "Representative 2: Mobile phone" in summary  # which block, not only the field
     # Everything typed is kept.
     assert 'value="Société Évrard"' in html and 'value="not-an-address"' in html
     assert not Company.objects.exists()
@@ -210,7 +215,8 @@ def test_french_elision_and_signature():
     assert notify.de("Salon") == "de Salon"
 
 
-def test_confirmation_mail_elides_and_is_signed_by_the_organisers(client):
+def test_confirmation_mail_elides_and_is_signed_by_the_organisers(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     event = make_event("atelier")
     event.name, event.organiser_email = "Atelier export", "export@cci.example"
     event.save()
@@ -226,7 +232,8 @@ def test_confirmation_mail_elides_and_is_signed_by_the_organisers(client):
     assert msg.body_text.rstrip().endswith(signed)
 
 
-def test_login_page_points_to_event_registration(client):
+def test_login_page_points_to_event_registration(client, settings):
+    settings.CIVITAS_OPEN_SIGNUP = False
     html = client.get(reverse("account_login")).content.decode()
     assert reverse("events:event_list") in html
     html = client.get(reverse("account_signup")).content.decode()

@@ -187,7 +187,9 @@ def error_summary(parts) -> list[dict]:
             bf = form[name]
             entries.append(
                 {
-                    "label": f"{label} : {bf.label}" if label else str(bf.label),
+                    "label": gettext("%(block)s: %(field)s") % {"block": label, "field": bf.label}
+                    if label
+                    else str(bf.label),
                     "messages": list(errors),
                     "anchor": error_anchor(bf),
                 }

@@ -147,7 +147,8 @@ def _resized(post):
             return data
     for button, prefix in _REMOVE.items():
         if button in post:
-            return _without_block(post, prefix, int_param(post.get(button), max_value=MAX_BLOCKS))
+            index = int_param(post.get(button), min_value=0, max_value=MAX_BLOCKS)
+            return _without_block(post, prefix, index)
     return None
 
 

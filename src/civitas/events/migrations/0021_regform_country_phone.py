@@ -19,18 +19,20 @@ def report(line):
 
 def convert_countries(apps, schema_editor):
     Company = apps.get_model("events", "Company")
-    changed = []
-    for company in Company.objects.only("pk", "name", "country").iterator(chunk_size=BATCH):
-        code = country_code(company.country)
+    by_code = {}  # ISO code -> ids of the companies to change (raw values, not Country objects)
+    rows = Company.objects.values_list("pk", "name", "country")
+    for pk, name, typed in rows.iterator(chunk_size=BATCH):
+        code = country_code(typed)
         if code is None:
             report(
-                f"company {company.pk} ({company.name}): country “{company.country}” not "
-                "recognised, left as it is: correct it in the back office"
+                f"company {pk} ({name}): country “{typed}” not recognised, left as it is: "
+                "correct it in the back office"
             )
-        elif code != company.country:
-            company.country = code
-            changed.append(company)
-    Company.objects.bulk_update(changed, ["country"], batch_size=BATCH)
+        elif code != typed:
+            by_code.setdefault(code, []).append(pk)
+    for code, ids in by_code.items():
+        for start in range(0, len(ids), BATCH):
+            Company.objects.filter(pk__in=ids[start : start + BATCH]).update(country=code)
 
 
 def normalise_phones(apps, schema_editor):

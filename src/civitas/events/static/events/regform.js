@@ -87,7 +87,15 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
-    if (summary) { summary.focus(); }
+    if (summary) {
+      summary.focus();
+      // A link of the summary puts the cursor in its field (a plain anchor only scrolls).
+      summary.addEventListener("click", function (event) {
+        var link = event.target.closest("a[href^='#']");
+        var field = link && document.getElementById(link.getAttribute("href").slice(1));
+        if (field) { event.preventDefault(); field.scrollIntoView({block: "center"}); field.focus(); }
+      });
+    }
     var form = document.querySelector("form.regform");
     if (!form) { return; }
     form.addEventListener("click", function (event) {
