@@ -90,8 +90,10 @@ def a_request_for(event, email):
     from civitas.events.models import Representative
     from civitas.events.services import meetings, registration
 
-    me = Representative.objects.get(company__event=event, email=email)
-    registration.validate_registration(me.company)
+    registration.validate_registration(
+        Representative.objects.get(company__event=event, email=email).company
+    )
+    me = Representative.objects.select_related("company").get(company__event=event, email=email)
     other = make_company(event, "Brasserie Nord", validated=True, reps=1)
     sender = other.representatives.get()
     return meetings.send_request(sender, me, "Nous aimerions goûter à vos luminaires.")
