@@ -25,7 +25,7 @@ from civitas.core.permissions import scoped_permission_required
 
 from ..forms import MobileField
 from ..models import Checkin, CheckinList, Event, Meeting, Representative
-from ..services import ServiceError
+from ..services import ServiceError, regform
 from ..services import checkin as svc
 
 STATUS_LABELS = {
@@ -234,6 +234,15 @@ class WalkInForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail"))
     phone = MobileField(label=gettext_lazy("Mobile phone"), required=False)
     job_title = forms.CharField(label=gettext_lazy("Job title"), max_length=150, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "fr", "UK" or "Allemagne" typed on the day is read as its ISO code.
+        typed = self.data.get("country") if self.is_bound else None
+        code = regform.country_code(typed) if isinstance(typed, str) else None
+        if code and code != typed:
+            self.data = self.data.copy()
+            self.data["country"] = code
 
 
 @scoped_permission_required("events.validate_registrations", Event)
