@@ -85,7 +85,7 @@ def test_registration_to_published_agenda_and_export(page, new_page, site):
     page.goto(f"/evenements/{event.slug}/inscription/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Inscrire votre entreprise")
     page.get_by_label("Raison sociale").fill("Atelier Lumière")
-    page.get_by_label("Pays (code ISO)").fill("FR")
+    page.get_by_label("Pays").select_option("FR")
     page.get_by_label("SIRET").fill("73282932000074")
     rep1 = page.get_by_role("group", name="Représentant 1")
     rep1.get_by_label("Prénom").fill("Alice")

@@ -61,7 +61,7 @@ OFFICIALS = (
     "insee;nom;prénom;courriel;portable;mandat;conseiller communautaire;canal\n"
     "67001;Martin;Anne;Anne@Petiteville.fr;06 12 34 56 78;Maire;non;électronique\n"
     "67001;Durand;Paul;paul@petiteville.fr;;Conseiller municipal;non;papier\n"
-    "67002;Bernard;Léa;lea@grandeville.fr;+33 7 00 00 00 01;conseiller, délégué;oui;\n"
+    "67002;Bernard;Léa;lea@grandeville.fr;+33 7 81 00 00 01;conseiller, délégué;oui;\n"
 )
 
 

@@ -76,7 +76,7 @@ class ParticipantExporter(Exporter):
             "event": c.event.name,
             "company": c.name,
             "status": c.get_status_display(),
-            "country": c.country,
+            "country": c.country.name or c.country.code,
             "siret": c.siret,
             "vat": c.vat_number,
             "sector": str(c.sector or ""),

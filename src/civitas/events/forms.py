@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
+from civitas.core import phones
 from civitas.core.params import IdChoicesField, IdField, int_param
 
 from .models import Animation, Company, Representative, Session
@@ -73,6 +75,7 @@ class ConfigurableFormMixin:
             f = regform.formfield(extra)
             f.initial = regform.from_json(extra, stored.get(extra.key))
             self.fields[regform.field_name(extra)] = f
+        mark_required(self)
 
     # --- sector-specific fields -------------------------------------------------------
 
@@ -147,6 +150,64 @@ class ConfigurableFormMixin:
             self.instance.extra = dict(self._extra_values)
 
 
+# Widgets whose inputs are a group (a fieldset): the mark goes on the legend, not on each box.
+GROUP_WIDGETS = (forms.CheckboxSelectMultiple, forms.RadioSelect)
+
+
+def mark_required(form) -> None:
+    """Say which fields are required to browsers and assistive technologies, in formsets too
+    (Django leaves `required` out of formset forms): `required` and `aria-required`."""
+    for f in form.fields.values():
+        if f.required and not isinstance(f.widget, (*GROUP_WIDGETS, forms.HiddenInput)):
+            f.widget.attrs.update({"required": True, "aria-required": "true"})
+
+
+def error_anchor(bound_field) -> str:
+    """The id a link of the error summary points to: the input, or the first box of a
+    group of boxes."""
+    if isinstance(bound_field.field.widget, GROUP_WIDGETS):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label or bound_field.auto_id
+
+
+def error_summary(parts) -> list[dict]:
+    """One entry per faulty field of several forms, in page order, for the one error summary
+    at the top of a long form: [{"label", "messages", "anchor"}] ("anchor" empty for an
+    error about a whole form or list). `parts` are (form or formset, prefix label, anchor
+    of the section) triples; a formset's forms are labelled "<prefix label> <n>"."""
+    entries = []
+
+    def add_form(form, label, section):
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                entries.append({"label": label, "messages": list(errors), "anchor": section})
+                continue
+            if name not in form.fields:
+                continue
+            bf = form[name]
+            entries.append(
+                {
+                    "label": gettext("%(block)s: %(field)s") % {"block": label, "field": bf.label}
+                    if label
+                    else str(bf.label),
+                    "messages": list(errors),
+                    "anchor": error_anchor(bf),
+                }
+            )
+
+    for obj, label, section in parts:
+        if isinstance(obj, forms.BaseFormSet):
+            if obj.non_form_errors():
+                entries.append(
+                    {"label": label, "messages": list(obj.non_form_errors()), "anchor": section}
+                )
+            for i, form in enumerate(obj.forms, start=1):
+                add_form(form, f"{label} {i}", section)
+        else:
+            add_form(obj, label, section)
+    return entries
+
+
 # The fields of a company and of a representative that people and the CRM write: the forms
 # below, the API's read serializers and its write views all use these two lists.
 COMPANY_FIELDS = [
@@ -179,8 +240,8 @@ class CompanyForm(ConfigurableFormMixin, forms.ModelForm):
     class Meta:
         model = Company
         fields = COMPANY_FIELDS
+        field_classes = {"phone": phones.PhoneField}
         help_texts = {
-            "country": _("Two letters, e.g. FR, DE, IT."),
             "siret": _("Required for French companies: 14 digits."),
             "vat_number": _("Intra-EU VAT number, required for EU companies outside France."),
         }
@@ -188,14 +249,25 @@ class CompanyForm(ConfigurableFormMixin, forms.ModelForm):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = event.sectors.all()
-        self.fields["country"].widget.attrs.update({"autocomplete": "country", "size": 3})
+        country = self.fields["country"]
+        country.widget.attrs["autocomplete"] = "country"
+        country.error_messages["invalid_choice"] = _(
+            "Choose the country in the list (the API takes its two-letter ISO code: FR, DE...)."
+        )
+        self._read_country()
         self.configure(event)
 
-    def clean_country(self):
-        value = (self.cleaned_data.get("country") or "").strip().upper()
-        if len(value) != 2 or not value.isalpha():
-            raise ValidationError(_("Use the two-letter country code (FR, DE, ...)."))
-        return value
+    def _read_country(self):
+        """A country sent as a lower-case code, another code (UK, DEU) or a name (API
+        clients, old bookmarks) is read as its ISO code; an unknown one stays for the error."""
+        key = self.add_prefix("country")
+        if not self.is_bound or key not in self.data:
+            return
+        typed = self.data.get(key)
+        code = regform.country_code(typed) if isinstance(typed, str) else None
+        if code and code != typed:
+            self.data = self.data.copy()
+            self.data[key] = code
 
     def clean(self):
         data = super().clean()
@@ -222,6 +294,13 @@ class CompanyForm(ConfigurableFormMixin, forms.ModelForm):
                     "vat_number", _("The VAT number is required for companies in the EU.")
                 )
         return data
+
+
+class MobileField(phones.PhoneField):
+    """A representative's mobile phone, stored in E.164: SMS are sent to it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(mobile=True, **kwargs)
 
 
 def session_label(s: Session) -> str:
@@ -268,9 +347,11 @@ class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
         model = Representative
         fields = REPRESENTATIVE_FIELDS
         widgets = {"absent_sessions": forms.CheckboxSelectMultiple}
-        field_classes = {"absent_sessions": IdChoicesField}
+        field_classes = {"absent_sessions": IdChoicesField, "phone": MobileField}
         help_texts = {
-            "phone": _("For SMS about your meetings, e.g. +33612345678."),
+            "phone": _(
+                "For SMS about your meetings: 06 12 34 56 78, or +49 151 23456789 outside France."
+            ),
         }
 
     def __init__(self, *args, event, animations=False, **kwargs):
@@ -278,7 +359,6 @@ class RepresentativeForm(ConfigurableFormMixin, forms.ModelForm):
         field = self.fields["absent_sessions"]
         field.queryset = sessions_of(event)
         field.label_from_instance = session_label
-        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.configure(event)
         if self.sessions_as_attended and "absent_sessions" in self.fields:
@@ -364,6 +444,7 @@ class CatalogueSearchForm(forms.Form):
     # No length limit: only the first catalogue.MAX_WORDS words are searched.
     q = forms.CharField(required=False)
     sector = IdField()
+    country = forms.ChoiceField(required=False, choices=lambda: [("", ""), *countries])
 
     def words_left_out(self) -> bool:
         from .services.catalogue import too_many_words
@@ -374,3 +455,7 @@ class CatalogueSearchForm(forms.Form):
         """(words, sector id) of a valid query; what is valid of an invalid one."""
         data = getattr(self, "cleaned_data", {})
         return data.get("q", ""), data.get("sector")
+
+    def country_code(self) -> str:
+        """The ISO code of the country filter ("" for all, or when not a country)."""
+        return getattr(self, "cleaned_data", {}).get("country", "")

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django_countries",  # its translations: country names in French
     # platform core
     "civitas.core",
     "civitas.core.outbox",

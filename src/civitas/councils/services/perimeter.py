@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civitas.core import phones
+
 from ..models import Official, RecipientList
 
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -25,17 +27,9 @@ def clean_insee(value: str) -> str:
 
 
 def clean_mobile(value: str) -> str:
-    """A phone number in E.164 (+33612345678); French national numbers are converted."""
-    raw = re.sub(r"[\s.\-()]", "", str(value))
-    if raw.startswith("00"):
-        raw = "+" + raw[2:]
-    if re.fullmatch(r"0[1-9]\d{8}", raw):
-        raw = "+33" + raw[1:]
-    if raw.startswith("+33") and not re.fullmatch(r"\+33[1-9]\d{8}", raw):
-        raise ValueError(_("“%(value)s” is not a valid phone number.") % {"value": value})
-    if not re.fullmatch(r"\+[1-9]\d{7,14}", raw):
-        raise ValueError(_("“%(value)s” is not a valid phone number.") % {"value": value})
-    return raw
+    """A phone number in E.164 (+33612345678); French national numbers are converted
+    (the core kit's one rule: civitas.core.phones)."""
+    return phones.to_e164(value)
 
 
 def set_channel(official: Official, channel: str, *, at=None) -> Official:

@@ -17,13 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_countries import countries
 
 from civitas.core import journal
 from civitas.core.params import int_param
 from civitas.core.permissions import scoped_permission_required
 
+from ..forms import MobileField
 from ..models import Checkin, CheckinList, Event, Meeting, Representative
-from ..services import ServiceError
+from ..services import ServiceError, regform
 from ..services import checkin as svc
 
 STATUS_LABELS = {
@@ -226,12 +228,21 @@ urlpatterns = [
 
 class WalkInForm(forms.Form):
     company_name = forms.CharField(label=gettext_lazy("Company"), max_length=200)
-    country = forms.CharField(label=gettext_lazy("Country (ISO code)"), max_length=2, initial="FR")
+    country = forms.ChoiceField(label=gettext_lazy("Country"), choices=countries, initial="FR")
     first_name = forms.CharField(label=gettext_lazy("First name"), max_length=100)
     last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
     email = forms.EmailField(label=gettext_lazy("E-mail"))
-    phone = forms.CharField(label=gettext_lazy("Mobile phone"), max_length=30, required=False)
+    phone = MobileField(label=gettext_lazy("Mobile phone"), required=False)
     job_title = forms.CharField(label=gettext_lazy("Job title"), max_length=150, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "fr", "UK" or "Allemagne" typed on the day is read as its ISO code.
+        typed = self.data.get("country") if self.is_bound else None
+        code = regform.country_code(typed) if isinstance(typed, str) else None
+        if code and code != typed:
+            self.data = self.data.copy()
+            self.data["country"] = code
 
 
 @scoped_permission_required("events.validate_registrations", Event)

@@ -2,8 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from civitas.core import uploads
+from civitas.core import phones, uploads
 from civitas.core.params import IdChoicesField
 
 from ..models import (
@@ -329,6 +330,7 @@ class ExpertForm(forms.ModelForm):
             "mode": forms.RadioSelect,
         }
         field_classes = {
+            "phone": phones.PhoneField,
             "fields": IdChoicesField,
             "sought_sectors": IdChoicesField,
             "sessions": IdChoicesField,
@@ -386,7 +388,7 @@ class CandidatesForm(forms.Form):
     @staticmethod
     def label(em):
         rep = em.representative
-        text = f"{rep.full_name} ({rep.company.name}, {rep.company.country})"
+        text = f"{rep.full_name} ({rep.company.name}, {rep.company.country.name})"
         text += f" – {timezone.localtime(em.created_at):%d/%m %H:%M}"
         if em.topic_id:
             text += f" – {em.topic}"
@@ -505,7 +507,7 @@ class FilterForm(forms.Form):
         sessions = Session.objects.filter(day__event=event).select_related("day")
         self.fields["sessions"].queryset = sessions
         self.fields["country"].choices = [
-            (c, c) for c in mailing_svc.filter_choices(event)["countries"]
+            (c, countries.name(c) or c) for c in mailing_svc.filter_choices(event)["countries"]
         ]
 
     def params(self) -> dict:

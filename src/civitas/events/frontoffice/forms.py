@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from civitas.core import uploads
 from civitas.core.params import IdChoicesField
 
-from ..forms import RepresentativeForm, SessionsAttendedField, session_label, sessions_of
+from ..forms import (
+    RepresentativeForm,
+    SessionsAttendedField,
+    mark_required,
+    session_label,
+    sessions_of,
+)
 from ..models import Offer, Session, Slot
 from ..services import checks
 
@@ -48,6 +54,7 @@ class OfferForm(forms.ModelForm):
         # An event without key figures would show an empty group of boxes.
         if not event.key_figures.exists():
             del self.fields["key_figures"]
+        mark_required(self)
 
     def clean_attachment(self):
         f = self.cleaned_data.get("attachment")

@@ -29,7 +29,11 @@ def sector_fields(request, slug):
     form = CompanyForm(data, event=event, prefix="company")
     form._errors = ErrorDict()  # render the fields, do not validate them
     form.strict_sector = True
-    return render(request, "events/regform/_sector_fields_inner.html", {"form": form})
+    return render(
+        request,
+        "events/regform/_sector_fields_inner.html",
+        {"form": form, "mark_required": True, "no_summary": True},
+    )
 
 
 def _me(request, slug):

@@ -16,7 +16,7 @@ from civitas.core.params import int_param
 from civitas.core.permissions import login_required, public
 from civitas.core.sites import absolute_url
 
-from ..forms import CatalogueSearchForm, CompanyForm
+from ..forms import CatalogueSearchForm, CompanyForm, error_summary
 from ..models import Company, Event, MeetingRequest, Offer, Representative
 from ..services import ServiceError, agenda, minisite, moderation, registration, suggestions
 from ..services import catalogue as catalogue_service
@@ -75,12 +75,10 @@ def register(request, slug):
         return render(request, "events/public/registration_closed.html", {"event": event})
     kw = {"form_kwargs": {"event": event}}
     rep_kw = {"form_kwargs": {"event": event, "animations": True}}
-    adding = request.method == "POST" and ("add_rep" in request.POST or "add_offer" in request.POST)
-    if adding:
-        # Another blank representative or offer: redisplay what was typed, without errors.
-        data = request.POST.copy()
-        key = "rep-TOTAL_FORMS" if "add_rep" in data else "offer-TOTAL_FORMS"
-        data[key] = str(min((int_param(data.get(key), max_value=20) or 1) + 1, 20))
+    data = _resized(request.POST) if request.method == "POST" else None
+    if data is not None:
+        # Without JavaScript: one more blank block, or one block less; what was typed is
+        # redisplayed, without errors.
         form = CompanyForm(data, event=event, prefix="company")
         reps = RepresentativeFormSet(data, prefix="rep", **rep_kw)
         offers = OfferFormSet(data, prefix="offer", **kw)
@@ -113,11 +111,71 @@ def register(request, slug):
         form = CompanyForm(event=event, prefix="company")
         reps = RepresentativeFormSet(prefix="rep", **rep_kw)
         offers = OfferFormSet(prefix="offer", **kw)
+    summary = error_summary(
+        [
+            (form, "", "company-section"),
+            (reps, _("Representative"), "reps-section"),
+            (offers, _("Offer or request"), "offers-section"),
+        ]
+    )
     return render(
         request,
         "events/public/register.html",
-        {"event": event, "form": form, "reps": reps, "offers": offers},
+        {
+            "event": event,
+            "form": form,
+            "reps": reps,
+            "offers": offers,
+            "summary": summary,
+            "max_blocks": MAX_BLOCKS,
+        },
     )
+
+
+MAX_BLOCKS = 20
+# Buttons of the form that change the number of blocks: name -> formset prefix.
+_ADD = {"add_rep": "rep", "add_offer": "offer"}
+_REMOVE = {"remove_rep": "rep", "remove_offer": "offer"}
+
+
+def _resized(post):
+    """The registration data with one more blank block (an "add" button) or without the
+    block whose "remove" button was pressed (the next blocks take its place); None when the
+    form was sent to register."""
+    for button, prefix in _ADD.items():
+        if button in post:
+            data = post.copy()
+            key = f"{prefix}-TOTAL_FORMS"
+            data[key] = str(min((int_param(data.get(key), max_value=MAX_BLOCKS) or 1) + 1, 20))
+            return data
+    for button, prefix in _REMOVE.items():
+        if button in post:
+            index = int_param(post.get(button), min_value=0, max_value=MAX_BLOCKS)
+            return _without_block(post, prefix, index)
+    return None
+
+
+def _without_block(post, prefix, index):
+    data = post.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    total = int_param(data.get(key), max_value=MAX_BLOCKS) or 1
+    if index is None or total <= 1 or index >= total:
+        return data  # the last block stays: at least one is needed
+    moved = {}
+    for name in list(data.keys()):
+        head, sep, rest = name.partition("-")
+        number, sep2, field = rest.partition("-")
+        if head != prefix or not sep or not sep2 or not number.isdigit():
+            continue
+        values = data.getlist(name)
+        del data[name]
+        n = int(number)
+        if n != index:
+            moved[f"{prefix}-{n - 1 if n > index else n}-{field}"] = values
+    for name, values in moved.items():
+        data.setlist(name, values)
+    data[key] = str(total - 1)
+    return data
 
 
 def _register_animations(request, rep_objs, rep_forms):
@@ -170,7 +228,8 @@ def catalogue(request, slug):
     search = CatalogueSearchForm(request.GET)
     search.is_valid()  # a bad sector is a form error; the page answers 400
     q, sector = search.query()
-    qs = catalogue_service.public_companies(event, q, sector).select_related("sector")
+    country = search.country_code()
+    qs = catalogue_service.public_companies(event, q, sector, country).select_related("sector")
     # A search comes by relevance (the service's order) unless another sort is chosen.
     sort = request.GET.get("sort") or ("relevance" if q else "name")
     if sort not in SORTS:
@@ -201,6 +260,8 @@ def catalogue(request, slug):
             "search": search,
             "max_words": catalogue_service.MAX_WORDS,
             "sectors": event.sectors.all(),
+            "country": country,
+            "countries": catalogue_service.public_countries(event),
             "sorts": _sort_labels(),
             # Experts are listed too (003 §4.1.2), on the first page, with the same search.
             "experts": experts_service.public_experts(event, q, sector) if page.number == 1 else [],

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from .event import SCOPE_EVENT, Event, EventChild, Session
 from .lists import CooperationType, KeyFigure, Keyword, Sector
@@ -22,7 +23,7 @@ class Company(Tracked, EventChild):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="companies")
     name = models.CharField(_("company name"), max_length=200)
-    country = models.CharField(_("country (ISO code)"), max_length=2, default="FR")
+    country = CountryField(_("country"), default="FR")
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
     address = models.TextField(_("address"), blank=True)

@@ -55,11 +55,28 @@ def full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def public_companies(event, q: str = "", sector: int | str | None = None):
+def public_countries(event) -> list[tuple[str, str]]:
+    """[(ISO code, name)] of the countries of the validated companies, by name: the
+    catalogue's country filter offers only countries that give results."""
+    from django_countries import countries
+
+    codes = (
+        Company.objects.filter(event=event, status=Company.Status.VALIDATED)
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    pairs = [(c, countries.name(c) or c) for c in codes if c]
+    return sorted(pairs, key=lambda p: p[1])
+
+
+def public_companies(event, q: str = "", sector: int | str | None = None, country: str = ""):
     """Validated companies of the event matching every word of `q` (over names,
     descriptions, offers, keywords and key figures): by relevance when searching on
-    PostgreSQL, otherwise by name. `sector` is an id (a value that is not one is ignored)."""
+    PostgreSQL, otherwise by name. `sector` is an id (a value that is not one is ignored),
+    `country` an ISO code ("" for all)."""
     qs = Company.objects.filter(event=event, status=Company.Status.VALIDATED)
+    if country:
+        qs = qs.filter(country=country.upper())
     sector_id = int_param(sector)
     if sector_id is not None:
         qs = qs.filter(sector_id=sector_id)

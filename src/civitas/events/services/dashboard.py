@@ -108,7 +108,9 @@ def by_sector_and_country(event) -> tuple[list, list]:
     sectors = Counter(
         str(c.sector) if c.sector else "—" for c in companies.select_related("sector")
     )
-    countries = Counter(companies.values_list("country", flat=True))
+    from django_countries import countries as names
+
+    countries = Counter(names.name(c) or c for c in companies.values_list("country", flat=True))
     return sorted(sectors.items(), key=lambda x: -x[1]), sorted(
         countries.items(), key=lambda x: -x[1]
     )

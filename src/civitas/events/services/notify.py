@@ -16,6 +16,11 @@ from ..models import SCOPE_EVENT
 P_EVENT = {"event": _("Event name"), "event_url": _("Address of the event page")}
 P_PERSON = {"name": _("Recipient's name")}
 P_OTHER = {"other": _("The other party (person and company)")}
+P_FRENCH = {
+    "de_company": _("“de” + company, elided in French (d’Atelier Dupont)"),
+    "de_event": _("“de” + event name, elided in French (d’Atelier export)"),
+    "signature": _("Signature: the organisers of the event"),
+}
 P_MEETING = {"when": _("Date and time"), "where": _("Room and table")}
 
 
@@ -31,43 +36,51 @@ def register_templates():
             "area_url": _("Area"),
             "login": _("Login (e-mail address)"),
             "programme": _("Programme (days, sessions, venue)"),
+            **P_FRENCH,
         },
         default_subject={
             "fr": "Inscription reçue : {{ event }}",
             "en": "Registration received: {{ event }}",
         },
         default_body={
-            "fr": "Bonjour {{ name }},\n\nNous avons bien reçu l'inscription de {{ company }} "
-            "à {{ event }}. Elle sera validée par les organisateurs.\n\n"
+            "fr": "Bonjour {{ name }},\n\nNous avons bien reçu l’inscription {{ de_company }} "
+            "à {{ event }}. Les organisateurs vont la valider ; vous recevrez un message "
+            "quand ce sera fait.\n\n"
             "Votre identifiant : {{ login }}\n{% if password_url %}Choisissez votre mot de "
             "passe : {{ password_url }}{% else %}Votre mot de passe est celui de votre compte "
             "existant.{% endif %}\n\nVotre espace : {{ area_url }}\n\n{{ programme }}\n\n"
             "Votre convocation, avec le QR code à présenter à l'entrée, est jointe à ce "
-            "message ; elle est aussi dans votre espace.\n\n{{ organisation }}",
+            "message ; elle est aussi dans votre espace.\n\n{{ signature }}",
             "en": "Hello {{ name }},\n\nWe have received the registration of {{ company }} "
             "for {{ event }}. The organisers will validate it.\n\n"
             "Your login: {{ login }}\n{% if password_url %}Choose your password: "
             "{{ password_url }}{% else %}Your password is the one of your existing account."
             "{% endif %}\n\nYour area: {{ area_url }}\n\n{{ programme }}\n\n"
             "Your convocation, with the QR code to show at the entrance, is attached; it is "
-            "also in your area.\n\n{{ organisation }}",
+            "also in your area.\n\n{{ signature }}",
         },
     )
     templates.register(
         "events.registration_validated",
         _("Events: registration validated"),
-        placeholders={**P_EVENT, **P_PERSON, "company": _("Company"), "area_url": _("Area")},
+        placeholders={
+            **P_EVENT,
+            **P_PERSON,
+            "company": _("Company"),
+            "area_url": _("Area"),
+            **P_FRENCH,
+        },
         default_subject={
             "fr": "Inscription validée : {{ event }}",
             "en": "Registration validated: {{ event }}",
         },
         default_body={
-            "fr": "Bonjour {{ name }},\n\nL'inscription de {{ company }} à {{ event }} est "
+            "fr": "Bonjour {{ name }},\n\nL’inscription {{ de_company }} à {{ event }} est "
             "validée : votre profil est visible dans le catalogue et vous pouvez demander des "
-            "rendez-vous : {{ area_url }}\n\n{{ organisation }}",
+            "rendez-vous : {{ area_url }}\n\n{{ signature }}",
             "en": "Hello {{ name }},\n\nThe registration of {{ company }} for {{ event }} is "
             "validated: your profile is in the catalogue and you can request meetings: "
-            "{{ area_url }}\n\n{{ organisation }}",
+            "{{ area_url }}\n\n{{ signature }}",
         },
     )
     templates.register(
@@ -296,6 +309,29 @@ def tell_address(event, email: str, code: str, *, language="fr", extra=None) -> 
     )
 
 
+_VOWELS = frozenset("aeiouyàâäéèêëîïôöùûüœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒÆ")
+
+
+def de(name: str) -> str:
+    """French “de” before a name, elided before a vowel: « d’Atelier », « de Salon »."""
+    name = str(name or "").strip()
+    if name[:1] in _VOWELS:
+        return f"d’{name}"
+    return f"de {name}"
+
+
+def signature(event, language: str) -> str:
+    """Who signs the event's mails: its organisers (with their address when given), never
+    the platform's name."""
+    if language == "fr":
+        text = f"L’équipe organisatrice {de(event.name)}"
+    else:
+        text = f"The organisers of {event.name}"
+    if event.organiser_email:
+        text += f"\n{event.organiser_email}"
+    return text
+
+
 def tell(
     rep, code, *, other=None, meeting=None, sms=True, cc_admins=False, extra=None, attachments=None
 ):
@@ -313,6 +349,9 @@ def tell(
         **(extra or {}),
     }
     language = getattr(rep.user, "language", None) or "fr"
+    ctx.setdefault("de_event", de(event.name))
+    ctx.setdefault("de_company", de(ctx.get("company") or rep.company.name))
+    ctx.setdefault("signature", signature(event, language))
     outbox.send_message(
         code,
         email=rep.email,

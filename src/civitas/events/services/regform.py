@@ -414,3 +414,33 @@ def delete_field(extra: ExtraField, *, request=None) -> int:
     extra.delete()
     forget(event)
     return len(erased)
+
+
+# --- Country of a company -------------------------------------------------------------------
+
+# Codes people type that are not ISO 3166-1: the United Kingdom and Greece as the EU spells
+# them (VAT prefixes).
+_COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
+_NAME_LANGUAGES = ("fr", "en", "de", "es", "it")
+
+
+def country_code(value) -> str | None:
+    """The ISO 3166-1 alpha-2 code of a country typed as a code (FR, fra, 250, UK) or a
+    name in French, English, German, Spanish or Italian (« Allemagne », "Germany"); None
+    when it is not recognised (callers report it and keep what was typed)."""
+    from django_countries import countries
+
+    text = str(value or "").strip()
+    if not text:
+        return None
+    upper = text.upper()
+    if upper in _COUNTRY_ALIASES:
+        return _COUNTRY_ALIASES[upper]
+    code = countries.alpha2(upper)
+    if code:
+        return code
+    for language in _NAME_LANGUAGES:
+        code = countries.by_name(text, language=language)
+        if code:
+            return code
+    return None

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import CheckinList, Company, Representative
-from . import ServiceError, checkin, registration, scheduling
+from . import ServiceError, checkin, regform, registration, scheduling
 
 
 @transaction.atomic
@@ -27,7 +27,7 @@ def register(
     by=None,
     request=None,
 ) -> Representative:
-    company = Company(name=company_name, country=(country or "FR").upper()[:2])
+    company = Company(name=company_name, country=regform.country_code(country) or "FR")
     rep = Representative(
         first_name=first_name, last_name=last_name, email=email, phone=phone, job_title=job_title
     )
