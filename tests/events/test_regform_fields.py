@@ -182,7 +182,7 @@ def test_country_codes_and_names_are_recognised():
 
 
 def test_data_migration_converts_and_reports(event, capsys):
-    migration = import_module("civitas.events.migrations.0021_regform_country_phone")
+    migration = import_module("civitas.events.migrations.0025_country_phone")
     a = make_company(event, "Alpha", country="FR")
     b = make_company(event, "Beta", country="FR")
     c = make_company(event, "Gamma", country="FR")

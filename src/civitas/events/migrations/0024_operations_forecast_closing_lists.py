@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0020_pricing'),
+        ('events', '0023_menu_version'),
     ]
 
     operations = [

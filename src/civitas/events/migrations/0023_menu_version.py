@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0020_pricing")]
+    dependencies = [('events', '0022_absence_override')]
 
     operations = [
         migrations.AddField(

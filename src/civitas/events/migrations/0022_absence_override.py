@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0020_pricing"),
+        ('events', '0021_both_ways'),
     ]
 
     operations = [

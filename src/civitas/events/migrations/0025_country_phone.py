@@ -55,7 +55,7 @@ def normalise_phones(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0020_pricing"),
+        ('events', '0024_operations_forecast_closing_lists'),
     ]
 
     operations = [
