@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import F, FloatField, OuterRef, Q, Subquery, Value
+from django.db.models import F, Max, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,28 +92,34 @@ def close_file(file: File, *, on: date | None = None, user=None, request=None) -
     journal.record("childprotection.file_closed", request=request, actor=user, obj=file)
 
 
-def _name_matches(name: str):
+def _name_matches(name: str, prefix=""):
     """The children whose name matches `name`, and (PostgreSQL) an expression ranking them.
 
     Every database: the normalised name contains every word typed (accents and case folded
-    by `normalise_name`, so "lefevre" finds "Lefèvre"). PostgreSQL also accepts names that
-    look like what was typed: trigram word similarity (`%>`, pg_trgm, index
-    `cp_child_name_trgm` of migration 0007), so "Dupond" finds "Dupont"; the rank is that
-    similarity (1 for an exact word match)."""
+    by `normalise_name`, so "lefevre" finds "Lefèvre"). PostgreSQL forgives a typo in each
+    word: a word matches if the name contains it or holds a word that looks like it
+    (trigram word similarity `%>`, pg_trgm, index `cp_child_name_trgm` of migration 0007),
+    so "Dupond" finds "Dupont" and "Lefebre Zoé" finds "Lefèvre Zoé". Word by word, so a
+    common surname with a first name ("Martin Léa") does not bring every Martin. The rank
+    is the similarity of the whole name typed (1 when it is all there). `prefix` names the
+    path to the child ("children__" from a file)."""
     target = normalise_name(name)
     words = target.split()
     if not words:
         return None, None
-    contains = Q()
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        from django.contrib.postgres.lookups import TrigramWordSimilar
+        from django.contrib.postgres.search import TrigramWordSimilarity
+    matches = Q()
     for w in words:
-        contains &= Q(search_name__contains=w)
-    if connection.vendor != "postgresql":
-        return contains, None
-    from django.contrib.postgres.lookups import TrigramWordSimilar
-    from django.contrib.postgres.search import TrigramWordSimilarity
-
-    similar = TrigramWordSimilar(F("search_name"), Value(target))
-    return contains | Q(similar), TrigramWordSimilarity(Value(target), "search_name")
+        word = Q(**{f"{prefix}search_name__contains": w})
+        if postgres and len(w) >= 3:  # a shorter word has too few trigrams to compare
+            word |= Q(TrigramWordSimilar(F(f"{prefix}search_name"), Value(w)))
+        matches &= word
+    if not postgres:
+        return matches, None
+    return matches, TrigramWordSimilarity(Value(target), f"{prefix}search_name")
 
 
 def search(
@@ -138,19 +144,17 @@ def search(
     if number:
         qs = qs.filter(Q(number__icontains=number) | Q(snated_number__icontains=number))
     if name:
-        matches, rank = _name_matches(name)
-        if matches is not None:
-            children = Child.objects.filter(matches)
-            qs = qs.filter(pk__in=children.values("file_id"))
-            if rank is not None:
-                best = (
-                    children.filter(file=OuterRef("pk"))
-                    .annotate(rank=rank)
-                    .order_by("-rank")
-                    .values("rank")[:1]
-                )
-                qs = qs.annotate(name_rank=Subquery(best, output_field=FloatField()))
+        if connection.vendor == "postgresql":
+            # one join to the matching children, grouped by file: the rank is the best
+            # child's (cheaper than a correlated subquery per file on thousands of files)
+            matches, rank = _name_matches(name, prefix="children__")
+            if matches is not None:
+                qs = qs.filter(matches).annotate(name_rank=Max(rank))
                 ranked = True
+        else:
+            matches, _rank = _name_matches(name)
+            if matches is not None:
+                qs = qs.filter(pk__in=Child.objects.filter(matches).values("file_id"))
     if birth_date:
         qs = qs.filter(pk__in=Child.objects.filter(birth_date=birth_date).values("file_id"))
     if commune:
