@@ -177,7 +177,7 @@ def main():
         for _ in range(args.runs):
             fresh = logged_in(who)
             t = time.perf_counter()
-            assert fresh.get(reverse("backoffice_home")).status_code == 200
+            assert fresh.get(reverse("core:backoffice_home")).status_code == 200
             times.append((time.perf_counter() - t) * 1000)
         times.sort()
         print(
