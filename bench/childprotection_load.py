@@ -39,7 +39,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from events_load import ensure_database, manage, settings_env, wait_ready  # noqa: E402
+from events_load import ensure_database, manage, settings_env  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/civitas_cp_bench"
 PASSWORD = "Bench-enfance-2027!"
@@ -86,6 +86,21 @@ def prepare(args, env) -> list[dict]:
         ids = list(access.visible_files(user).order_by("?").values_list("pk", flat=True)[:300])
         plans.append({"email": email, "files": ids, "names": names})
     return plans
+
+
+def wait_ready(base, proc, seconds=300):
+    """Wait for gunicorn's workers (slow to start on a loaded machine)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            sys.exit(f"gunicorn stopped: {proc.stderr.read()}")
+        try:
+            if requests.get(base + "/accounts/login/", timeout=30).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    sys.exit("gunicorn did not answer in time")
 
 
 def totp_code():
@@ -263,7 +278,7 @@ def main():
             a.join()
     finally:
         gunicorn.terminate()
-        gunicorn.wait(timeout=30)
+        gunicorn.wait(timeout=120)
     print(
         f"\n{args.users} utilisateurs, montée en charge {args.ramp:.0f} s, régime établi "
         f"{args.duration:.0f} s, réflexion ~{args.think:.0f} s, gunicorn {args.workers} workers, "
