@@ -99,7 +99,7 @@ def _name_matches(name: str, prefix=""):
     by `normalise_name`, so "lefevre" finds "Lefèvre"). PostgreSQL forgives a typo in each
     word: a word matches if the name contains it or holds a word that looks like it
     (trigram word similarity `%>`, pg_trgm, index `cp_child_name_trgm` of migration 0007),
-    so "Dupond" finds "Dupont" and "Lefebre Zoé" finds "Lefèvre Zoé". Word by word, so a
+    so "Dupond" finds "Dupont" and "Lefevres Zoé" finds "Lefèvre Zoé". Word by word, so a
     common surname with a first name ("Martin Léa") does not bring every Martin. The rank
     is the similarity of the whole name typed (1 when it is all there). `prefix` names the
     path to the child ("children__" from a file)."""
