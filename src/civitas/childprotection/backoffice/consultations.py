@@ -22,6 +22,8 @@ ACTIONS = {
     "childprotection.file_deleted": _("File deleted"),
     "childprotection.letter_generated": _("Letter generated"),
     "childprotection.purged": _("Retention purge"),
+    "childprotection.api_search": _("Search through the API"),
+    "childprotection.files_exported": _("Files exported"),
 }
 
 

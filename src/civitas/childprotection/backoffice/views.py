@@ -60,10 +60,10 @@ def file_view(codename=VIEW):
 def file_list(request):
     territories = territories_for(request.user, VIEW)
     form = forms.SearchForm(request.GET or None, territories=territories)
-    qs = access.visible_files(request.user).select_related("territory", "channel")
-    if form.is_valid():
-        qs = files.search(request.user, **form.cleaned_data)
-    page = Paginator(qs.order_by("-received_at", "-pk"), 25).get_page(request.GET.get("page"))
+    # The search orders its results (best name match first on PostgreSQL, then newest).
+    criteria = form.cleaned_data if form.is_valid() else {}
+    qs = files.search(request.user, **criteria)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "childprotection/backoffice/file_list.html",

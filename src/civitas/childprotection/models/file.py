@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +85,14 @@ class File(models.Model):
         indexes = [
             models.Index(fields=["received_at"], name="cp_file_received"),
             models.Index(fields=["status", "evaluation_due"], name="cp_file_due"),
+            # the list screen: files not deleted, newest first (first page and its count
+            # by an index-only scan)
+            models.Index(
+                F("received_at").desc(),
+                F("id").desc(),
+                condition=Q(deleted_at__isnull=True),
+                name="cp_file_alive_recent",
+            ),
         ]
 
     def __str__(self):

@@ -2,8 +2,8 @@
 
 from datetime import date, datetime
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Max, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,6 +92,36 @@ def close_file(file: File, *, on: date | None = None, user=None, request=None) -
     journal.record("childprotection.file_closed", request=request, actor=user, obj=file)
 
 
+def _name_matches(name: str, prefix=""):
+    """The children whose name matches `name`, and (PostgreSQL) an expression ranking them.
+
+    Every database: the normalised name contains every word typed (accents and case folded
+    by `normalise_name`, so "lefevre" finds "Lefèvre"). PostgreSQL forgives a typo in each
+    word: a word matches if the name contains it or holds a word that looks like it
+    (trigram word similarity `%>`, pg_trgm, index `cp_child_name_trgm` of migration 0007),
+    so "Dupond" finds "Dupont" and "Lefevres Zoé" finds "Lefèvre Zoé". Word by word, so a
+    common surname with a first name ("Martin Léa") does not bring every Martin. The rank
+    is the similarity of the whole name typed (1 when it is all there). `prefix` names the
+    path to the child ("children__" from a file)."""
+    target = normalise_name(name)
+    words = target.split()
+    if not words:
+        return None, None
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        from django.contrib.postgres.lookups import TrigramWordSimilar
+        from django.contrib.postgres.search import TrigramWordSimilarity
+    matches = Q()
+    for w in words:
+        word = Q(**{f"{prefix}search_name__contains": w})
+        if postgres and len(w) >= 3:  # a shorter word has too few trigrams to compare
+            word |= Q(TrigramWordSimilar(F(f"{prefix}search_name"), Value(w)))
+        matches &= word
+    if not postgres:
+        return matches, None
+    return matches, TrigramWordSimilarity(Value(target), f"{prefix}search_name")
+
+
 def search(
     user,
     *,
@@ -104,17 +134,27 @@ def search(
     received_to=None,
     number="",
 ):
-    """Multi-criteria search among the files `user` may see. Names are compared without
-    accents or case (PostgreSQL adds trigram similarity for typos: `search_similar`)."""
+    """Multi-criteria search among the files `user` may see, in the order to show them.
+
+    Names are compared without accents or case; on PostgreSQL a typo is forgiven (trigram
+    similarity, see `_name_matches`) and files come by best-matching child first, then
+    newest first. Every other order is newest first."""
     qs = visible_files(user)
+    ranked = False
     if number:
         qs = qs.filter(Q(number__icontains=number) | Q(snated_number__icontains=number))
     if name:
-        words = normalise_name(name).split()
-        child_q = Q()
-        for w in words:
-            child_q &= Q(search_name__contains=w)
-        qs = qs.filter(pk__in=Child.objects.filter(child_q).values("file_id"))
+        if connection.vendor == "postgresql":
+            # one join to the matching children, grouped by file: the rank is the best
+            # child's (cheaper than a correlated subquery per file on thousands of files)
+            matches, rank = _name_matches(name, prefix="children__")
+            if matches is not None:
+                qs = qs.filter(matches).annotate(name_rank=Max(rank))
+                ranked = True
+        else:
+            matches, _rank = _name_matches(name)
+            if matches is not None:
+                qs = qs.filter(pk__in=Child.objects.filter(matches).values("file_id"))
     if birth_date:
         qs = qs.filter(pk__in=Child.objects.filter(birth_date=birth_date).values("file_id"))
     if commune:
@@ -127,26 +167,8 @@ def search(
         qs = qs.filter(received_at__date__gte=received_from)
     if received_to:
         qs = qs.filter(received_at__date__lte=received_to)
-    return qs.select_related("territory", "channel")
-
-
-def search_similar(user, name: str, limit=50):
-    """PostgreSQL only: files whose children's names look like `name` (unaccent + trigram
-    similarity, so a typo still finds them)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return search(user, name=name)
-    from django.contrib.postgres.search import TrigramSimilarity
-
-    target = normalise_name(name)
-    ids = (
-        Child.objects.annotate(sim=TrigramSimilarity("search_name", target))
-        .filter(sim__gt=0.3)
-        .order_by("-sim")
-        .values("file_id")[:limit]
-    )
-    return visible_files(user).filter(pk__in=ids)
+    order = ("-name_rank", "-received_at", "-pk") if ranked else ("-received_at", "-pk")
+    return qs.select_related("territory", "channel").order_by(*order)
 
 
 def known_children(user, *, last_name="", first_name="", birth_date=None, exclude_file=None):
