@@ -231,13 +231,21 @@ def test_price_per_meeting_type_expert_meetings_priced_apart(event, priced):
         event=event, first_name="Eve", last_name="Expert", email="eve@x.example"
     )
     start = dt.datetime(2027, 3, 10, 9, tzinfo=dt.UTC)
-    for rep, state in ((one, "scheduled"), (two, "scheduled"), (two, "candidate")):
+    for i, (rep, state) in enumerate(((one, "scheduled"), (two, "scheduled"), (two, "candidate"))):
         ExpertMeeting.objects.create(
-            event=event, expert=expert, representative=rep, state=state, start=start
+            event=event,
+            expert=expert,
+            representative=rep,
+            state=state,
+            start=start + dt.timedelta(minutes=30 * i),
         )
     other = make_company(event, "Autre", validated=True, reps=1).representatives.first()
     ExpertMeeting.objects.create(
-        event=event, expert=expert, representative=other, state="scheduled", start=start
+        event=event,
+        expert=expert,
+        representative=other,
+        state="scheduled",
+        start=start + dt.timedelta(hours=3),
     )
     order = checkout.open_order(buyer, cat)
     assert checkout.expert_meetings(order) == 2  # scheduled ones of this company only

@@ -148,6 +148,7 @@ def test_sales_per_establishment_across_events_scoped_and_as_csv(client, client_
     from civitas.core import accounts
     from civitas.core.billing.models import Seller
     from civitas.core.models import Role
+    from tests.conftest import make_user
 
     from .conftest import make_event
 
@@ -196,9 +197,10 @@ def test_sales_per_establishment_across_events_scoped_and_as_csv(client, client_
         name="Ventes",
         permissions=["core.access_backoffice", "events.manage_sales"],
     )
-    user, _ = accounts.get_or_create("ventes@versailles.example", "Ventes Versailles")
-    accounts.grant(user, role, ("event", other.pk))
-    client.force_login(user)
+    # A back-office role needs a second factor: make_user gives one, force_login passes it.
+    client.force_login(
+        make_user("ventes@versailles.example", role_code=role.code, scope=("event", other.pk))
+    )
     scoped = client.get(url)
     assert [r["event"].pk for r in scoped.context["rows"]] == [other.pk]
     assert "CCI Test" not in client.get(url, {"format": "csv"}).content.decode()
