@@ -217,6 +217,50 @@ def test_price_per_meeting_beyond_those_included(event, priced):
         checkout.remove_line(order, checkout.MEETINGS_LINE)
 
 
+def test_price_per_meeting_type_expert_meetings_priced_apart(event, priced):
+    """Seed 003 §5.2, "une tarification en fonction du type de rendez-vous": a meeting with an
+    expert has its own price, beside the price per business meeting."""
+    from civitas.events.models import Expert, ExpertMeeting
+
+    cat = priced["student"]
+    cat.expert_meeting_amount = Decimal("40.00")
+    cat.save()
+    buyer = make_company(event, "Curieux", validated=True, reps=2)
+    one, two = buyer.representatives.all()
+    expert = Expert.objects.create(
+        event=event, first_name="Eve", last_name="Expert", email="eve@x.example"
+    )
+    start = dt.datetime(2027, 3, 10, 9, tzinfo=dt.UTC)
+    for i, (rep, state) in enumerate(((one, "scheduled"), (two, "scheduled"), (two, "candidate"))):
+        ExpertMeeting.objects.create(
+            event=event,
+            expert=expert,
+            representative=rep,
+            state=state,
+            start=start + dt.timedelta(minutes=30 * i),
+        )
+    other = make_company(event, "Autre", validated=True, reps=1).representatives.first()
+    ExpertMeeting.objects.create(
+        event=event,
+        expert=expert,
+        representative=other,
+        state="scheduled",
+        start=start + dt.timedelta(hours=3),
+    )
+    order = checkout.open_order(buyer, cat)
+    assert checkout.expert_meetings(order) == 2  # scheduled ones of this company only
+    line = next(x for x in checkout.basket(order) if x.code == checkout.EXPERT_MEETINGS_LINE)
+    assert (line.unit_price, line.quantity) == (Decimal("40.00"), Decimal("2"))
+    assert order.total_net == Decimal("100.00")  # 20 + 2 × 40
+    with pytest.raises(checkout.CheckoutError):
+        checkout.remove_line(order, checkout.EXPERT_MEETINGS_LINE)
+    # Internal participants pay for no meeting type.
+    internal = checkout.open_order(
+        make_company(event, "Maison", validated=True), priced["internal"]
+    )
+    assert checkout.expert_meetings(internal) == 0
+
+
 def test_paying_twice_reuses_the_payment_and_a_second_settlement_is_journaled(
     event, priced, django_capture_on_commit_callbacks
 ):

@@ -137,3 +137,73 @@ def test_des_statement_lists_eu_buyers_per_month(client_for, event, shop):
     assert bad.status_code == 400
     page = c.get(reverse("events:bo_orders", kwargs={"pk": event.pk})).content.decode()
     assert "DE136695976" in page
+
+
+@pytest.mark.django_db
+def test_sales_per_establishment_across_events_scoped_and_as_csv(client, client_for, event, shop):
+    """Seed 003 §5 "état des ventes par établissement": invoices and credit notes per selling
+    establishment across events; an organiser of one event sees only that event's sales."""
+    import datetime as dt
+
+    from civitas.core import accounts
+    from civitas.core.billing.models import Seller
+    from civitas.core.models import Role
+    from tests.conftest import make_user
+
+    from .conftest import make_event
+
+    cat, company = shop
+    checkout.mark_paid(checkout.open_order(company, cat), user=None)  # 100 + 20 VAT
+    refunded = checkout.open_order(make_company(event, "Epsilon", validated=False), cat)
+    checkout.mark_paid(refunded, user=None)
+    checkout.refund(refunded, user=None, reason="Annulé")  # invoice and its credit note
+    other = make_event("autre-salon")
+    versailles = Seller.objects.create(
+        name="CCI Versailles",
+        siret="13000293900015",
+        address="21 avenue de Paris",
+        postcode="78000",
+        city="Versailles",
+    )
+    EventPayment.objects.create(event=other, seller=versailles, providers=["demo"])
+    other_cat = PriceCategory.objects.create(event=other, name="Entreprise", amount=Decimal("50"))
+    checkout.mark_paid(
+        checkout.open_order(make_company(other, "Zeta", validated=False), other_cat), user=None
+    )
+
+    url = reverse("events:bo_sales_by_seller")
+    page = client_for("principal").get(url)
+    assert page.status_code == 200
+    totals = {t["seller"].name: t for t in page.context["totals"]}
+    assert set(totals) == {"CCI Test", "CCI Versailles"}
+    assert (totals["CCI Test"]["invoices"], totals["CCI Test"]["credit_notes"]) == (2, 1)
+    assert totals["CCI Test"]["net"] == Decimal("100.00")  # 2 × 100 − 100 refunded
+    assert totals["CCI Versailles"]["gross"] == Decimal("60.00")
+    csv = client_for("principal").get(url, {"format": "csv"}).content.decode().splitlines()
+    assert csv[0] == "etablissement;siret;evenement;factures;avoirs;total_ht;tva;total_ttc"
+    assert f"CCI Test;13000293900015;{event.name};2;1;100.00;20.00;120.00" in csv
+    assert len(csv) == 3
+
+    # The period is the date of issue: nothing was issued before today.
+    today = dt.date.today()
+    empty = client_for("principal").get(url, {"end": (today - dt.timedelta(days=1)).isoformat()})
+    assert empty.context["rows"] == []
+    bad = client_for("principal").get(url, {"start": "2027-13-45", "format": "csv"})
+    assert bad.status_code == 200 and bad.context["form"].errors  # the form says why
+
+    # Scope: an organiser of the other event sees only its establishment and event.
+    role = Role.objects.create(
+        code="sales_only",
+        name="Ventes",
+        permissions=["core.access_backoffice", "events.manage_sales"],
+    )
+    # A back-office role needs a second factor: make_user gives one, force_login passes it.
+    client.force_login(
+        make_user("ventes@versailles.example", role_code=role.code, scope=("event", other.pk))
+    )
+    scoped = client.get(url)
+    assert [r["event"].pk for r in scoped.context["rows"]] == [other.pk]
+    assert "CCI Test" not in client.get(url, {"format": "csv"}).content.decode()
+    # Without the permission anywhere: refused.
+    client.force_login(accounts.get_or_create("rien@x.example", "Rien")[0])
+    assert client.get(url).status_code == 403

@@ -130,3 +130,60 @@ def test_demo_manager_organises_the_demo_event_only(demo, client):
     assert client.get(reverse("events:bo_requests", kwargs={"pk": other.pk})).status_code == 403
     listing = client.get(reverse("events:bo_events")).content.decode()
     assert escape(demo.name) in listing and escape(other.name) not in listing
+
+
+def test_demo_companies_read_like_a_real_convention(demo, client):
+    """Believable names, a city of the company's country, offers and requests from the
+    curated list of the company's NACE section, and suggestions that pair them."""
+    from civitas.events.management.commands import _demo_catalogue as catalogue
+    from civitas.events.models import Company, Offer
+    from civitas.events.services import suggestions
+
+    companies = list(Company.objects.filter(event=demo).select_related("sector"))
+    demo_companies = [c for c in companies if c.representatives.filter(email__endswith=".example")]
+    assert len(demo_companies) >= 24
+    assert len({c.name for c in companies}) == len(companies)
+    assert not any(c.name.startswith("Entreprise ") for c in companies)
+    assert {c.country for c in demo_companies} - {"FR"}, "some European companies"
+    for c in demo_companies:
+        cities = [city for city, _code in catalogue.COUNTRIES[c.country][4]] + ["Montreuil"]
+        assert c.city in cities, (c.name, c.country, c.city)
+        section = next(s for s in catalogue.SECTORS if s.code == c.sector.code)
+        words = {fr for t in section.themes for fr, _en in t.keywords}
+        for offer in c.offers.prefetch_related("keywords"):
+            assert offer.description
+            assert {k.label_fr for k in offer.keywords.all()} <= words, (c.sector, offer.title)
+            lang = 0 if c.country in catalogue.FRENCH_SPEAKING else 1
+            titles = {getattr(t, offer.kind)[lang] for t in section.themes}
+            assert offer.title in titles, (c.country, offer.title)
+    # Requests mostly go from a need to an offer that answers it.
+    matched = [
+        r
+        for r in MeetingRequest.objects.filter(event=demo).select_related("sender", "recipient")
+        if Offer.objects.filter(company__representatives=r.recipient, kind="offer")
+        .filter(keywords__offer__company__representatives=r.sender, keywords__offer__kind="request")
+        .exists()
+    ]
+    assert len(matched) >= MeetingRequest.objects.filter(event=demo).count() // 3
+    # The demo participant sells what her messages talk about, and is suggested partners.
+    rep = Representative.objects.get(email="participant@demo.civitas.fr")
+    assert rep.company.sector.code == "D"
+    titles = set(rep.company.offers.values_list("title", flat=True))
+    assert "Bornes de recharge pour flottes d'entreprise" in titles
+    found = suggestions.suggestions(rep)
+    assert any(t in reason for s in found for reason in s.reasons for t in titles)
+
+
+def test_demo_catalogue_is_deterministic():
+    import random
+
+    from civitas.events.management.commands._demo_catalogue import Planner
+
+    def draw():
+        planner = Planner(random.Random(3))
+        return [planner.company(i, 2) for i in range(30)]
+
+    first, second = draw(), draw()
+    assert first == second
+    assert first[0].name == "Dubois Électricité" and first[0].city == "Montreuil"
+    assert len({p.name for p in first}) == 30

@@ -64,7 +64,16 @@ MODULE = Module(
     ],
     scope_types=[Scope("event", _("Event"), _event_chain, _describe_event, _event_choices)],
     navigation=[
-        Nav(_("Business events"), _("Events"), "events:bo_events", "events.view_registrations", 200)
+        Nav(
+            _("Business events"), _("Events"), "events:bo_events", "events.view_registrations", 200
+        ),
+        Nav(
+            _("Business events"),
+            _("Sales per establishment"),
+            "events:bo_sales_by_seller",
+            "events.manage_sales",
+            201,
+        ),
     ],
     message_templates=[
         "civitas.events.services.notify.register_templates",

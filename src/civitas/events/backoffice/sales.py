@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from civitas.core import journal
 from civitas.core.billing import providers
-from civitas.core.permissions import scoped_permission_required
+from civitas.core.permissions import permission_required, restrict, scoped_permission_required
 
 from ..models import Event, Order, PriceCategory, PromoCode
 from ..models.pricing import EventPayment
@@ -50,6 +50,7 @@ class PriceCategoryForm(forms.ModelForm):
             "early_until",
             "meeting_amount",
             "included_meetings",
+            "expert_meeting_amount",
             "is_internal",
         ]
         widgets = {"early_until": forms.DateInput(attrs={"type": "date"})}
@@ -67,7 +68,7 @@ class PriceCategoryForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Give both the early price and its last day, or neither.")
             )
-        for name in ("amount", "early_amount", "meeting_amount"):
+        for name in ("amount", "early_amount", "meeting_amount", "expert_meeting_amount"):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, _("A price cannot be negative."))
         return data
@@ -247,3 +248,35 @@ def export(request, pk, kind):
     journal.record("events.sales_exported", request=request, obj=event, details={"kind": kind})
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class SellerPeriodForm(forms.Form):
+    start = PeriodForm.base_fields["start"]
+    end = PeriodForm.base_fields["end"]
+
+
+@permission_required("events.manage_sales")
+def sales_by_seller(request):
+    """Sales per selling establishment across the events the reader manages the sales of
+    (scope filter), for a period of issue; `?format=csv` gives the same rows as CSV."""
+    form = SellerPeriodForm(request.GET or None)
+    period = form.cleaned_data if form.is_valid() else {}
+    events = restrict(Event.objects.all(), request.user, "events.manage_sales")
+    rows = sales.per_seller(events, period)
+    if request.GET.get("format") == "csv" and not form.errors:
+        journal.record(
+            "events.sales_by_seller_exported",
+            request=request,
+            details={k: str(v) for k, v in period.items() if v},
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(sales.SELLER_COLUMNS)
+        writer.writerows(sales.seller_rows(rows))
+        response["Content-Disposition"] = 'attachment; filename="ventes-par-etablissement.csv"'
+        return response
+    return render(
+        request,
+        "events/backoffice/sales_by_seller.html",
+        {"form": form, "rows": rows, "totals": sales.seller_totals(rows)},
+    )

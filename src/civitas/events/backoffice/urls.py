@@ -81,6 +81,11 @@ urlpatterns = [
     path("backoffice/evenements/nouveau/", bo.event_create, name="bo_event_new"),
     path("backoffice/evenements/<id:pk>/", bo.event_detail, name="bo_event"),
     path("backoffice/evenements/<id:pk>/modifier/", bo.event_edit, name="bo_event_edit"),
+    path(
+        "backoffice/evenements/ventes-par-etablissement/",
+        bo_sales.sales_by_seller,
+        name="bo_sales_by_seller",
+    ),
     path("backoffice/evenements/<id:pk>/tarifs/", bo_sales.prices, name="bo_prices"),
     path("backoffice/evenements/<id:pk>/commandes/", bo_sales.orders, name="bo_orders"),
     path(

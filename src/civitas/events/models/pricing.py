@@ -61,6 +61,16 @@ class PriceCategory(EventChild):
     included_meetings = models.PositiveSmallIntegerField(
         _("meetings included in the price"), default=0
     )
+    # Price by meeting type (seed 003 §5.2): a meeting with an expert is priced apart from
+    # the business-to-business meetings above.
+    expert_meeting_amount = models.DecimalField(
+        _("price per expert meeting excl. VAT"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Charged for each meeting scheduled with an expert."),
+    )
     is_internal = models.BooleanField(_("internal participants (do not pay)"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -33,6 +33,8 @@ from ..models.pricing import EventPayment
 REGISTRATION_LINE = "registration"
 PROMO_LINE = "promo"
 MEETINGS_LINE = "meetings"
+EXPERT_MEETINGS_LINE = "expert_meetings"
+FIXED_LINES = (REGISTRATION_LINE, MEETINGS_LINE, EXPERT_MEETINGS_LINE)
 _sources: list = []
 
 
@@ -77,6 +79,21 @@ def extra_meetings(order: Order) -> int:
     return max(0, count - category.included_meetings)
 
 
+def expert_meetings(order: Order) -> int:
+    """Meetings scheduled with an expert for the company's people (price per meeting type);
+    0 when the audience has no price per expert meeting or is internal."""
+    from ..models import ExpertMeeting
+
+    category = order.category
+    if category.is_internal or not category.expert_meeting_amount:
+        return 0
+    return ExpertMeeting.objects.filter(
+        event=order.event_id,
+        representative__company=order.company_id,
+        state=ExpertMeeting.State.SCHEDULED,
+    ).count()
+
+
 def buyer_of(company: Company) -> vat.Buyer:
     address = "\n".join(
         x for x in (company.address, f"{company.postcode} {company.city}".strip()) if x
@@ -113,6 +130,17 @@ def all_lines(order: Order, on: dt.date | None = None) -> list[Line]:
                 MEETINGS_LINE,
             )
         )
+    experts = expert_meetings(order)
+    if experts:
+        lines.append(
+            Line(
+                _("Meetings with experts"),
+                category.expert_meeting_amount,
+                Decimal(experts),
+                category.vat_rate,
+                EXPERT_MEETINGS_LINE,
+            )
+        )
     for source in _sources:
         lines.extend(source(order.company))
     return lines
@@ -122,7 +150,7 @@ def basket(order: Order, on: dt.date | None = None) -> list[Line]:
     lines = [
         line
         for line in all_lines(order, on)
-        if line.code in (REGISTRATION_LINE, MEETINGS_LINE) or line.code not in order.removed
+        if line.code in FIXED_LINES or line.code not in order.removed
     ]
     if order.promo_id:
         discount = promo_discount(order.promo, lines)
@@ -185,7 +213,7 @@ def apply_promo(order: Order, code: str) -> Order:
 
 
 def remove_line(order: Order, code: str) -> Order:
-    if code in (REGISTRATION_LINE, MEETINGS_LINE):
+    if code in FIXED_LINES:
         raise CheckoutError(_("The registration itself cannot be removed from the basket."))
     if code == PROMO_LINE:
         order.promo = None

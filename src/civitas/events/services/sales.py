@@ -187,3 +187,84 @@ def des_months(event):
         }
     )
     return [(m, des_totals(event, m)) for m in months]
+
+
+SELLER_COLUMNS = [
+    "etablissement",
+    "siret",
+    "evenement",
+    "factures",
+    "avoirs",
+    "total_ht",
+    "tva",
+    "total_ttc",
+]
+
+
+def per_seller(events, period) -> list[dict]:
+    """Sales per selling establishment (the seller that issued the invoices) across the
+    given events: invoices and credit notes (negative) issued in the period, one row per
+    establishment and event, establishments in name order. `events` is already restricted to
+    what the reader may see."""
+    events = {e.pk: e for e in events}
+    key_event = {
+        f"events.order:{pk}": event_id
+        for pk, event_id in Order.objects.filter(event__in=list(events)).values_list("pk", "event")
+    }
+    qs = filter_period(
+        Invoice.objects.filter(source__in=list(key_event)).select_related("seller"),
+        period,
+        "issued_on",
+    ).only("seller", "kind", "source", "total_net", "total_vat", "total_gross")
+    rows: dict[tuple[int, int], dict] = {}
+    zero = Decimal("0.00")
+    for inv in qs:
+        event = events[key_event[inv.source]]
+        row = rows.setdefault(
+            (inv.seller_id, event.pk),
+            {
+                "seller": inv.seller,
+                "event": event,
+                "invoices": 0,
+                "credit_notes": 0,
+                "net": zero,
+                "vat": zero,
+                "gross": zero,
+            },
+        )
+        row["credit_notes" if inv.kind == Invoice.Kind.CREDIT_NOTE else "invoices"] += 1
+        row["net"] += inv.total_net
+        row["vat"] += inv.total_vat
+        row["gross"] += inv.total_gross
+    return sorted(
+        rows.values(), key=lambda r: (r["seller"].name, r["seller"].pk, r["event"].start_date)
+    )
+
+
+def seller_totals(rows: list[dict]) -> list[dict]:
+    """One total per establishment over the rows of `per_seller`."""
+    out: dict[int, dict] = {}
+    for r in rows:
+        t = out.setdefault(
+            r["seller"].pk,
+            {"seller": r["seller"], "events": 0, "invoices": 0, "credit_notes": 0}
+            | {"net": Decimal("0.00"), "vat": Decimal("0.00"), "gross": Decimal("0.00")},
+        )
+        t["events"] += 1
+        for k in ("invoices", "credit_notes", "net", "vat", "gross"):
+            t[k] += r[k]
+    return list(out.values())
+
+
+def seller_rows(rows: list[dict]):
+    for r in rows:
+        yield [
+            r["seller"].name,
+            r["seller"].siret,
+            r["event"].name,
+            r["invoices"],
+            r["credit_notes"],
+            r["net"],
+            r["vat"],
+            r["gross"],
+        ]

@@ -3,7 +3,8 @@
 Each part is added only when it is missing, through the services (so the journal and the
 outbox see what a real organiser would do). The demo participant account
 (participant@demo.civitas.fr, created by core's load_demo) becomes a representative of the
-first demo company, renamed "Dubois Électricité", so the participant area is populated.
+demo company "Dubois Électricité" (made first by the loader, with electrical offers), so the
+participant area is populated.
 """
 
 from __future__ import annotations
@@ -137,12 +138,14 @@ def _participant(event: Event, done: list[str]) -> Representative | None:
     rep = Representative.objects.filter(company__event=event, email=PARTICIPANT_EMAIL).first()
     changed = rep is None
     if rep is None:
+        validated = Representative.objects.filter(
+            company__event=event, company__status=Company.Status.VALIDATED
+        )
+        # The loader makes "Dubois Électricité" with offers her messages talk about; an
+        # older demo database falls back on its first company.
         rep = (
-            Representative.objects.filter(
-                company__event=event, company__status=Company.Status.VALIDATED
-            )
-            .order_by("company__name", "pk")
-            .first()
+            validated.filter(company__name="Dubois Électricité").order_by("pk").first()
+            or validated.order_by("company__name", "pk").first()
         )
         if rep is None:
             return None

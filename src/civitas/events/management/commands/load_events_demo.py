@@ -27,23 +27,10 @@ from civitas.events.models import (
 )
 from civitas.events.services import registration, scheduling, setup
 
+from . import _demo_catalogue as catalogue
 from ._demo_features import add_features
 
 SLUG = "rencontres-affaires-demo"
-WORDS = [
-    "robotique",
-    "énergie",
-    "agroalimentaire",
-    "logistique",
-    "numérique",
-    "santé",
-    "textile",
-    "bâtiment",
-    "export",
-    "cybersécurité",
-    "chimie",
-    "aéronautique",
-]
 
 
 class Command(BaseCommand):
@@ -86,53 +73,96 @@ class Command(BaseCommand):
                         slot_minutes=20,
                     )
                     setup.generate_slots(s)
-            kws = [Keyword.objects.create(event=event, label_fr=w) for w in WORDS]
-            sectors = list(event.sectors.all())
-            reps = []
-            for i in range(companies):
-                c = Company.objects.create(
-                    event=event,
-                    name=f"Entreprise {i + 1:03d}",
-                    country=rnd.choice(["FR"] * 6 + ["DE", "IT", "ES", "BE"]),
-                    city="Paris",
-                    sector=rnd.choice(sectors),
-                    status=Company.Status.VALIDATED,
-                    description="Entreprise de démonstration.",
-                )
-                for k in range(2 if i % 2 == 0 else 1):
-                    reps.append(
-                        Representative.objects.create(
-                            company=c,
-                            first_name=f"Prénom{k}",
-                            last_name=f"Nom{i + 1:03d}",
-                            email=f"rep{k}.c{i + 1:03d}@demo.example",
-                            phone="+33600000000",
-                        )
-                    )
-                o = Offer.objects.create(
-                    company=c,
-                    kind=rnd.choice(["offer", "request"]),
-                    title=f"Projet {rnd.choice(WORDS)}",
-                )
-                o.keywords.set(rnd.sample(kws, 2))
-                registration.refresh_search_text(c)
-            pairs = set()
-            while len(pairs) < requests:
-                a, b = rnd.sample(reps, 2)
-                key = tuple(sorted((a.pk, b.pk)))
-                if a.company_id != b.company_id and key not in pairs:
-                    pairs.add(key)
-                    MeetingRequest.objects.create(
-                        event=event, sender=a, recipient=b, state=MeetingRequest.State.CONFIRMED
-                    )
+            reps, requests_made = _companies(event, rnd, companies, requests)
         run = ScheduleRun.objects.create(event=event)
         run = scheduling.run_now(run, time_limit=60)
         scheduling.publish(event, notify_people=False)
         done = add_features(event)
         self.stdout.write(
             f"events demo: {companies} companies, {len(reps)} representatives, "
-            f"{requests} requests, {run.scheduled} scheduled{_added(done)}"
+            f"{requests_made} requests, {run.scheduled} scheduled{_added(done)}"
         )
+
+
+def _companies(event, rnd, companies: int, requests: int):
+    """Companies of the curated catalogue (_demo_catalogue.py), their people and offers,
+    then confirmed meeting requests, mostly from a request to an offer that answers it."""
+    sectors = {s.code: s for s in event.sectors.all()}
+    coops = {c.label_fr: c for c in event.cooperation_types.all()}
+    keywords: dict[str, Keyword] = {}
+    planner = catalogue.Planner(rnd)
+    reps: list[Representative] = []
+    sides: dict[tuple[str, int, str], list[tuple[Representative, str]]] = {}
+    for i in range(companies):
+        plan = planner.company(i, 2 if i % 2 == 0 else 1)
+        c = Company.objects.create(
+            event=event,
+            name=plan.name,
+            country=plan.country,
+            city=plan.city,
+            postcode=plan.postcode,
+            sector=sectors.get(plan.sector),
+            status=Company.Status.VALIDATED,
+            description=plan.description,
+            website=plan.website,
+            email=plan.email,
+            phone=plan.phone,
+        )
+        people = [
+            Representative.objects.create(
+                company=c, first_name=first, last_name=last, email=email, job_title=job, phone=tel
+            )
+            for first, last, email, job, tel in plan.people
+        ]
+        reps += people
+        for item in plan.items:
+            sector, index, side = item
+            theme = sector.themes[index]
+            title, text = catalogue.offer_text(item, plan.lang)
+            o = Offer.objects.create(
+                company=c,
+                kind=side,
+                title=title,
+                description=text,
+                cooperation_type=coops.get(theme.cooperation),
+            )
+            labels = []
+            for fr, en in theme.keywords:
+                if fr not in keywords:
+                    keywords[fr] = Keyword.objects.create(event=event, label_fr=fr, label_en=en)
+                labels.append(keywords[fr])
+            o.keywords.set(labels)
+            sides.setdefault((sector.code, index, side), []).extend((p, title) for p in people)
+        registration.refresh_search_text(c)
+    pairs: set[tuple[int, int]] = set()
+    matches = [
+        (askers, sides[(code, index, "offer")])
+        for (code, index, side), askers in sorted(sides.items())
+        if side == "request" and (code, index, "offer") in sides
+    ]
+    made, tries = 0, 0
+    while made < requests and tries < requests * 50:
+        tries += 1
+        if matches and rnd.random() < 0.7:
+            askers, offerers = rnd.choice(matches)
+            (a, _title), (b, title) = rnd.choice(askers), rnd.choice(offerers)
+        else:
+            a, b = rnd.sample(reps, 2)
+            title = ""
+        key = tuple(sorted((a.pk, b.pk)))
+        if a.company_id == b.company_id or key in pairs:
+            continue
+        pairs.add(key)
+        lang = "fr" if a.company.country in catalogue.FRENCH_SPEAKING else "en"
+        MeetingRequest.objects.create(
+            event=event,
+            sender=a,
+            recipient=b,
+            state=MeetingRequest.State.CONFIRMED,
+            message=catalogue.request_message(rnd, lang, title) if title else "",
+        )
+        made += 1
+    return reps, made
 
 
 def _added(done: list[str]) -> str:
