@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0020_pricing"),
+        ('events', '0025_country_phone'),
     ]
 
     operations = [
