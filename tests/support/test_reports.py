@@ -53,3 +53,44 @@ def test_report_page_and_csv_export(desk, open_ticket):
     customer = Client()
     customer.force_login(desk["user"])
     assert customer.get(reverse("support:bo_reports")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_quarter_report_pdf_carries_the_figures(desk, open_ticket, unit_tree):
+    import io
+
+    from pypdf import PdfReader
+
+    from civitas.support.services import satisfaction
+    from tests.conftest import make_user
+
+    on_time = open_ticket(level=1, now=at(1, 10), subject="Signature refusée")
+    tickets.change_state(on_time, "in_progress", by=desk["agent"], now=at(1, 15))
+    done = open_ticket(level=2, now=at(2, 10), subject="Export vide")
+    tickets.agent_reply(done, desk["agent"], "Corrigé", "bug_fixed_in_version", now=at(3, 10))
+    satisfaction.answer(done.satisfaction, 5, via="link")
+    client = Client()
+    client.force_login(desk["agent"])
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("support:bo_reports_pdf") + "?year=2027&quarter=1")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "quarter 1 of 2027" in text
+    assert "Signature refusée" in text and "Export vide" in text
+    assert "1 answers to 1 questions" in text and "5.0 out of 5" in text
+    assert "Application bug" in text
+    # A bad quarter is a message, not a 500; an agent scoped elsewhere sees none of them.
+    bad = client.get(reverse("support:bo_reports_pdf") + "?year=2027&quarter=9")
+    assert bad.status_code == 302
+    south = make_user(
+        "agent.sud@support.example",
+        role_code="support_agent",
+        scope=("unit", unit_tree["south"].pk),
+    )
+    other = Client()
+    other.force_login(south)
+    other.cookies["django_language"] = "en"
+    pdf = other.get(reverse("support:bo_reports_pdf") + "?year=2027&quarter=1").content
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Signature refusée" not in text and "No ticket this quarter." in text

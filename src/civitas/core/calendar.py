@@ -390,6 +390,7 @@ class BusinessCalendar:
         remaining = duration
         day = origin.astimezone(self.tz).date()
         closed_run = 0
+        count = len(paused)
         while True:
             intervals = self._day_intervals(day)
             if intervals:
@@ -403,6 +404,15 @@ class BusinessCalendar:
                 open_start = max(open_start, origin)
                 if stopped_from is not None and stopped_from <= open_start:
                     return None
+                index = bisect_right(starts, open_start)
+                if (index == 0 or paused[index - 1][1] <= open_start) and (
+                    index == count or starts[index] >= open_end
+                ):  # no pause in the interval: it counts whole (the common, hot path)
+                    length = open_end - open_start
+                    if length >= remaining:
+                        return (open_start + remaining).astimezone(self.tz)
+                    remaining -= length
+                    continue
                 for part_start, part_end in _outside(open_start, open_end, paused, starts):
                     length = part_end - part_start
                     if length >= remaining:

@@ -141,3 +141,355 @@ class CorrespondentForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[("user", _("Simple user")), ("referent", _("Référent"))], label=_("Kind")
     )
+
+
+# --- Configuration tables of the back office (backoffice/configuration.py) -------------
+
+_DT = {"type": "datetime-local"}
+_DT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _dt():
+    return forms.DateTimeInput(attrs=_DT, format=_DT_FORMAT)
+
+
+class NewsForm(forms.ModelForm):
+    class Meta:
+        from .models import News
+
+        model = News
+        fields = ["title", "kind", "text", "pinned", "published_at", "starts_at", "ends_at"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 5}),
+            "published_at": _dt(),
+            "starts_at": _dt(),
+            "ends_at": _dt(),
+        }
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", _("The end comes before the start."))
+        return data
+
+
+class FaqArticleForm(forms.ModelForm):
+    class Meta:
+        from .models import FaqArticle
+
+        model = FaqArticle
+        fields = ["product", "question", "answer", "published_at"]
+        widgets = {"answer": forms.Textarea(attrs={"rows": 8}), "published_at": _dt()}
+
+
+class ReleaseNoteForm(forms.ModelForm):
+    class Meta:
+        from .models import ReleaseNote
+
+        model = ReleaseNote
+        fields = ["version", "text", "announced_at"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 8}), "announced_at": _dt()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = Version.objects.select_related("product")
+
+
+class TimeBookForm(forms.ModelForm):
+    """`structures`: the structures the agent may configure (scope)."""
+
+    class Meta:
+        from .models import TimeBook
+
+        model = TimeBook
+        fields = ["structure", "hours_bought", "starts_on", "phone_minutes_per_month"]
+        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, structures=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if structures is not None:
+            self.fields["structure"].queryset = structures
+        self.fields["hours_bought"].min_value = 0
+        self.fields["hours_bought"].widget.attrs["min"] = 0
+
+
+class SlaTableForm(forms.ModelForm):
+    class Meta:
+        model = SlaTable
+        fields = ["code", "name", "source", "phase", "minor_to_major_days", "alerts_any_time"]
+
+
+class SlaTargetForm(forms.ModelForm):
+    class Meta:
+        from .models import SlaTarget
+
+        model = SlaTarget
+        fields = ["level", "clock", "amount", "unit"]
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise ValidationError(_("A deadline is a positive amount."))
+        return amount
+
+
+class _TargetFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
+                continue
+            key = (form.cleaned_data.get("level"), form.cleaned_data.get("clock"))
+            if None in key:
+                continue
+            if key in seen:
+                form.add_error("clock", _("This level already has a target for this clock."))
+            seen.add(key)
+
+
+def sla_target_formset():
+    from .models import SlaTarget
+
+    return forms.inlineformset_factory(
+        SlaTable, SlaTarget, form=SlaTargetForm, formset=_TargetFormSet, extra=3, can_delete=True
+    )
+
+
+WEEKDAYS = [
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+]
+
+
+def _clock_time(text):
+    """ "9:00", "09:00", "9h", "9h30" -> time (ValueError otherwise)."""
+    import re
+    from datetime import time
+
+    match = re.fullmatch(r"(\d{1,2})\s*[:hH]\s*(\d{2})?", text.strip())
+    if not match:
+        raise ValueError(text)
+    return time(int(match[1]), int(match[2] or 0))
+
+
+def _parse_segments(text):
+    """ "09:00-12:00, 14:00-18:00" -> [["09:00", "12:00"], ["14:00", "18:00"]]."""
+
+    segments = []
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        bounds = [b.strip() for b in part.replace("–", "-").split("-")]
+        try:
+            if len(bounds) != 2:
+                raise ValueError
+            start, end = (_clock_time(b) for b in bounds)
+        except ValueError:
+            raise ValidationError(
+                _("“%(part)s” is not a segment: write 09:00-12:00, 14:00-18:00."),
+                params={"part": part},
+            ) from None
+        if end <= start:
+            raise ValidationError(_("“%(part)s” ends before it starts."), params={"part": part})
+        segments.append([start.strftime("%H:%M"), end.strftime("%H:%M")])
+    segments.sort()
+    for (_a, end), (start, _b) in zip(segments, segments[1:], strict=False):
+        if start < end:
+            raise ValidationError(_("Two segments overlap."))
+    return segments
+
+
+def _parse_closures(text):
+    """One closure a line: "2027-08-09 2027-08-13" (inclusive) or one date."""
+    from datetime import date
+
+    closures = []
+    for line in (line.strip() for line in text.splitlines()):
+        if not line:
+            continue
+        parts = line.replace("–", " ").replace(" - ", " ").split()
+        try:
+            if len(parts) not in (1, 2):
+                raise ValueError
+            first, last = date.fromisoformat(parts[0]), date.fromisoformat(parts[-1])
+        except ValueError:
+            raise ValidationError(
+                _("“%(line)s” is not a closure: write 2027-08-09 2027-08-13 or one date."),
+                params={"line": line},
+            ) from None
+        if last < first:
+            raise ValidationError(_("“%(line)s” ends before it starts."), params={"line": line})
+        closures.append([first.isoformat(), last.isoformat()])
+    return closures
+
+
+class SupportCalendarForm(forms.ModelForm):
+    """Opening hours as text per weekday, closures one a line, holidays worked one a line:
+    the JSON of the model is never typed by hand."""
+
+    closures_text = forms.CharField(
+        label=_("Closures"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One a line: first and last day (2027-08-09 2027-08-13) or one day."),
+    )
+    worked_text = forms.CharField(
+        label=_("Holidays worked"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One a line, by its English name (Whit Monday)."),
+    )
+
+    class Meta:
+        model = SupportCalendar
+        fields = ["name", "region"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hours = self.instance.hours or {}
+        for day, label in enumerate(WEEKDAYS):
+            self.fields[f"day_{day}"] = forms.CharField(
+                label=label,
+                required=False,
+                help_text=_("Open segments, e.g. 09:00-12:00, 14:00-18:00; empty: closed."),
+            )
+            self.initial.setdefault(
+                f"day_{day}", ", ".join(f"{a}-{b}" for a, b in hours.get(str(day), []))
+            )
+        self.initial.setdefault(
+            "closures_text",
+            "\n".join(a if a == b else f"{a} {b}" for a, b in (self.instance.closures or [])),
+        )
+        self.initial.setdefault("worked_text", "\n".join(self.instance.worked_holidays or []))
+        order = ["name", "region", *(f"day_{d}" for d in range(7)), "closures_text"]
+        self.order_fields([*order, "worked_text"])
+
+    def clean(self):
+        data = super().clean()
+        hours = {}
+        for day in range(7):
+            try:
+                segments = _parse_segments(data.get(f"day_{day}") or "")
+            except ValidationError as exc:
+                self.add_error(f"day_{day}", exc)
+                continue
+            if segments:
+                hours[str(day)] = segments
+        try:
+            closures = _parse_closures(data.get("closures_text") or "")
+        except ValidationError as exc:
+            self.add_error("closures_text", exc)
+            closures = []
+        worked = [w.strip() for w in (data.get("worked_text") or "").splitlines() if w.strip()]
+        if self.errors:
+            return data
+        if not hours:
+            raise ValidationError(_("Open the calendar on at least one day."))
+        from datetime import date
+
+        from civitas.core.calendar import BusinessCalendar
+
+        try:  # the core calendar is the judge of the region and the holidays' names
+            BusinessCalendar(
+                hours={int(d): s for d, s in hours.items()},
+                region=data.get("region") or "",
+                closures=[(date.fromisoformat(a), date.fromisoformat(b)) for a, b in closures],
+                worked_holidays=worked,
+            )
+        except ValueError as exc:
+            field = "worked_text" if str(exc).startswith("worked_holidays") else "region"
+            self.add_error(field, str(exc))
+            return data
+        self.instance.hours = hours
+        self.instance.closures = closures
+        self.instance.worked_holidays = worked
+        return data
+
+
+class TicketStateForm(forms.ModelForm):
+    class Meta:
+        model = TicketState
+        fields = [
+            "code",
+            "label",
+            "side",
+            "order",
+            "initial",
+            "frozen",
+            "waits_customer",
+            "resolves",
+            "closed",
+            "automatic",
+            "auto_next",
+            "auto_after_days",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("auto_next") and self.instance.pk and data["auto_next"].pk == self.instance.pk:
+            self.add_error("auto_next", _("A state cannot lead to itself."))
+        if data.get("initial"):
+            others = TicketState.objects.filter(initial=True).exclude(pk=self.instance.pk)
+            if others.exists():
+                self.add_error(
+                    "initial",
+                    _("“%(state)s” is already the initial state.")
+                    % {"state": others.first().label},
+                )
+        return data
+
+
+class SatisfactionForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Are you satisfied with how your request was handled?"),
+        choices=[],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Satisfaction
+
+        super().__init__(*args, **kwargs)
+        self.fields["score"].choices = list(reversed(Satisfaction.Score.choices))
+
+
+class EvolutionForm(forms.ModelForm):
+    """The provider's decision on an evolution request."""
+
+    class Meta:
+        from .models import Evolution
+
+        model = Evolution
+        fields = ["title", "decision", "interest", "priority", "version", "rationale"]
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, product=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        versions = Version.objects.select_related("product")
+        if product is not None:
+            versions = versions.filter(product=product)
+        self.fields["version"].queryset = versions
+
+
+class VersionForm(forms.ModelForm):
+    class Meta:
+        model = Version
+        fields = ["product", "number", "planned_on", "released_on"]
+        widgets = {
+            "planned_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "released_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }

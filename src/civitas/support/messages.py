@@ -88,3 +88,20 @@ def register_templates():
             "en": "Hello {{ name }},\n\n{{ text }}\n\n{{ link }}",
         },
     )
+    templates.register(
+        "support.satisfaction",
+        _("Support: satisfaction question"),
+        placeholders=PLACEHOLDERS,
+        default_subject={
+            "fr": "[{{ ticket }}] Êtes-vous satisfait ? {{ subject }}",
+            "en": "[{{ ticket }}] Are you satisfied? {{ subject }}",
+        },
+        default_body={
+            "fr": "Bonjour {{ name }},\n\nVotre demande « {{ subject }} » est à l’état "
+            "« {{ state }} ». Dites-nous en un clic si vous êtes satisfait de son traitement "
+            "(une seule réponse) :\n{{ link }}",
+            "en": 'Hello {{ name }},\n\nYour request "{{ subject }}" is now "{{ state }}". '
+            "Tell us in one click whether you are satisfied with how it was handled "
+            "(one answer):\n{{ link }}",
+        },
+    )

@@ -26,3 +26,13 @@ r.register(
     subject_filter=r.person_filter("email", "requested_by"),
     erase="delete",
 )
+# The requester's answer to the satisfaction question: the score stays in the reports, the
+# free comment is the person's words (erasure blanks it).
+r.register(
+    "support.Satisfaction",
+    category="content",
+    person_fields=["comment"],
+    subject_filter=r.person_filter(user_field="ticket__requester"),
+    erase="anonymise",
+    anonymise={"comment": ""},
+)

@@ -9,9 +9,16 @@ from django.utils.translation import gettext as _
 from civitas.core import journal, permissions
 from civitas.core.permissions import permission_required
 
-from ..forms import AgentReplyForm, CorrespondentForm, NoteForm, QualifyForm, StructureForm
-from ..models import Queue, Structure, Ticket, UserRequest
-from ..services import sla, tickets
+from ..forms import (
+    AgentReplyForm,
+    CorrespondentForm,
+    EvolutionForm,
+    NoteForm,
+    QualifyForm,
+    StructureForm,
+)
+from ..models import Evolution, Queue, Structure, Ticket, UserRequest
+from ..services import roadmap, sla, tickets
 from ..services import structures as structures_rules
 
 HANDLE = "support.handle_tickets"
@@ -61,10 +68,34 @@ def ticket(request, pk):
             "queue": obj.queue_id,
         },
     )
+    evolution = Evolution.objects.filter(ticket=obj).select_related("version").first()
+    evolution_form = (
+        EvolutionForm(instance=evolution, prefix="evolution", product=obj.product)
+        if evolution
+        else None
+    )
     if request.method == "POST":
         what = request.POST.get("what")
         try:
-            if what == "reply":
+            if what == "evolution" and evolution is not None:
+                evolution_form = EvolutionForm(
+                    request.POST, instance=evolution, prefix="evolution", product=obj.product
+                )
+                if evolution_form.is_valid():
+                    data = evolution_form.cleaned_data
+                    try:
+                        roadmap.decide(
+                            Evolution.objects.get(pk=evolution.pk),
+                            by=request.user,
+                            request=request,
+                            **data,
+                        )
+                    except roadmap.RoadmapError as exc:
+                        evolution_form.add_error(None, str(exc))
+                    else:
+                        messages.success(request, _("The decision is saved."))
+                        return redirect("support:bo_ticket", pk=obj.pk)
+            elif what == "reply":
                 reply_form = AgentReplyForm(request.POST, request.FILES, prefix="reply")
                 if reply_form.is_valid():
                     d = reply_form.cleaned_data
@@ -106,8 +137,27 @@ def ticket(request, pk):
             "reply_form": reply_form,
             "note_form": note_form,
             "qualify_form": qualify_form,
+            "evolution_form": evolution_form,
         },
     )
+
+
+@permission_required("support.view_reports")
+def reports_pdf(request):
+    """The quarter's activity and SLA report as a PDF (the figures of the reports page)."""
+    from civitas.core.documents import pdf
+    from civitas.core.params import int_param
+
+    from ..services import reports
+
+    year, quarter = reports.current_quarter()
+    year = int_param(request.GET.get("year")) or year
+    quarter = int_param(request.GET.get("quarter")) or quarter
+    if quarter not in (1, 2, 3, 4) or not 2000 <= year <= 2100:
+        messages.error(request, _("Choose a year and a quarter (1 to 4)."))
+        return redirect("support:bo_reports")
+    content = reports.quarter_report_pdf(reports.visible(request.user), year, quarter)
+    return pdf.pdf_response(content, f"support-{year}-T{quarter}.pdf")
 
 
 @permission_required("support.view_reports")
@@ -124,6 +174,8 @@ def reports_view(request):
         year, quarter = reports.current_quarter()
     listed = list(reports.quarter_tickets(reports.visible(request.user), year, quarter))
     compliance = reports.compliance(listed)
+    from ..services import satisfaction
+
     volumes = reports.volumes(listed)
     chart = {
         "compliance": {
@@ -146,6 +198,7 @@ def reports_view(request):
             "tickets": listed,
             "compliance": compliance,
             "volumes": volumes,
+            "satisfaction": satisfaction.results(listed),
             "chart": chart,
         },
     )
@@ -223,4 +276,19 @@ def structure(request, pk):
             "people": obj.people.select_related("user"),
             "requests": obj.user_requests.all()[:50],
         },
+    )
+
+
+@permission_required(HANDLE)
+def evolutions(request):
+    """The evolution requests to examine and the roadmap as the provider sees it."""
+    rows = (
+        permissions.restrict(Evolution.objects.all(), request.user, HANDLE)
+        .select_related("ticket__structure", "ticket__product", "version")
+        .order_by("decision", "priority", "ticket__opened_at")
+    )
+    return render(
+        request,
+        "support/backoffice/evolutions.html",
+        {"evolutions": rows, "roadmap": roadmap.roadmap()},
     )

@@ -6,11 +6,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civitas.core import permissions
-from civitas.core.permissions import permission_required
+from civitas.core.permissions import permission_required, public
 
-from ..forms import CustomerReplyForm, FaqSearchForm, TicketForm, UserRequestForm
-from ..models import Message, Ticket, Version
+from ..forms import (
+    CustomerReplyForm,
+    FaqSearchForm,
+    SatisfactionForm,
+    TicketForm,
+    UserRequestForm,
+)
+from ..models import Evolution, Message, Satisfaction, Ticket, Version
 from ..services import portal as portal_rules
+from ..services import roadmap as roadmap_rules
+from ..services import satisfaction as satisfaction_rules
 from ..services import sla, tickets
 
 OPEN = "support.open_tickets"
@@ -75,6 +83,28 @@ def ticket_new(request):
 @permission_required(OPEN)
 def ticket(request, pk):
     obj = _ticket(request, pk)
+    survey = satisfaction_rules.pending_for(obj, request.user)
+    survey_form = SatisfactionForm(prefix="satisfaction") if survey else None
+    if request.method == "POST" and request.POST.get("action") == "satisfaction":
+        form = CustomerReplyForm()
+        if survey is None:
+            messages.info(request, _("This question is already answered: thank you."))
+            return redirect("support:ticket", pk=obj.pk)
+        survey_form = SatisfactionForm(request.POST, prefix="satisfaction")
+        if survey_form.is_valid():
+            try:
+                satisfaction_rules.answer(
+                    survey,
+                    survey_form.cleaned_data["score"],
+                    survey_form.cleaned_data["comment"],
+                    via=Satisfaction.Via.PORTAL,
+                )
+            except satisfaction_rules.SatisfactionError as exc:
+                messages.info(request, str(exc))
+            else:
+                messages.success(request, _("Thank you for your answer."))
+            return redirect("support:ticket", pk=obj.pk)
+        return _ticket_page(request, obj, form, survey_form)
     form = CustomerReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         action = request.POST.get("action", "reply")
@@ -95,6 +125,10 @@ def ticket(request, pk):
             else:
                 messages.success(request, _("Your message is sent."))
                 return redirect("support:ticket", pk=obj.pk)
+    return _ticket_page(request, obj, form, survey_form)
+
+
+def _ticket_page(request, obj, form, survey_form):
     return render(
         request,
         "support/frontoffice/ticket.html",
@@ -103,7 +137,36 @@ def ticket(request, pk):
             "clocks": sla.ticket_clocks(obj),
             "thread": obj.messages.exclude(kind=Message.Kind.NOTE).prefetch_related("attachments"),
             "form": form,
+            "survey_form": survey_form,
         },
+    )
+
+
+@public
+def satisfaction(request, token):
+    """The link of the satisfaction mail: the token is the key (no login), one answer."""
+    survey = Satisfaction.objects.select_related("ticket").filter(token=token).first()
+    if survey is None:
+        return render(
+            request, "support/frontoffice/satisfaction.html", {"unknown": True}, status=404
+        )
+    form = SatisfactionForm(request.POST or None)
+    if request.method == "POST" and survey.answered_at is None and form.is_valid():
+        try:
+            satisfaction_rules.answer(
+                survey,
+                form.cleaned_data["score"],
+                form.cleaned_data["comment"],
+                via=Satisfaction.Via.LINK,
+            )
+        except satisfaction_rules.SatisfactionError:
+            survey.refresh_from_db()
+        else:
+            return render(
+                request, "support/frontoffice/satisfaction.html", {"survey": survey, "thanks": True}
+            )
+    return render(
+        request, "support/frontoffice/satisfaction.html", {"survey": survey, "form": form}
     )
 
 
@@ -135,6 +198,31 @@ def releases(request):
         request,
         "support/frontoffice/releases.html",
         {"versions": [(v, fixed.get(v.pk, [])) for v in versions]},
+    )
+
+
+@permission_required(OPEN)
+def roadmap(request):
+    mine = (
+        permissions.restrict(Evolution.objects.all(), request.user, OPEN)
+        .select_related("ticket", "version__product")
+        .order_by("-ticket__opened_at")
+    )
+    return render(
+        request,
+        "support/frontoffice/roadmap.html",
+        {"roadmap": roadmap_rules.roadmap(), "mine": mine},
+    )
+
+
+@permission_required(OPEN)
+def version(request, pk):
+    """The version sheet (fiche version): every customer of the desk may read it."""
+    obj = get_object_or_404(Version.objects.select_related("product"), pk=pk)
+    return render(
+        request,
+        "support/frontoffice/version.html",
+        roadmap_rules.version_sheet(obj, visible_tickets(request.user)),
     )
 
 

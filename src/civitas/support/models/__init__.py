@@ -1,5 +1,7 @@
 from .catalogue import Correspondent, Product, Queue, ReleaseNote, Structure, Version
 from .portal import FaqArticle, News, TimeBook, TimeEntry, UserRequest
+from .roadmap import Evolution
+from .satisfaction import Satisfaction
 from .sla import Clock, Level, SlaTable, SlaTarget, SupportCalendar
 from .ticket import Attachment, Message, Service, SlaAlert, StateChange, Ticket, TicketState
 
@@ -13,10 +15,12 @@ __all__ = [
     "Attachment",
     "Clock",
     "Correspondent",
+    "Evolution",
     "Level",
     "Message",
     "Product",
     "Queue",
+    "Satisfaction",
     "Service",
     "SlaAlert",
     "SlaTable",

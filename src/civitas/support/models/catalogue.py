@@ -62,6 +62,12 @@ class Version(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="versions")
     number = models.CharField(_("version"), max_length=50)
     released_on = models.DateField(_("released on"), null=True, blank=True)
+    planned_on = models.DateField(
+        _("planned release"),
+        null=True,
+        blank=True,
+        help_text=_("The release calendar shown on the roadmap until the version is out."),
+    )
 
     class Meta:
         verbose_name = _("version")

@@ -60,12 +60,17 @@ class TimeBook(models.Model):
         _("phone assistance per month (minutes)"), default=0, help_text=_("0: no cap")
     )
 
+    civitas_scope_fields = {"unit": "structure__unit"}
+
     class Meta:
         verbose_name = _("time book")
         verbose_name_plural = _("time books")
 
     def __str__(self):
         return f"{self.structure} ({self.hours_bought} h)"
+
+    def civitas_scope_chain(self):
+        return self.structure.civitas_scope_chain()
 
 
 class TimeEntry(models.Model):

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from weakref import WeakKeyDictionary
 
 from civitas.core.calendar import BusinessCalendar
 
@@ -93,22 +94,88 @@ def stops(history: Sequence[Entry]) -> dict[str, datetime | None]:
     return met
 
 
+class _DayTable:
+    """What a days target needs of a calendar, per local day, computed once per calendar
+    (the recompute of every open ticket asks the same days thousands of times)."""
+
+    def __init__(self, calendar: BusinessCalendar):
+        self.calendar = calendar
+        self._intervals: dict[date, tuple] = {}
+        self._after: dict[tuple[date, int], date] = {}
+        self._full: dict[tuple[date, date], timedelta] = {}
+
+    def intervals(self, day: date) -> tuple:
+        found = self._intervals.get(day)
+        if found is None:
+            found = self._intervals[day] = tuple(self.calendar.open_intervals(day))
+        return found
+
+    def day_open(self, day: date) -> timedelta:
+        return sum((b - a for a, b in self.intervals(day)), start=timedelta(0))
+
+    def business_day_after(self, day: date, n: int) -> date:
+        key = (day, n)
+        found = self._after.get(key)
+        if found is None:
+            found = self._after[key] = self.calendar.add_business_days(day, n)
+        return found
+
+    def full_days(self, first: date, last: date) -> timedelta:
+        """Open time of the days strictly between ``first`` and ``last``."""
+        key = (first, last)
+        found = self._full.get(key)
+        if found is None:
+            found = timedelta(0)
+            day = first + _ONE_DAY
+            while day < last:
+                found += self.day_open(day)
+                day += _ONE_DAY
+            self._full[key] = found
+        return found
+
+
+_ONE_DAY = timedelta(days=1)
+_day_tables: WeakKeyDictionary[BusinessCalendar, _DayTable] = WeakKeyDictionary()
+
+
+def _day_table(calendar: BusinessCalendar) -> _DayTable:
+    table = _day_tables.get(calendar)
+    if table is None:
+        table = _day_tables[calendar] = _DayTable(calendar)
+    return table
+
+
 def target_open_time(calendar: BusinessCalendar, opened_at: datetime, target: Target) -> timedelta:
-    """The open time a target allows, counted from the opening."""
+    """The open time a target allows, counted from the opening.
+
+    In business days: the open time between the opening and the same local time N business
+    days later, counted as the rest of the opening day, the whole days between (cached per
+    calendar) and the start of the last day.
+    """
     amount = Decimal(str(target.amount))
     if target.unit == HOURS:
         return timedelta(seconds=int(amount * 3600))
     if target.unit != DAYS:
         raise ValueError(f"Unknown unit {target.unit!r}")
     whole = int(amount)
+    table = _day_table(calendar)
     local = opened_at.astimezone(calendar.tz)
-    end_day = calendar.add_business_days(local.date(), whole)
-    end = datetime.combine(end_day, local.timetz().replace(tzinfo=None), tzinfo=calendar.tz)
-    open_time = calendar.between(opened_at, end)
+    first_day = local.date()
+    end_day = table.business_day_after(first_day, whole)
+    open_time = timedelta(0)
+    if whole:
+        end = datetime.combine(end_day, local.timetz().replace(tzinfo=None), tzinfo=calendar.tz)
+        for a, b in table.intervals(first_day):  # the rest of the opening day
+            if b > opened_at:
+                open_time += b - max(a, opened_at)
+        open_time += table.full_days(first_day, end_day)
+        for a, b in table.intervals(end_day):  # the last day up to the same local time
+            if a < end:
+                open_time += min(b, end) - a
     fraction = amount - whole
     if fraction:  # part of a day: that share of the next business day's open time
-        next_day = calendar.add_business_days(end_day, 1)
-        day_open = sum((b - a for a, b in calendar.open_intervals(next_day)), start=timedelta(0))
+        next_day = table.business_day_after(end_day, 1)
+        day_open = table.day_open(next_day)
         open_time += timedelta(seconds=int(day_open.total_seconds() * float(fraction)))
     return open_time
 
@@ -197,13 +264,13 @@ def next_due(
     """The same as ``next_deadline(clocks(...))`` without what only screens need (time
     left, pause reasons): the queue key of many tickets at once."""
     met = stops(history)
-    paused = pauses(history)
-    result = None
-    for clock in CLOCKS:
-        if clock not in targets or met[clock] is not None:
-            continue
-        allowed = target_open_time(calendar, opened_at, targets[clock])
-        value = calendar.add(opened_at, allowed, pauses=paused)
-        if value is not None and (result is None or value < result):
-            result = value
-    return result
+    running = [
+        target_open_time(calendar, opened_at, targets[clock])
+        for clock in CLOCKS
+        if clock in targets and met[clock] is None
+    ]
+    if not running:
+        return None
+    # A deadline grows with the open time allowed, and a running pause that holds a clock
+    # holds every longer one: the earliest deadline is the one of the shortest allowance.
+    return calendar.add(opened_at, min(running), pauses=pauses(history))

@@ -94,3 +94,39 @@ def visible(user):
     from civitas.core import permissions
 
     return permissions.restrict(Ticket.objects.all(), user, "support.view_reports")
+
+
+def quarter_report(queryset, year: int, quarter: int, now=None) -> dict:
+    """Every figure of the quarter's activity and SLA report, for the screen and the PDF."""
+    from . import satisfaction
+
+    listed = list(quarter_tickets(queryset, year, quarter))
+    rows = compliance(listed, now)
+    counts = volumes(listed)
+    top = max((n for _k, n in counts["service"]), default=0)
+    return {
+        "year": year,
+        "quarter": quarter,
+        "tickets": listed,
+        "compliance": rows,
+        "volumes": counts,
+        # bar widths of the PDF's chart (percent of the largest service)
+        "service_bars": [(k, n, round(100 * n / top) if top else 0) for k, n in counts["service"]],
+        "satisfaction": satisfaction.results(listed),
+        "open_count": sum(1 for t in listed if not t.state.closed),
+    }
+
+
+def quarter_report_pdf(queryset, year: int, quarter: int, now=None) -> bytes:
+    """The quarter's report as a PDF (WeasyPrint, core's A4 base)."""
+    from django.utils.translation import gettext as _
+
+    from civitas.core.documents import pdf
+
+    context = quarter_report(queryset, year, quarter, now)
+    context["title"] = _("Support activity and SLA report, quarter %(q)s of %(y)s") % {
+        "q": quarter,
+        "y": year,
+    }
+    context["generated_at"] = timezone.localtime(now or timezone.now())
+    return pdf.render_pdf("support/pdf/quarter_report.html", context)

@@ -177,6 +177,9 @@ def open_ticket(
     )
     _attach(message, files)
     sla.refresh(ticket, now)
+    from . import roadmap
+
+    roadmap.ensure(ticket)
     journal.record("support.ticket_opened", request=request, obj=ticket)
     _notify_customer(ticket, "support.ticket_opened")
     return ticket
@@ -201,6 +204,10 @@ def change_state(
     ticket.updated_at = now
     ticket.save(update_fields=["state", "updated_at"])
     sla.refresh(ticket, now)
+    if new.resolves or new.closed:
+        from . import satisfaction
+
+        satisfaction.ask(ticket, now)
     return change
 
 
@@ -325,6 +332,9 @@ def qualify(
         created_at=now,
     )
     sla.refresh(ticket, now)
+    from . import roadmap
+
+    roadmap.ensure(ticket)
     journal.record(
         "support.ticket_qualified",
         request=request,
