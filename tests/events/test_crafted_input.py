@@ -96,11 +96,11 @@ def test_session_and_keyword_choices_out_of_range_are_form_errors(event, value):
             "last_name": "Lovelace",
             "email": "ada@example.org",
             "phone": "+33612345678",
-            "absent_sessions": [value],
+            "sessions_attended": [value],
         },
         event=event,
     )
-    assert not rep.is_valid() and "absent_sessions" in rep.errors
+    assert not rep.is_valid() and "sessions_attended" in rep.errors
     offer = OfferForm({"kind": "offer", "title": "Robots", "keywords": [value]}, event=event)
     assert not offer.is_valid() and "keywords" in offer.errors
     # A real session and keyword are still accepted.

@@ -30,7 +30,7 @@ def test_dashboard_figures_and_page(client_for, event):
     assert d["occupancy"][0][1:] == (1, 10, 10)
     assert d["attendance"] == {"registered": 3, "present": 1, "rate": 33}
     assert d["registrations"][-1][2] == 4
-    assert dict(d["countries"]) == {"FR": 3}
+    assert dict(d["countries"]) == {"France": 3}
     page = client_for("principal", lang="en").get(
         f"/backoffice/evenements/{event.pk}/tableau-de-bord/"
     )

@@ -305,6 +305,11 @@ SPECTACULAR_SETTINGS = {
         "civitas.core.api.document_error_responses",
     ],
     # <id:pk> (civitas.core.params.IdConverter): a positive 64-bit integer.
+    # Several APIs have a "status": each choice set gets its own, stable name.
+    "ENUM_NAME_OVERRIDES": {
+        "CompanyStatusEnum": "civitas.events.models.Company.Status",
+        "ChildProtectionFileStatusEnum": "civitas.childprotection.models.File.Status",
+    },
     "PATH_CONVERTER_OVERRIDES": {
         "id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
     },

@@ -13,6 +13,13 @@ def retry_due():
     return send_due()
 
 
+@periodic("outbox.resume_stalled_mailings", every=timedelta(minutes=5))
+def resume_stalled_mailings():
+    from .services import resume_stalled_mailings as resume
+
+    return f"{resume()} stalled mailing(s) taken up again"
+
+
 @periodic("outbox.purge_finished", every=timedelta(days=1))
 def purge_finished():
     from .services import purge_finished as purge

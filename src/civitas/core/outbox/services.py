@@ -762,7 +762,35 @@ def _mailing_context(r, category, essential) -> dict:
 
 
 def prepare_mailing(mailing_id: int) -> int:
-    """Create one message per recipient; message i is due at start + i // rate minutes."""
+    """Create one message per recipient; message i is due at start + i // rate minutes.
+
+    The claim (a conditional UPDATE of the mailing) and the messages are written in one
+    transaction: a duplicated task waits for the first one, then finds nothing to claim; a
+    worker killed half-way leaves the mailing "preparing" with no message at all, and
+    `resume_stalled_mailings` takes it up again. No recipient is ever mailed twice."""
+    with transaction.atomic():
+        return _prepare_mailing(mailing_id)
+
+
+def resume_stalled_mailings(now=None) -> int:
+    """Enqueue again the preparation of the mailings still "preparing" after
+    CIVITAS_JOB_STALE_MINUTES: their task was lost (worker killed, queue emptied). A
+    preparation still running holds the mailing's row: the new task waits, then does nothing."""
+    from .tasks import prepare_mailing as task
+
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=settings.CIVITAS_JOB_STALE_MINUTES)
+    ids = list(
+        Mailing.objects.filter(state=Mailing.State.PREPARING, created_at__lt=stale).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in ids:
+        task.enqueue(pk)
+    return len(ids)
+
+
+def _prepare_mailing(mailing_id: int) -> int:
     # Claimed with a conditional UPDATE: a duplicated task never creates the messages twice.
     if not Mailing.objects.filter(pk=mailing_id, state=Mailing.State.PREPARING).update(
         state=Mailing.State.SENDING

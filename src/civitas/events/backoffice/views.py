@@ -376,6 +376,7 @@ def scheduling(request, pk):
         except ServiceError as exc:
             messages.error(request, str(exc))
         return redirect("events:bo_scheduling", pk=pk)
+    scheduling_svc.settle_interrupted(event)
     run = event.schedule_runs.first()
     meetings = Meeting.objects.filter(event=event, state=Meeting.State.SCHEDULED).select_related(
         "slot", "room__site", "request__sender__company", "request__recipient__company"

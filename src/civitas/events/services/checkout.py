@@ -101,7 +101,7 @@ def buyer_of(company: Company) -> vat.Buyer:
     email = company.email or next((r.email for r in company.representatives.all() if r.email), "")
     return vat.Buyer(
         name=company.name,
-        country=(company.country or "FR").upper(),
+        country=(company.country.code or "FR").upper(),
         is_business=True,
         vat_number=company.vat_number,
         address=address,

@@ -108,7 +108,7 @@ def order_rows(event, period):
         yield [
             o.pk,
             o.company.name,
-            o.company.country,
+            o.company.country.code,
             o.company.vat_number,
             o.category.name,
             o.promo.code if o.promo else "",

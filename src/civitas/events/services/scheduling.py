@@ -305,6 +305,7 @@ def start(event: Event, *, user=None, request=None, incremental=False) -> Schedu
     meeting, all scheduled meetings fixed (late registrations, freed slots)."""
     from ..tasks import schedule_event
 
+    settle_interrupted(event)
     if event.schedule_runs.filter(status=ScheduleRun.Status.RUNNING).exists():
         raise ServiceError(_("A scheduling run is already in progress."))
     if incremental and not confirmed_unplaced(event).exists():
@@ -321,6 +322,30 @@ def start(event: Event, *, user=None, request=None, incremental=False) -> Schedu
     )
     transaction.on_commit(lambda: schedule_event.enqueue(run.pk, str(job.pk)))
     return run
+
+
+def settle_interrupted(event: Event) -> int:
+    """Mark failed the runs still "running" whose background job has ended without them: a
+    worker killed during the run (the job reaper then fails its job), or a job lost. Without
+    this, a killed run would forbid every later run of the event. Nothing of such a run was
+    kept: its result is written in one transaction (apply_result). Returns the runs settled."""
+    from civitas.core.models import JobProgress
+
+    settled = 0
+    for run in event.schedule_runs.filter(status=ScheduleRun.Status.RUNNING):
+        job = job_for(run)
+        if job is not None and job.status in (
+            JobProgress.Status.QUEUED,
+            JobProgress.Status.RUNNING,
+        ):
+            continue
+        message = (job.message if job is not None else "") or _(
+            "Interrupted: the background job of this run was lost. Start the scheduling again."
+        )
+        settled += ScheduleRun.objects.filter(
+            pk=run.pk, status=ScheduleRun.Status.RUNNING
+        ).update(status=ScheduleRun.Status.FAILED, message=message, finished_at=timezone.now())
+    return settled
 
 
 def job_for(run: ScheduleRun):
