@@ -342,9 +342,9 @@ def settle_interrupted(event: Event) -> int:
         message = (job.message if job is not None else "") or _(
             "Interrupted: the background job of this run was lost. Start the scheduling again."
         )
-        settled += ScheduleRun.objects.filter(
-            pk=run.pk, status=ScheduleRun.Status.RUNNING
-        ).update(status=ScheduleRun.Status.FAILED, message=message, finished_at=timezone.now())
+        settled += ScheduleRun.objects.filter(pk=run.pk, status=ScheduleRun.Status.RUNNING).update(
+            status=ScheduleRun.Status.FAILED, message=message, finished_at=timezone.now()
+        )
     return settled
 
 
