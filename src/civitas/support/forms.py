@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.core import uploads
 
@@ -257,14 +258,16 @@ def sla_target_formset():
     )
 
 
+# With a context: a bare "Monday" in this catalogue would override Django's lower-case
+# day names in every date of the platform (« Mercredi 10 mars » in the middle of a sentence).
 WEEKDAYS = [
-    _("Monday"),
-    _("Tuesday"),
-    _("Wednesday"),
-    _("Thursday"),
-    _("Friday"),
-    _("Saturday"),
-    _("Sunday"),
+    pgettext_lazy("calendar form", "Monday"),
+    pgettext_lazy("calendar form", "Tuesday"),
+    pgettext_lazy("calendar form", "Wednesday"),
+    pgettext_lazy("calendar form", "Thursday"),
+    pgettext_lazy("calendar form", "Friday"),
+    pgettext_lazy("calendar form", "Saturday"),
+    pgettext_lazy("calendar form", "Sunday"),
 ]
 
 

@@ -332,7 +332,7 @@ def settle_interrupted(event: Event) -> int:
     from civitas.core.models import JobProgress
 
     settled = 0
-    for run in event.schedule_runs.filter(status=ScheduleRun.Status.RUNNING):
+    for run in event.schedule_runs.filter(status=ScheduleRun.Status.RUNNING).exclude(job_id=""):
         job = job_for(run)
         if job is not None and job.status in (
             JobProgress.Status.QUEUED,
