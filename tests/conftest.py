@@ -53,6 +53,19 @@ def _install_force_login_with_second_factor():
 _install_force_login_with_second_factor()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language (French): a language left active by
+    an earlier test in the same worker must not decide how lazy labels read (CI run of 7 Dec
+    failed on that, depending on test order)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def pytest_collection_modifyitems(config, items):
     on_pg = os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")

@@ -11,7 +11,13 @@ from django.db import connection
 from civitas.core.backups import catalogue, checksums, services
 from civitas.core.models import Unit
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# One worker for every restore: a PostgreSQL restore is one transaction locking every table
+# and index, and two at once exceed the server's default lock table (64 locks per
+# connection slot: "out of shared memory", seen in a run of 7 Dec).
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.xdist_group("pg_restore"),
+]
 
 
 def units():

@@ -12,7 +12,11 @@ from django.db import connection
 from civitas.core.backups import catalogue
 from civitas.core.gdpr.reversibility import exported_models, file_name
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.slow]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.slow,
+    pytest.mark.xdist_group("pg_restore"),  # see test_backup_restore.py
+]
 
 
 def load_all_demos():

@@ -42,7 +42,7 @@ def _counts():
 @pytest.fixture
 def demo(db):
     call_command("load_demo", stdout=io.StringIO())
-    call_command("load_events_demo", companies=24, requests=40, stdout=io.StringIO())
+    call_command("load_events_demo", companies=24, requests=30, stdout=io.StringIO())
     return Event.objects.get(slug=SLUG)
 
 
@@ -132,13 +132,6 @@ def test_demo_manager_organises_the_demo_event_only(demo, client):
     assert escape(demo.name) in listing and escape(other.name) not in listing
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known defect, 7 Dec: "
-        "in the test demo the participant's suggestions do not name her offers (issue 32 note)"
-    ),
-)
 def test_demo_companies_read_like_a_real_convention(demo, client):
     """Believable names, a city of the company's country, offers and requests from the
     curated list of the company's NACE section, and suggestions that pair them."""

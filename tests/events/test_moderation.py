@@ -246,7 +246,7 @@ def test_pending_representative_cannot_be_asked_for_a_meeting(client, event):
     late = _add_pending_rep(acme)
     beta = make_company(event, "Beta")
     me = beta.representatives.get()
-    with pytest.raises(ServiceError, match="awaiting"):
+    with pytest.raises(ServiceError, match="attend la validation des organisateurs"):
         meeting_services.send_request(me, late, "Bonjour")
     client.force_login(me.user)
     url = reverse("events:area_request_new", kwargs={"slug": event.slug, "rep_pk": late.pk})

@@ -116,7 +116,7 @@ def test_the_reports_count_the_answers(desk, open_ticket, resolved):
     tickets.agent_reply(other, desk["agent"], "Fait", "bug_fixed_in_version", now=at(4, 10))
     result = satisfaction.results([resolved, other])
     assert (result["asked"], result["answered"], result["rate"], result["mean"]) == (2, 1, 50, 4)
-    assert dict(result["scores"])["Satisfied"] == 1
+    assert dict(result["scores"])[Satisfaction.Score.SATISFIED.label] == 1
     page = login(desk["agent"]).get(reverse("support:bo_reports") + "?year=2027&quarter=1")
     assert "1 answers to 2 questions" in page.content.decode()
 

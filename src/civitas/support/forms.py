@@ -237,7 +237,9 @@ class SlaTargetForm(forms.ModelForm):
 
 class _TargetFormSet(forms.BaseInlineFormSet):
     def clean(self):
-        super().clean()
+        # Before Django's own unique check, which would only say "Please correct the duplicate
+        # data" above the rows: the faulty row is marked with a sentence the reader understands
+        # (and, being invalid, is left out of Django's check).
         seen = set()
         for form in self.forms:
             if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
@@ -248,6 +250,7 @@ class _TargetFormSet(forms.BaseInlineFormSet):
             if key in seen:
                 form.add_error("clock", _("This level already has a target for this clock."))
             seen.add(key)
+        super().clean()
 
 
 def sla_target_formset():

@@ -140,19 +140,42 @@ def _companies(event, rnd, companies: int, requests: int):
         for (code, index, side), askers in sorted(sides.items())
         if side == "request" and (code, index, "offer") in sides
     ]
-    made, tries = 0, 0
-    while made < requests and tries < requests * 50:
-        tries += 1
-        if matches and rnd.random() < 0.7:
-            askers, offerers = rnd.choice(matches)
-            (a, _title), (b, title) = rnd.choice(askers), rnd.choice(offerers)
-        else:
-            a, b = rnd.sample(reps, 2)
-            title = ""
+    spare = _spare_partner(sides)
+
+    def allowed(a, b):
         key = tuple(sorted((a.pk, b.pk)))
-        if a.company_id == b.company_id or key in pairs:
-            continue
-        pairs.add(key)
+        return (
+            a.company_id != b.company_id
+            and key not in pairs
+            and {a.company_id, b.company_id} != spare
+        )
+
+    # Seven requests in ten go from a need to an offer answering it, as long as such pairs
+    # remain (a small demo has few); the rest are drawn at random.
+    matched = [
+        (a, b, title)
+        for askers, offerers in matches
+        for a, _t in askers
+        for b, title in offerers
+        if allowed(a, b)
+    ]
+    rnd.shuffle(matched)
+    draws = []
+    for a, b, title in matched:
+        if len(draws) >= requests * 7 // 10:
+            break
+        if allowed(a, b):
+            pairs.add(tuple(sorted((a.pk, b.pk))))
+            draws.append((a, b, title))
+    tries = 0
+    while len(draws) < requests and tries < requests * 50:
+        tries += 1
+        a, b = rnd.sample(reps, 2)
+        if allowed(a, b):
+            pairs.add(tuple(sorted((a.pk, b.pk))))
+            draws.append((a, b, ""))
+    rnd.shuffle(draws)
+    for a, b, title in draws:
         lang = "fr" if a.company.country in catalogue.FRENCH_SPEAKING else "en"
         MeetingRequest.objects.create(
             event=event,
@@ -161,8 +184,30 @@ def _companies(event, rnd, companies: int, requests: int):
             state=MeetingRequest.State.CONFIRMED,
             message=catalogue.request_message(rnd, lang, title) if title else "",
         )
-        made += 1
+    made = len(draws)
     return reps, made
+
+
+def _spare_partner(sides) -> set[int]:
+    """The demo participant's company and one company looking for what she offers: no request
+    is drawn between them, so her page shows a suggestion (suggestions leave out companies
+    already in talks with her)."""
+    candidates = []
+    for (code, index, side), offerers in sorted(sides.items()):
+        if side != "offer" or (code, index, "request") not in sides:
+            continue
+        mine = [p for p, _t in offerers if p.company.name == catalogue.PARTICIPANT_COMPANY]
+        if mine:
+            askers = [p for p, _t in sides[(code, index, "request")]]
+            candidates += [(mine[0].company_id, p.company_id) for p in askers]
+    if not candidates:
+        return set()
+    # The asker with the fewest people: the fewest matching pairs are left out of the draw.
+    people = {}
+    for _me, other in candidates:
+        people[other] = people.get(other, 0) + 1
+    me, other = min(candidates, key=lambda pair: (people[pair[1]], pair[1]))
+    return {me, other}
 
 
 def _added(done: list[str]) -> str:
