@@ -15,6 +15,7 @@ from civitas.core.gdpr.reversibility import exported_models, file_name
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.slow,
+    pytest.mark.engine_agnostic,  # the engine-specific paths: test_backup_restore.py
     pytest.mark.xdist_group("pg_restore"),  # see test_backup_restore.py
 ]
 

@@ -17,6 +17,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.engine_agnostic)
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 

@@ -14,7 +14,7 @@ from civitas.childprotection.models import Child
 from civitas.core.models import Organisation
 from tests.events.test_schemathesis import _run, keep_test_connection  # noqa: F401
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.engine_agnostic]
 
 
 @pytest.mark.parametrize("role", ["crip", "north"])

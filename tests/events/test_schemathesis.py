@@ -32,7 +32,7 @@ from civitas.events.models import DeletedRecord, Meeting, MeetingRequest, Room, 
 from tests.conftest import make_user
 from tests.events.conftest import make_company, make_event
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.engine_agnostic]
 
 CHECKS = [
     not_a_server_error,

@@ -7,6 +7,9 @@ import pytest
 
 from .conftest import Server, app_env, manage
 
+# Its own PostgreSQL cluster and application: the test database engine plays no part.
+pytestmark = pytest.mark.engine_agnostic
+
 
 @pytest.fixture
 def served(pg_cluster):
