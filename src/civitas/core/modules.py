@@ -67,7 +67,7 @@ class Nav:
 @dataclass(frozen=True)
 class RoleTemplate:
     """A role the module suggests (code, name, permissions): `ensure_roles()` creates the
-    missing ones; it never changes a role an administrator has edited."""
+    missing ones and adds to existing ones only the permissions newly suggested."""
 
     code: str
     name: Any
@@ -178,23 +178,51 @@ def all_modules() -> list[Module]:
 
 
 def ensure_roles(labels: Sequence[str] | None = None) -> list[str]:
-    """Create the suggested roles of the registered modules that do not exist yet (by code);
-    returns the codes created. Existing roles are left as administrators set them."""
+    """Create the suggested roles of the registered modules that do not exist yet (by code),
+    and add to existing ones the permissions a newer version of the module suggests (see
+    `Role.suggested_permissions`); returns the codes created. What an administrator chose is
+    kept: a permission they removed is not given back, their own additions stay."""
+    return [code for code, what in sync_roles(labels) if what == "created"]
+
+
+def sync_roles(labels: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """The one rule behind `ensure_roles` and the `sync_roles` command: [(code, what)] where
+    what is "created", "added: p1, p2" or "recorded" (first synchronisation of a role made
+    before suggestions were recorded: nothing is added, the suggestion is remembered)."""
+    from django.db import transaction
+
     from .models import Role
 
-    created = []
+    done = []
     for module in all_modules():
         if labels is not None and module.label not in labels:
             continue
         for template in module.roles:
-            _role, made = Role.objects.get_or_create(
-                code=template.code,
-                defaults={
-                    "name": str(template.name),
-                    "description": str(template.description),
-                    "permissions": list(template.permissions),
-                },
-            )
-            if made:
-                created.append(template.code)
-    return created
+            suggested = list(template.permissions)
+            with transaction.atomic():
+                role, made = Role.objects.select_for_update().get_or_create(
+                    code=template.code,
+                    defaults={
+                        "name": str(template.name),
+                        "description": str(template.description),
+                        "permissions": suggested,
+                        "suggested_permissions": suggested,
+                    },
+                )
+                if made:
+                    done.append((template.code, "created"))
+                    continue
+                if role.suggested_permissions == suggested:
+                    continue
+                if role.suggested_permissions is None:
+                    what = "recorded"
+                else:
+                    offered = set(role.suggested_permissions)
+                    current = list(role.permissions or [])
+                    new = [p for p in suggested if p not in offered and p not in current]
+                    role.permissions = current + new
+                    what = f"added: {', '.join(new)}" if new else "recorded"
+                role.suggested_permissions = suggested
+                role.save(update_fields=["permissions", "suggested_permissions"])
+                done.append((template.code, what))
+    return done

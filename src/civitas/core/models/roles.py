@@ -14,6 +14,10 @@ class Role(models.Model):
     description = models.TextField(_("description"), blank=True)
     permissions = models.JSONField(_("permissions"), default=list, blank=True)
     is_system = models.BooleanField(_("system role"), default=False, editable=False)
+    # The module's suggested permissions when they were last offered to this role
+    # (modules.ensure_roles): a permission a new version adds to the suggestion is added
+    # once; one an administrator took away is not given back. None: never synchronised.
+    suggested_permissions = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("role")

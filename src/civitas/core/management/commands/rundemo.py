@@ -1,5 +1,6 @@
 """Start the demo: web server, task worker and periodic scheduler, in one command."""
 
+import io
 import os
 import signal
 import subprocess
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         # links in the demo's queued mails (set-password, unsubscribe) use this address
         os.environ.setdefault("CIVITAS_SITE_URL", f"http://{host}:{port}")
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("sync_roles", stdout=io.StringIO())
         call_command("load_demo")
         # Each business module may ship its own idempotent demo data command.
         from django.core.management import get_commands
