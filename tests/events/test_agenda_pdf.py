@@ -270,3 +270,43 @@ def test_links_mailing_that_fails_is_failed_not_taken_up_again(monkeypatch):
     assert Message.objects.filter(template_code="events.agenda_reissued").count() == 1
     later = run.updated_at + timedelta(days=1)
     assert agenda_pdf.resume_stalled_links(now=later) == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_on_the_same_links_job_mail_each_person_once(monkeypatch):
+    """The same job run by two workers at once (a task duplicated while the first runs)."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from civitas.core import jobs
+    from civitas.events.services import notify
+
+    event, a, b, c, d = _setup()
+    job = jobs.create("events.agendas_mail", "Liens")
+    real = notify.tell
+
+    def slow_tell(*args, **kwargs):  # a message takes long to queue: the workers overlap
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(notify, "tell", slow_tell)
+    start, counts = threading.Barrier(2), []
+
+    def work():
+        try:
+            start.wait()
+            counts.append(agenda_pdf.mail_links(event, job.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    mails = Message.objects.filter(template_code="events.agenda_reissued")
+    assert sorted(mails.values_list("to", flat=True)) == sorted([a.email, b.email, c.email])
+    assert counts == [3, 3]  # both report what the job did, not what each one did
