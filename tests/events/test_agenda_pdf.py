@@ -310,3 +310,10 @@ def test_two_workers_on_the_same_links_job_mail_each_person_once(monkeypatch):
     mails = Message.objects.filter(template_code="events.agenda_reissued")
     assert sorted(mails.values_list("to", flat=True)) == sorted([a.email, b.email, c.email])
     assert counts == [3, 3]  # both report what the job did, not what each one did
+
+
+def test_the_periodic_job_takes_up_stalled_links_mailings():
+    from civitas.core import periodic
+
+    name = "events.resume_agenda_links"
+    assert periodic.run_due(force=True, only=name) == [(name, "ok")]
