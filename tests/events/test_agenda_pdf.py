@@ -4,6 +4,7 @@ link, back office) and "re-issue agendas" (zip in a background job, mail with th
 import io
 import re
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from pypdf import PdfReader
 from civitas.core.models import JobProgress, Role, RoleAssignment
 from civitas.core.outbox.models import Message
 from civitas.core.permissions import clear_cache
-from civitas.events.models import MeetingRequest, Room, Slot
+from civitas.events.models import AgendaLinksMailing, MeetingRequest, Room, Slot
 from civitas.events.services import agenda_pdf, manual
 
 from .conftest import make_company, make_event
@@ -135,6 +136,9 @@ def test_reissue_zip_and_mail(client_for, users, django_capture_on_commit_callba
         principal.post(url, {"action": "mail", "confirmed": "1"})
     mails = Message.objects.filter(template_code="events.agenda_reissued")
     assert sorted(mails.values_list("to", flat=True)) == sorted([a.email, b.email, c.email])
+    run = AgendaLinksMailing.objects.get(event=event)
+    assert run.state == AgendaLinksMailing.State.DONE and run.total == 3
+    assert run.sent.count() == 3
     assert not Message.objects.filter(channel="sms").exists()
     body = mails.get(to=b.email).body_text
     path = re.search(r"https?://[^/\s]+(/evenements/agenda/\S+\.pdf)", body)[1]
@@ -240,3 +244,76 @@ def test_agenda_pdf_is_printed_again_after_any_change_of_the_agenda(monkeypatch)
     text = _text(agenda_pdf.render(a))
     assert "2 meetings" in text and "P0 Gamma" not in text
     assert printed.n == 6
+
+
+def test_links_mailing_that_fails_is_failed_not_taken_up_again(monkeypatch):
+    """An error (not a killed worker) fails the job: it is not run again every period."""
+    from civitas.core import jobs
+    from civitas.events.services import notify
+
+    event, a, b, c, d = _setup()
+    job = jobs.create("events.agendas_mail", "Liens")
+    real, calls = notify.tell, []
+
+    def tell(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("template broken")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(notify, "tell", tell)
+    with pytest.raises(RuntimeError):
+        agenda_pdf.mail_links(event, job.pk)
+    run = AgendaLinksMailing.objects.get(job_id=str(job.pk))
+    assert run.state == AgendaLinksMailing.State.FAILED
+    assert run.sent.count() == 1  # the second person's row went with their message
+    assert Message.objects.filter(template_code="events.agenda_reissued").count() == 1
+    later = run.updated_at + timedelta(days=1)
+    assert agenda_pdf.resume_stalled_links(now=later) == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_on_the_same_links_job_mail_each_person_once(monkeypatch):
+    """The same job run by two workers at once (a task duplicated while the first runs)."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from civitas.core import jobs
+    from civitas.events.services import notify
+
+    event, a, b, c, d = _setup()
+    job = jobs.create("events.agendas_mail", "Liens")
+    real = notify.tell
+
+    def slow_tell(*args, **kwargs):  # a message takes long to queue: the workers overlap
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(notify, "tell", slow_tell)
+    start, counts = threading.Barrier(2), []
+
+    def work():
+        try:
+            start.wait()
+            counts.append(agenda_pdf.mail_links(event, job.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    mails = Message.objects.filter(template_code="events.agenda_reissued")
+    assert sorted(mails.values_list("to", flat=True)) == sorted([a.email, b.email, c.email])
+    assert counts == [3, 3]  # both report what the job did, not what each one did
+
+
+def test_the_periodic_job_takes_up_stalled_links_mailings():
+    from civitas.core import periodic
+
+    name = "events.resume_agenda_links"
+    assert periodic.run_due(force=True, only=name) == [(name, "ok")]

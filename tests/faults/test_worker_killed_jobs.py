@@ -1,5 +1,5 @@
 """A process killed (SIGKILL) in the middle of the long jobs of the events module: a
-scheduling run, the agendas zip, the preparation of a mailing.
+scheduling run, the agendas zip, the preparation of a mailing, the mailing of the agenda links.
 
 Each job runs in a real separate Python process against the test database (a file SQLite
 database, or the PostgreSQL test database when DATABASE_URL is set). The process kills itself
@@ -14,6 +14,7 @@ import sys
 import textwrap
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -23,8 +24,17 @@ from django.utils import timezone
 from civitas.core import jobs
 from civitas.core.models import JobProgress
 from civitas.core.outbox.models import Mailing, Message
-from civitas.events.models import Meeting, MeetingRequest, ScheduleRun
-from civitas.events.services import mailing, scheduling
+from civitas.events.models import (
+    AgendaLinksMailing,
+    Company,
+    Meeting,
+    MeetingRequest,
+    Representative,
+    Room,
+    ScheduleRun,
+    Slot,
+)
+from civitas.events.services import agenda_pdf, mailing, scheduling
 from tests.events.conftest import make_company, make_event
 from tests.faults.test_worker_killed import worker_env
 
@@ -199,3 +209,97 @@ def test_killed_mailing_preparation_is_taken_up_again_and_mails_everyone_once(tm
     # A duplicated task finds nothing left to prepare.
     assert outbox.prepare_mailing(created.pk) == 0
     assert Message.objects.filter(mailing=created).count() == len(reps)
+
+
+def _event_with_published_meetings(slug, n=30):
+    """`n` people (made directly: no registration mails) in n / 2 published meetings."""
+    event = make_event(slug, tables=n // 2)
+    slot = Slot.objects.filter(session__day__event=event).order_by("start").first()
+    room = Room.objects.get(site__event=event)
+    reps = []
+    for i in range(n):
+        company = Company.objects.create(
+            event=event, name=f"Société {i:02d}", status=Company.Status.VALIDATED
+        )
+        reps.append(
+            Representative.objects.create(
+                company=company, first_name="P", last_name=f"Nom {i:02d}", email=f"p{i}@x.example"
+            )
+        )
+    for table, (a, b) in enumerate(zip(reps[::2], reps[1::2], strict=True), start=1):
+        request = MeetingRequest.objects.create(
+            event=event, sender=a, recipient=b, state=MeetingRequest.State.CONFIRMED
+        )
+        Meeting.objects.create(
+            event=event, request=request, slot=slot, room=room, table_number=table, published=True
+        )
+    return event, reps
+
+
+def _links_job_killed_at_the_15th_message(tmp_path, users, monkeypatch, slug):
+    """A links mailing for 30 people whose worker is killed while the 15th message is being
+    queued (the 14 before it are committed)."""
+    event, reps = _event_with_published_meetings(slug)
+    from civitas.events import tasks
+
+    with monkeypatch.context() as patched:  # the task runs in the killed worker, not here
+        patched.setattr(tasks, "mail_agenda_links", SimpleNamespace(enqueue=lambda *a: None))
+        job = agenda_pdf.start(event, "mail", user=users["principal"])
+    run_killed(
+        tmp_path,
+        patch="""
+        from civitas.core.outbox import services
+        real = services.queue_email
+        calls = []
+        def queue_email(*args, **kwargs):
+            message = real(*args, **kwargs)
+            calls.append(message)
+            if len(calls) == 15:
+                die()
+            return message
+        services.queue_email = queue_email
+        """,
+        job=f"""
+        from civitas.events import tasks
+        tasks.mail_agenda_links.call({event.pk}, "{job.pk}")
+        """,
+    )
+    links = Message.objects.filter(template_code="events.agenda_reissued")
+    assert links.count() == 14  # the 15th was not committed
+    return event, reps, job, links
+
+
+def _mailed_once(reps, links, job):
+    assert sorted(links.values_list("to", flat=True)) == sorted(r.email for r in reps)
+    job.refresh_from_db()
+    assert job.status == JobProgress.Status.DONE
+    assert job.message.startswith("30 ")  # "30 messages queued", counting both runs
+
+
+def test_killed_links_mailing_run_again_mails_nobody_twice(tmp_path, users, monkeypatch):
+    event, reps, job, links = _links_job_killed_at_the_15th_message(
+        tmp_path, users, monkeypatch, "kill-links"
+    )
+    from civitas.events import tasks
+
+    # The same job run again (its task retried or enqueued a second time).
+    tasks.mail_agenda_links.call(event.pk, str(job.pk))
+    _mailed_once(reps, links, job)
+    tasks.mail_agenda_links.call(event.pk, str(job.pk))  # and once more, after its end
+    assert links.count() == len(reps)
+
+
+def test_stalled_links_mailing_is_taken_up_again_and_finishes(tmp_path, users, monkeypatch):
+    event, reps, job, links = _links_job_killed_at_the_15th_message(
+        tmp_path, users, monkeypatch, "stall-links"
+    )
+    job.refresh_from_db()
+    assert job.status == JobProgress.Status.RUNNING and job.message == "14 / 30"
+    assert agenda_pdf.resume_stalled_links() == 0  # not stale yet
+    # The reaper may fail the job first; it is taken up all the same (inline in the tests).
+    assert jobs.reap_interrupted(now=_later()) == 1
+    assert agenda_pdf.resume_stalled_links(now=_later()) == 1
+    _mailed_once(reps, links, job)
+    run = AgendaLinksMailing.objects.get(job_id=str(job.pk))
+    assert run.state == AgendaLinksMailing.State.DONE and run.total == len(reps)
+    assert agenda_pdf.resume_stalled_links(now=_later()) == 0  # nothing left to take up

@@ -78,3 +78,10 @@ def unpaid_reminders():
     from .services.checkout import send_unpaid_reminders
 
     return f"{send_unpaid_reminders()} unpaid order(s) reminded"
+
+
+@periodic("events.resume_agenda_links", every=timedelta(minutes=5))
+def resume_agenda_links():
+    from .services.agenda_pdf import resume_stalled_links
+
+    return f"{resume_stalled_links()} stalled agenda links mailing(s) taken up again"

@@ -153,6 +153,17 @@ r.exempt(
 r.register_user_links("events.Checkin", category="content")
 r.register_user_links("events.MeetingOutcome", category="content")
 r.exempt(
+    "events.AgendaLinksMailing",
+    _("A job mailing the agenda links of an event: its state and count, no person."),
+)
+r.exempt(
+    "events.AgendaLinkSent",
+    _(
+        "Records that the link to their agenda went to a representative in one job (the "
+        "representative's key, no name or address); the person's data lives in Representative."
+    ),
+)
+r.exempt(
     "events.ReminderSent",
     _(
         "Records that a reminder went to a representative or expert (a key such as "

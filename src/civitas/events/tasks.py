@@ -87,7 +87,7 @@ def build_agendas_pdf(event_id: int, progress_id: str, q: str = ""):
 @audit.job_actor
 def mail_agenda_links(event_id: int, progress_id: str):
     event = Event.objects.get(pk=event_id)
-    count = _run_with_progress(progress_id, lambda p: agenda_pdf.mail_links(event, p))
+    count = _run_with_progress(progress_id, lambda p: agenda_pdf.mail_links(event, progress_id, p))
     jobs.finish(progress_id, message=_("%(count)s messages queued") % {"count": count})
 
 

@@ -1,3 +1,4 @@
+from .agenda_links import AgendaLinkSent, AgendaLinksMailing
 from .animations import Animation, AnimationRegistration, Speaker
 from .badges import BadgeDesign
 from .checkin import Checkin, CheckinList, MeetingOutcome
@@ -23,6 +24,8 @@ from .sync import DeletedRecord, WebhookDelivery, WebhookSubscription
 from .waitlist import SlotWaitlistEntry
 
 __all__ = [
+    "AgendaLinkSent",
+    "AgendaLinksMailing",
     "Answer",
     "Invitation",
     "Question",

@@ -1,16 +1,18 @@
 """Agendas as PDF (WeasyPrint through civitas.core.documents): one person's agenda, all the
 agendas of an event (or of the people matching a search) as a zip or as one PDF to print
 (background tasks with a progress bar), and the mail that gives each person the link to
-their own PDF (through the outbox)."""
+their own PDF (through the outbox), exactly once per person and per job."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import zipfile
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,7 +23,7 @@ from civitas.core import jobs, journal
 from civitas.core.documents import pdf
 from civitas.core.sites import absolute_url
 
-from ..models import Company, Meeting, Representative
+from ..models import AgendaLinkSent, AgendaLinksMailing, Company, Meeting, Representative
 from . import agenda, notify
 
 TEMPLATE = "events/agenda_pdf/agenda.html"
@@ -125,13 +127,76 @@ def link(rep: Representative) -> str:
     return absolute_url("events:agenda_pdf_link", token=rep.calendar_token)
 
 
-def mail_links(event, progress=None) -> int:
+def mail_links(event, job_id, progress=None) -> int:
+    """Mail each person with a published meeting the link to their agenda, once per person
+    in the job `job_id` (the id of its JobProgress); returns how many people the job mailed.
+
+    Each person's AgendaLinkSent row (unique per job and person) is inserted in the
+    transaction that queues their message: a job run again (its task retried or duplicated,
+    or taken up by `resume_stalled_links` after its worker was killed) skips the people
+    already mailed, and a worker killed before the commit leaves neither the row nor the
+    message, so the next run mails that person. The count includes the earlier runs."""
+    run, _created = AgendaLinksMailing.objects.get_or_create(
+        job_id=str(job_id), defaults={"event": event}
+    )
+    if run.state != AgendaLinksMailing.State.RUNNING:
+        return run.total  # a duplicated task after the end: nothing left to do
     people = list(people_with_meetings(event))
-    for done, rep in enumerate(people, start=1):
-        notify.tell(rep, "events.agenda_reissued", sms=False, extra={"agenda_url": link(rep)})
-        if progress:
-            progress(done, len(people))
-    return len(people)
+    try:
+        for done, rep in enumerate(people, start=1):
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        AgendaLinkSent.objects.create(mailing=run, representative=rep)
+                except IntegrityError:
+                    pass  # already mailed by this job (an earlier run, another worker)
+                else:
+                    notify.tell(
+                        rep, "events.agenda_reissued", sms=False, extra={"agenda_url": link(rep)}
+                    )
+                    AgendaLinksMailing.objects.filter(pk=run.pk).update(updated_at=timezone.now())
+            if progress:
+                progress(done, len(people))
+    except Exception:
+        AgendaLinksMailing.objects.filter(pk=run.pk).update(
+            state=AgendaLinksMailing.State.FAILED, finished_at=timezone.now()
+        )
+        raise
+    total = run.sent.count()
+    now = timezone.now()
+    AgendaLinksMailing.objects.filter(pk=run.pk, state=AgendaLinksMailing.State.RUNNING).update(
+        state=AgendaLinksMailing.State.DONE, total=total, finished_at=now, updated_at=now
+    )
+    return total
+
+
+def resume_stalled_links(now=None) -> int:
+    """Enqueue again the links mailings still running without a heartbeat for
+    CIVITAS_JOB_STALE_MINUTES: their worker was killed or their task lost. The new task skips
+    the people already mailed. Returns how many were taken up."""
+    from civitas.core.models import JobProgress
+
+    from ..tasks import mail_agenda_links
+
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=settings.CIVITAS_JOB_STALE_MINUTES)
+    resumed = 0
+    stalled = AgendaLinksMailing.objects.filter(
+        state=AgendaLinksMailing.State.RUNNING, updated_at__lt=stale
+    )
+    for run in stalled:
+        # Claimed by moving the heartbeat: another scheduler, or the next period while the
+        # task waits in the queue, does not enqueue it again.
+        if not AgendaLinksMailing.objects.filter(
+            pk=run.pk, state=AgendaLinksMailing.State.RUNNING, updated_at=run.updated_at
+        ).update(updated_at=now):
+            continue
+        job = JobProgress.objects.filter(pk=run.job_id).first()
+        if job is not None:  # the owner's bar moves again (the reaper may have failed it)
+            jobs.update(job.pk, job.fraction, _("Taken up again after an interruption"))
+        mail_agenda_links.enqueue(run.event_id, run.job_id)
+        resumed += 1
+    return resumed
 
 
 def start(event, what: str, *, q: str = "", user=None, request=None):
@@ -160,6 +225,7 @@ def start(event, what: str, *, q: str = "", user=None, request=None):
         job = jobs.create(
             "events.agendas_mail", _("Agenda links mailed for %(e)s") % {"e": event}, owner=user
         )
+        AgendaLinksMailing.objects.create(event=event, job_id=str(job.pk))
         task = mail_agenda_links
     else:
         raise ValueError(what)
