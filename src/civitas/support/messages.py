@@ -117,12 +117,12 @@ def register_templates():
         _("Support: quarter report of the structure"),
         placeholders=REPORT_PLACEHOLDERS,
         default_subject={
-            "fr": "Rapport d'assistance du {{ quarter }}e trimestre {{ year }} : {{ structure }}",
+            "fr": "Rapport d'assistance, trimestre {{ quarter }} de {{ year }} : {{ structure }}",
             "en": "Support report, quarter {{ quarter }} of {{ year }}: {{ structure }}",
         },
         default_body={
             "fr": "Bonjour {{ name }},\n\nVous trouverez ci-joint le rapport d'activité et de "
-            "respect des délais du support pour {{ structure }}, {{ quarter }}e trimestre "
+            "respect des délais du support pour {{ structure }}, trimestre {{ quarter }} de "
             "{{ year }} : demandes ouvertes, délais tenus par niveau, volumes par service et "
             "par produit, satisfaction.\n\nVous le recevez en tant que correspondant de la "
             "structure destinataire des rapports.",
