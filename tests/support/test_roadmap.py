@@ -165,3 +165,89 @@ def test_the_version_sheet_lists_only_the_readers_fixed_tickets(desk, open_ticke
     url = reverse("support:version", kwargs={"pk": next_version.pk})
     assert "Bug de signature" in login(desk["user"]).get(url).content.decode()
     assert "Bug de signature" not in login(desk["outsider"]).get(url).content.decode()
+
+
+def pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(content)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+@pytest.mark.django_db
+def test_the_version_sheet_pdf(desk, open_ticket, evolution, next_version, unit_tree):
+    from django.utils import timezone
+
+    from civitas.support.models import ReleaseNote
+    from tests.conftest import make_user
+
+    roadmap.decide(
+        evolution,
+        by=desk["agent"],
+        decision="planned",
+        title="Export ODS des actes",
+        interest="general",
+        priority=1,
+        version=next_version,
+    )
+    ReleaseNote.objects.create(
+        version=next_version,
+        text="Nouvel export des actes.",
+        known_issues="L'aperçu des annexes reste lent au-delà de 50 pages.",
+        announced_at=timezone.now(),
+    )
+    ours = open_ticket(subject="Bug de signature")
+    tickets.agent_reply(
+        ours, desk["agent"], "Corrigé", "bug_fixed_in_version", fixed_in=next_version
+    )
+    theirs = open_ticket(user=desk["outsider"], structure=desk["other"], subject="Bug du sud")
+    tickets.agent_reply(
+        theirs, desk["agent"], "Corrigé", "bug_fixed_in_version", fixed_in=next_version
+    )
+
+    # The screen offers the download; the customer's PDF carries their own tickets only.
+    user = login(desk["user"])
+    screen = user.get(reverse("support:version", kwargs={"pk": next_version.pk})).content.decode()
+    pdf_url = reverse("support:version_pdf", kwargs={"pk": next_version.pk})
+    assert pdf_url in screen and "50 pages" in screen
+    response = user.get(pdf_url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "fiche-version-civitas-actes-5.0.pdf" in response["Content-Disposition"]
+    text = pdf_text(response.content)
+    assert "Version sheet: Civitas Actes 5.0" in text and "1 June 2027" in text
+    assert "Nouvel export des actes." in text and "Export ODS des actes" in text
+    assert "L'aperçu des annexes reste lent au-delà de 50 pages." in text
+    assert "Bug de signature" in text and "Bug du sud" not in text
+    assert "Bug du sud" in pdf_text(login(desk["outsider"]).get(pdf_url).content)
+
+    # The agent prints it from the back office with every fixed ticket and its structure.
+    agent = login(desk["agent"])
+    evolutions = agent.get(reverse("support:bo_evolutions")).content.decode()
+    bo_url = reverse("support:bo_version_pdf", kwargs={"pk": next_version.pk})
+    assert bo_url in evolutions
+    response = agent.get(bo_url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "Bug de signature" in text and "Commune de Nord" in text
+    assert "Bug du sud" in text and "Commune de Sud" in text
+    assert "50 pages" in text
+    # An agent limited to the south unit sees the south's tickets only.
+    south = make_user(
+        "agent.sud@support.example",
+        role_code="support_agent",
+        scope=("unit", unit_tree["south"].pk),
+    )
+    text = pdf_text(login(south).get(bo_url).content)
+    assert "Bug du sud" in text and "Bug de signature" not in text
+
+    # Each side keeps its own door: customers are refused the back office's sheet, an
+    # account with neither role both; anonymous visitors are sent to log in.
+    assert user.get(bo_url).status_code == 403
+    stranger = login(make_user("nobody@example.org"))
+    assert stranger.get(pdf_url).status_code == 403
+    assert stranger.get(bo_url).status_code == 403
+    assert Client().get(pdf_url).status_code == 302
+    missing = reverse("support:version_pdf", kwargs={"pk": next_version.pk + 100})
+    assert user.get(missing).status_code == 404

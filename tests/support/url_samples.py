@@ -38,6 +38,8 @@ def url_samples():
     version = Version.objects.create(product=product, number="9.9")
     return {
         "support:version": {"pk": version.pk},
+        "support:version_pdf": {"pk": version.pk},
+        "support:bo_version_pdf": {"pk": version.pk},
         "support:satisfaction": {"token": survey.token},
         "support:ticket": {"pk": ticket.pk},
         "support:bo_ticket": {"pk": ticket.pk},

@@ -57,6 +57,10 @@ CIVITAS_CHILDPROTECTION_DEPARTMENT = env.str("CIVITAS_CHILDPROTECTION_DEPARTMENT
 CIVITAS_OLINPE_KEY = env.str("CIVITAS_OLINPE_KEY", default="")
 CIVITAS_OLINPE_PSEUDONYM = env.str("CIVITAS_OLINPE_PSEUDONYM", default="")
 
+# Support desk: the quarter report is mailed on this business day after the quarter's end
+# (in the structure's calendar; 0: as soon as the quarter is over).
+CIVITAS_SUPPORT_REPORT_BUSINESS_DAY = env.int("CIVITAS_SUPPORT_REPORT_BUSINESS_DAY", default=5)
+
 # Business modules switched on for this deployment.
 KNOWN_MODULES = ["events", "childprotection", "councils", "support"]
 IMPLEMENTED_MODULES = ["events", "childprotection", "councils", "support"]

@@ -142,6 +142,11 @@ class CorrespondentForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[("user", _("Simple user")), ("referent", _("Référent"))], label=_("Kind")
     )
+    receives_reports = forms.BooleanField(
+        label=_("Receives the quarter reports by mail"),
+        required=False,
+        help_text=_("The structure's activity and SLA report, PDF attached, after each quarter."),
+    )
 
 
 # --- Configuration tables of the back office (backoffice/configuration.py) -------------
@@ -189,8 +194,12 @@ class ReleaseNoteForm(forms.ModelForm):
         from .models import ReleaseNote
 
         model = ReleaseNote
-        fields = ["version", "text", "announced_at"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 8}), "announced_at": _dt()}
+        fields = ["version", "text", "known_issues", "announced_at"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 8}),
+            "known_issues": forms.Textarea(attrs={"rows": 4}),
+            "announced_at": _dt(),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,13 @@ PLACEHOLDERS = {
     "link": _("Link to the ticket"),
 }
 
+REPORT_PLACEHOLDERS = {
+    "name": _("Name"),
+    "structure": _("Customer structure"),
+    "quarter": _("Quarter (1 to 4)"),
+    "year": _("Year"),
+}
+
 
 def register_templates():
     from civitas.core.outbox import templates
@@ -103,5 +110,26 @@ def register_templates():
             "en": 'Hello {{ name }},\n\nYour request "{{ subject }}" is now "{{ state }}". '
             "Tell us in one click whether you are satisfied with how it was handled "
             "(one answer):\n{{ link }}",
+        },
+    )
+    templates.register(
+        "support.quarter_report",
+        _("Support: quarter report of the structure"),
+        placeholders=REPORT_PLACEHOLDERS,
+        default_subject={
+            "fr": "Rapport d'assistance, trimestre {{ quarter }} de {{ year }} : {{ structure }}",
+            "en": "Support report, quarter {{ quarter }} of {{ year }}: {{ structure }}",
+        },
+        default_body={
+            "fr": "Bonjour {{ name }},\n\nVous trouverez ci-joint le rapport d'activité et de "
+            "respect des délais du support pour {{ structure }}, trimestre {{ quarter }} de "
+            "{{ year }} : demandes ouvertes, délais tenus par niveau, volumes par service et "
+            "par produit, satisfaction.\n\nVous le recevez en tant que correspondant de la "
+            "structure destinataire des rapports.",
+            "en": "Hello {{ name }},\n\nPlease find attached the support activity and SLA "
+            "report of {{ structure }} for quarter {{ quarter }} of {{ year }}: tickets "
+            "opened, deadlines met per level, volumes per service and product, "
+            "satisfaction.\n\nYou receive it as a correspondent of the structure named to "
+            "receive the reports.",
         },
     )

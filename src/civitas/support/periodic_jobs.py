@@ -15,3 +15,10 @@ def sla_alerts():
     from .services.automation import alerts
 
     return f"{alerts()} SLA alert(s) sent"
+
+
+@periodic("support.quarter_reports", every=timedelta(hours=6))
+def quarter_reports():
+    from .services.reports import mail_quarter_reports
+
+    return f"{mail_quarter_reports()} quarter report(s) mailed"

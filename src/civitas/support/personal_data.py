@@ -36,3 +36,6 @@ r.register(
     erase="anonymise",
     anonymise={"comment": ""},
 )
+# Who received which quarter report of their structure: the record stays (what was sent),
+# no longer pointing at an erased person.
+r.register_user_links("support.ReportMailing", category="content", fields=["recipient"])

@@ -10,6 +10,7 @@ urlpatterns = [
     path("backoffice/support/structures/", views.structures, name="bo_structures"),
     path("backoffice/support/structures/<id:pk>/", views.structure, name="bo_structure"),
     path("backoffice/support/evolutions/", views.evolutions, name="bo_evolutions"),
+    path("backoffice/support/versions/<id:pk>/pdf/", views.version_pdf, name="bo_version_pdf"),
     path("backoffice/support/reglages/", configuration.index, name="bo_config"),
     path(
         "backoffice/support/reglages/<slug:table>/",

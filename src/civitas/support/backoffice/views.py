@@ -257,6 +257,18 @@ def structure(request, pk):
                 else:
                     messages.success(request, _("The portal user is declared."))
                     return redirect("support:bo_structure", pk=obj.pk)
+        elif what in ("reports_on", "reports_off"):
+            from civitas.core.params import int_param
+
+            person = get_object_or_404(
+                obj.people.select_related("user", "structure"),
+                pk=int_param(request.POST.get("person")) or 0,
+            )
+            structures_rules.set_report_recipient(
+                person, what == "reports_on", by=request.user, request=request
+            )
+            messages.success(request, _("The recipients of the quarter reports are saved."))
+            return redirect("support:bo_structure", pk=obj.pk)
         elif what in ("done", "refused"):
             from civitas.core.params import int_param
 
@@ -292,3 +304,16 @@ def evolutions(request):
         "support/backoffice/evolutions.html",
         {"evolutions": rows, "roadmap": roadmap.roadmap()},
     )
+
+
+@permission_required(HANDLE)
+def version_pdf(request, pk):
+    """The version sheet as the provider prints it (to send to the customers): every
+    ticket of the agent's structures fixed in the version, with its structure."""
+    from civitas.core.documents import pdf
+
+    from ..models import Version
+
+    obj = get_object_or_404(Version.objects.select_related("product"), pk=pk)
+    content = roadmap.version_sheet_pdf(obj, handled(request.user), agent=True)
+    return pdf.pdf_response(content, roadmap.version_sheet_filename(obj))

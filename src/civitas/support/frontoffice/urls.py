@@ -9,6 +9,7 @@ urlpatterns = [
     path("support/faq/", views.faq, name="faq"),
     path("support/versions/", views.releases, name="releases"),
     path("support/versions/<id:pk>/", views.version, name="version"),
+    path("support/versions/<id:pk>/pdf/", views.version_pdf, name="version_pdf"),
     path("support/feuille-de-route/", views.roadmap, name="roadmap"),
     path("support/utilisateurs/", views.users, name="users"),
     path("support/satisfaction/<str:token>/", views.satisfaction, name="satisfaction"),

@@ -226,6 +226,16 @@ def version(request, pk):
     )
 
 
+@permission_required(OPEN)
+def version_pdf(request, pk):
+    """The version sheet as a PDF: the same rule and the same figures as the screen."""
+    from civitas.core.documents import pdf
+
+    obj = get_object_or_404(Version.objects.select_related("product"), pk=pk)
+    content = roadmap_rules.version_sheet_pdf(obj, visible_tickets(request.user))
+    return pdf.pdf_response(content, roadmap_rules.version_sheet_filename(obj))
+
+
 @permission_required("support.request_users")
 def users(request):
     structure = tickets.structure_of(request.user)

@@ -1,5 +1,6 @@
 from .catalogue import Correspondent, Product, Queue, ReleaseNote, Structure, Version
 from .portal import FaqArticle, News, TimeBook, TimeEntry, UserRequest
+from .reporting import ReportMailing
 from .roadmap import Evolution
 from .satisfaction import Satisfaction
 from .sla import Clock, Level, SlaTable, SlaTarget, SupportCalendar
@@ -9,6 +10,7 @@ __all__ = [
     "FaqArticle",
     "News",
     "ReleaseNote",
+    "ReportMailing",
     "TimeBook",
     "TimeEntry",
     "UserRequest",

@@ -105,6 +105,11 @@ class Correspondent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_links"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.USER)
+    receives_reports = models.BooleanField(
+        _("receives the quarter reports"),
+        default=False,
+        help_text=_("The structure's activity and SLA report is mailed to them each quarter."),
+    )
     privacy_acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     civitas_scope_fields = {"unit": "structure__unit"}
@@ -125,6 +130,11 @@ class ReleaseNote(models.Model):
 
     version = models.OneToOneField(Version, on_delete=models.CASCADE, related_name="note")
     text = models.TextField(_("release notes"))
+    known_issues = models.TextField(
+        _("known issues"),
+        blank=True,
+        help_text=_("Shown on the version sheet and its PDF, for every customer."),
+    )
     announced_at = models.DateTimeField(_("announced at"))
 
     class Meta:

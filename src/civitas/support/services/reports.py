@@ -4,12 +4,13 @@ clock, volumes per service and product. Every figure comes from the state histor
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.utils import timezone
 
-from ..models import Clock, Level, Service, Ticket
+from ..models import Clock, Level, ReportMailing, Service, Structure, Ticket
 from . import sla
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -117,8 +118,9 @@ def quarter_report(queryset, year: int, quarter: int, now=None) -> dict:
     }
 
 
-def quarter_report_pdf(queryset, year: int, quarter: int, now=None) -> bytes:
-    """The quarter's report as a PDF (WeasyPrint, core's A4 base)."""
+def quarter_report_pdf(queryset, year: int, quarter: int, now=None, structure=None) -> bytes:
+    """The quarter's report as a PDF (WeasyPrint, core's A4 base); with `structure`, its
+    name is in the title (the report mailed to that structure)."""
     from django.utils.translation import gettext as _
 
     from civitas.core.documents import pdf
@@ -128,5 +130,117 @@ def quarter_report_pdf(queryset, year: int, quarter: int, now=None) -> bytes:
         "q": quarter,
         "y": year,
     }
+    if structure is not None:
+        context["title"] = f"{context['title']} · {structure.name}"
     context["generated_at"] = timezone.localtime(now or timezone.now())
     return pdf.render_pdf("support/pdf/quarter_report.html", context)
+
+
+# --- The quarter report mailed to each structure ----------------------------------------
+
+
+def previous_quarter(now=None) -> tuple[int, int]:
+    year, quarter = current_quarter(now)
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
+def report_due_on(structure: Structure, year: int, quarter: int) -> date:
+    """The day a quarter's report is mailed to a structure: the
+    CIVITAS_SUPPORT_REPORT_BUSINESS_DAY-th business day (5 by default) after the quarter's
+    last day, in the structure's calendar (public holidays and closures skipped; Monday to
+    Friday with French holidays when the structure has no calendar)."""
+    from django.conf import settings
+
+    from civitas.core.calendar import BusinessCalendar
+
+    _start, end = quarter_bounds(year, quarter)
+    last_day = end.date() - timedelta(days=1)
+    days = max(0, int(getattr(settings, "CIVITAS_SUPPORT_REPORT_BUSINESS_DAY", 5)))
+    if days == 0:
+        return last_day
+    if structure.calendar is not None:
+        cal = sla.build_calendar(structure.calendar)
+    else:
+        cal = BusinessCalendar(hours={d: [("09:00", "18:00")] for d in range(5)}, region="FR")
+    return cal.add_business_days(last_day, days)
+
+
+def report_recipients(structure: Structure, year: int, quarter: int):
+    """The structure's correspondents who receive the reports and have not received this
+    quarter's yet."""
+    already = ReportMailing.objects.filter(
+        structure=structure, year=year, quarter=quarter, recipient__isnull=False
+    ).values("recipient_id")
+    return (
+        structure.people.filter(receives_reports=True, user__is_active=True)
+        .exclude(user__email="")
+        .exclude(user_id__in=already)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def mail_quarter_reports(now=None) -> int:
+    """Periodic: once the last quarter's report is due for a structure, mail it (PDF
+    attached, in the recipient's language) to each correspondent who receives the reports,
+    with the figures of that structure only. Each recipient gets each quarter's report once
+    (a ReportMailing row, unique, written with the mail in one transaction); each mail is
+    journaled. Returns the number of mails queued."""
+    now = now or timezone.now()
+    year, quarter = previous_quarter(now)
+    today = now.astimezone(PARIS).date()
+    sent = 0
+    for structure in Structure.objects.select_related("calendar").order_by("pk"):
+        if today < report_due_on(structure, year, quarter):
+            continue
+        pdfs: dict[str, bytes] = {}
+        for person in report_recipients(structure, year, quarter):
+            sent += _mail_report(structure, person.user, year, quarter, now, pdfs)
+    return sent
+
+
+def _mail_report(structure, user, year, quarter, now, pdfs) -> int:
+    from django.conf import settings
+    from django.utils import translation
+
+    from civitas.core import journal
+    from civitas.core.outbox import services as outbox
+
+    codes = [code for code, _name in settings.LANGUAGES]
+    language = user.language if user.language in codes else settings.LANGUAGE_CODE
+    if language not in pdfs:
+        # Rendered before the transaction: a PDF takes a while, the write lock does not wait.
+        with translation.override(language):
+            pdfs[language] = quarter_report_pdf(
+                Ticket.objects.filter(structure=structure), year, quarter, now, structure
+            )
+    with transaction.atomic():
+        _row, created = ReportMailing.objects.get_or_create(
+            structure=structure,
+            year=year,
+            quarter=quarter,
+            recipient=user,
+            defaults={"sent_at": now},
+        )
+        if not created:  # another run was quicker
+            return 0
+        outbox.send_message(
+            "support.quarter_report",
+            email=user,
+            language=language,
+            context={
+                "name": user.get_full_name(),
+                "structure": structure.name,
+                "quarter": quarter,
+                "year": year,
+            },
+            scope_type="unit",
+            scope_id=structure.unit_id,
+            attachments=[(f"support-{year}-T{quarter}.pdf", pdfs[language], "application/pdf")],
+        )
+        journal.record(
+            "support.quarter_report_mailed",
+            obj=structure,
+            details={"year": year, "quarter": quarter, "email": user.email},
+        )
+    return 1

@@ -4,6 +4,8 @@ version sheet)."""
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -120,15 +122,41 @@ def roadmap(today=None) -> list[tuple[Version, list[Evolution]]]:
 
 
 def version_sheet(version: Version, visible_tickets) -> dict:
-    """The version sheet: its dates, its notes, the evolutions it brings (every customer's
-    titles), the bugs of the reader's structure it fixes."""
+    """The version sheet: its dates, its notes and known issues, the evolutions it brings
+    (every customer's titles), the bugs of the reader's structure it fixes."""
+    note = getattr(version, "note", None)
     return {
         "version": version,
-        "note": getattr(version, "note", None),
+        "note": note,
+        "known_issues": note.known_issues.strip() if note else "",
         "evolutions": list(
             version.evolutions.filter(
                 decision__in=[Evolution.Decision.PLANNED, Evolution.Decision.DELIVERED]
             ).order_by("priority", "pk")
         ),
-        "fixed": list(visible_tickets.filter(fixed_in=version).order_by("number")),
+        "fixed": list(
+            visible_tickets.filter(fixed_in=version).select_related("structure").order_by("number")
+        ),
     }
+
+
+def version_sheet_filename(version: Version) -> str:
+    from django.utils.text import slugify
+
+    number = re.sub(r"[^A-Za-z0-9._-]+", "-", version.number).strip("-") or str(version.pk)
+    return f"fiche-version-{slugify(version.product.name)}-{number}.pdf"
+
+
+def version_sheet_pdf(version: Version, visible_tickets, *, agent=False, now=None) -> bytes:
+    """The version sheet as a PDF (WeasyPrint, core's A4 base): the figures of the screen,
+    the fixed tickets with their structure when an agent prints it."""
+    from civitas.core.documents import pdf
+
+    context = version_sheet(version, visible_tickets)
+    context["title"] = _("Version sheet: %(product)s %(number)s") % {
+        "product": version.product,
+        "number": version.number,
+    }
+    context["agent"] = agent
+    context["generated_at"] = timezone.localtime(now or timezone.now())
+    return pdf.render_pdf("support/pdf/version_sheet.html", context)

@@ -16,7 +16,9 @@ ROLE_OF_KIND = {"referent": "support_referent", "user": "support_user"}
 
 
 @transaction.atomic
-def add_correspondent(structure, email, full_name, kind, *, by=None, request=None):
+def add_correspondent(
+    structure, email, full_name, kind, receives_reports=False, *, by=None, request=None
+):
     """Declare a portal user of the structure: account (invited when new), role on the
     structure's unit, correspondent row. At most ``max_portal_users``."""
     if Correspondent.objects.filter(structure=structure).count() >= structure.max_portal_users:
@@ -36,14 +38,30 @@ def add_correspondent(structure, email, full_name, kind, *, by=None, request=Non
         raise TicketError(str(exc)) from exc
     if created:
         accounts.invite(user, request=request)
-    link = Correspondent.objects.create(structure=structure, user=user, kind=kind)
+    link = Correspondent.objects.create(
+        structure=structure, user=user, kind=kind, receives_reports=receives_reports
+    )
     journal.record(
         "support.correspondent_added",
         request=request,
         obj=structure,
-        details={"email": user.email, "kind": kind},
+        details={"email": user.email, "kind": kind, "receives_reports": receives_reports},
     )
     return link
+
+
+@transaction.atomic
+def set_report_recipient(correspondent, receives: bool, *, by=None, request=None):
+    """Name a correspondent to receive the structure's quarter reports by mail, or stop."""
+    correspondent.receives_reports = bool(receives)
+    correspondent.save(update_fields=["receives_reports"])
+    journal.record(
+        "support.report_recipient_changed",
+        request=request,
+        obj=correspondent.structure,
+        details={"email": correspondent.user.email, "receives_reports": bool(receives)},
+    )
+    return correspondent
 
 
 @transaction.atomic

@@ -60,8 +60,11 @@ class Command(BaseCommand):
             scope = ("organisation", 1) if kind is None else ("unit", unit.pk)
             accounts.grant(user, Role.objects.get(code=role_code), scope)
             if kind:
+                # The référent receives the quarter reports by mail.
                 Correspondent.objects.get_or_create(
-                    structure=structure, user=user, defaults={"kind": kind}
+                    structure=structure,
+                    user=user,
+                    defaults={"kind": kind, "receives_reports": kind == "referent"},
                 )
             people[role_code] = user
         product, _ = Product.objects.get_or_create(name="Civitas Actes")
