@@ -252,3 +252,43 @@ def test_one_mail_per_person_and_run_counts_the_children(siblings):
     assert alert(dt.date(2026, 3, 2)) == 1
     mail = deadline_mails().get(to="agent.nord@example.org")
     assert mail.body_text.startswith(("Hello,\n\n2 ", "Bonjour,\n\n2 "))
+
+
+def test_generated_files_store_the_deadlines_the_rule_gives(cp):
+    from civitas.childprotection.models import File
+    from civitas.childprotection.services.generate import generate
+
+    generate(30, [cp["north"]], seed=7, start_year=2025)
+    generated = File.objects.exclude(pk__in=[cp["north_file"].pk, cp["south_file"].pk])
+    stored = {c.pk: c.evaluation_due for c in Child.objects.filter(file__in=generated)}
+    stored_files = dict(generated.values_list("pk", "evaluation_due"))
+    assert None not in stored.values()
+    for file in generated:
+        files.refresh_deadline(file)
+        assert file.evaluation_due == stored_files[file.pk]
+    assert stored == dict(
+        Child.objects.filter(file__in=generated).values_list("pk", "evaluation_due")
+    )
+
+
+def test_the_migration_gives_existing_children_their_deadline(siblings):
+    import importlib
+
+    from django.apps import apps
+
+    from civitas.childprotection.models import File
+
+    file, baby, elder = siblings
+    Child.objects.update(evaluation_due=None)
+    File.objects.filter(pk=file.pk).update(evaluation_due=dt.date(2026, 1, 1))
+    Child.objects.filter(pk=baby.pk).update(
+        conclusion=ConclusionType.objects.first(), conclusion_on=dt.date(2026, 4, 1)
+    )
+    migration = importlib.import_module("civitas.childprotection.migrations.0009_child_deadline")
+    migration.child_deadlines(apps, None)
+    assert dict(Child.objects.values_list("pk", "evaluation_due")) == {
+        baby.pk: UNDER_TWO_DUE,
+        elder.pk: GENERAL_DUE,
+    }
+    file.refresh_from_db()
+    assert file.evaluation_due == GENERAL_DUE
