@@ -218,7 +218,6 @@ def generate(n_files: int, territories, *, seed=42, start_year=None, batch=1000)
                     )
                 )
             kids_spec.append(siblings)
-        File.objects.bulk_create(files)
         children = []
         for file, siblings in zip(files, kids_spec, strict=True):
             for sex, last, first, birth, mother, old in siblings:
@@ -269,7 +268,7 @@ def generate(n_files: int, territories, *, seed=42, start_year=None, batch=1000)
                 running.setdefault(id(child.file), []).append(child.evaluation_due)
         for file in files:
             file.evaluation_due = min(running.get(id(file), ()), default=None)
-        File.objects.bulk_update(files, ["evaluation_due"])
+        File.objects.bulk_create(files)
         Child.objects.bulk_create(children)
         through = Child.danger_types.through
         links = []
