@@ -126,6 +126,7 @@ class ChildExporter(Exporter):
         ("danger_types", _("Types of danger")),
         ("conclusion", _("Conclusion")),
         ("conclusion_on", _("Conclusion date")),
+        ("evaluation_due", _("Evaluation due")),
     ]
 
     def queryset(self, user, params):
@@ -155,4 +156,5 @@ class ChildExporter(Exporter):
             "danger_types": ", ".join(sorted(d.label for d in c.danger_types.all())),
             "conclusion": _label(c.conclusion),
             "conclusion_on": c.conclusion_on,
+            "evaluation_due": c.evaluation_due,
         }

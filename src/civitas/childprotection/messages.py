@@ -29,19 +29,23 @@ def register_templates():
     templates.register(
         "childprotection.deadlines",
         _("Child protection: deadlines coming or overdue"),
-        placeholders={"count": _("Number of files"), "link": _("Link to the deadlines")},
+        placeholders={
+            "count": _("Number of children's deadlines newly due soon or lapsed"),
+            "link": _("Link to the deadlines"),
+        },
         default_subject={
             "fr": "Protection de l'enfance : échéances à surveiller",
             "en": "Child protection: deadlines to watch",
         },
         default_body={
             "fr": (
-                "Bonjour,\n\n{{ count }} dossier(s) qui vous sont confiés arrivent à "
-                "échéance ou sont en retard.\nConsultez-les (connexion requise) :\n"
-                "{{ link }}\n"
+                "Bonjour,\n\n{{ count }} échéance(s) d'évaluation d'enfants, dans des "
+                "dossiers confiés à votre service, arrivent à terme ou sont dépassées.\n"
+                "Consultez-les (connexion requise) :\n{{ link }}\n"
             ),
             "en": (
-                "Hello,\n\n{{ count }} file(s) assigned to you are due soon or overdue.\n"
+                "Hello,\n\n{{ count }} children's evaluation deadline(s), in files assigned "
+                "to your service, are due soon or lapsed.\n"
                 "See them (sign-in required):\n{{ link }}\n"
             ),
         },

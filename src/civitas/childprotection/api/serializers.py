@@ -94,6 +94,7 @@ class ChildSerializer(serializers.ModelSerializer):
             "danger_types",
             "conclusion",
             "conclusion_on",
+            "evaluation_due",
             "previous_file",
             "persons",
         ]

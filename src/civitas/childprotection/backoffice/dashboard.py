@@ -16,13 +16,13 @@ TITLES = {
     "danger": _("Children per type of danger"),
     "age": _("Children per age group"),
     "conclusion": _("Children per conclusion"),
-    "deadlines": _("Evaluation deadlines"),
+    "deadlines": _("Children's evaluation deadlines"),
     "service": _("Files per service"),
 }
 DEADLINE_LABELS = {
     "met": _("met"),
-    "late": _("closed late"),
-    "overdue": _("overdue, still open"),
+    "late": _("concluded late"),
+    "overdue": _("lapsed, not concluded"),
 }
 
 

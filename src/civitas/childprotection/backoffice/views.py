@@ -147,11 +147,13 @@ def file_detail(request, file):
     access.record_read(request, file)
     show_reporter = permissions.has_perm(request.user, "childprotection.view_reporter", file)
     reporter = Reporter.objects.filter(file=file).first() if show_reporter else None
-    children = file.children.prefetch_related(
-        "danger_types", "persons__relationship"
-    ).select_related(
-        "commune", "conclusion", "living_place", "father_pcs", "mother_pcs", "previous_file"
+    children = list(
+        file.children.prefetch_related("danger_types", "persons__relationship").select_related(
+            "commune", "conclusion", "living_place", "father_pcs", "mother_pcs", "previous_file"
+        )
     )
+    for child in children:
+        child.deadline_state = deadlines.child_state(child)
     return render(
         request,
         "childprotection/backoffice/file_detail.html",
@@ -313,17 +315,32 @@ def known_children(request):
 
 @permission_required(VIEW)
 def deadlines_view(request):
+    """Children's running evaluation deadlines, overdue and due soon, in the files the user
+    may see; a file leaves the screen once all its children are concluded."""
+    from datetime import timedelta
+
     from django.utils import timezone
 
     today = timezone.localdate()
     cfg = deadlines.config()
-    from datetime import timedelta
-
-    open_files = access.visible_files(request.user).exclude(status=File.Status.CLOSED)
-    overdue = open_files.filter(evaluation_due__lt=today).order_by("evaluation_due")
-    soon = open_files.filter(
-        evaluation_due__gte=today, evaluation_due__lte=today + timedelta(days=cfg["warn_days"])
-    ).order_by("evaluation_due")
+    running = (
+        deadlines.running_children()
+        .filter(file__in=access.visible_files(request.user))
+        .select_related("file__territory")
+        .defer("comment", "file__summary", "file__cema_observation")
+        .order_by("evaluation_due", "file__number", "pk")
+    )
+    overdue = list(running.filter(evaluation_due__lt=today)[:200])
+    soon = list(
+        running.filter(
+            evaluation_due__gte=today, evaluation_due__lte=today + timedelta(days=cfg["warn_days"])
+        )[:200]
+    )
+    for child in overdue + soon:
+        received = deadlines.received_on(child.file)
+        child.age_years = (
+            deadlines.age_in_months(child.birth_date, received) // 12 if child.birth_date else None
+        )
     requests = (
         ReporterRequest.objects.filter(
             file__in=access.visible_files(request.user), outcome=ReporterRequest.Outcome.PENDING
@@ -334,5 +351,5 @@ def deadlines_view(request):
     return render(
         request,
         "childprotection/backoffice/deadlines.html",
-        {"overdue": overdue[:200], "soon": soon[:200], "requests": requests[:200], "today": today},
+        {"overdue": overdue, "soon": soon, "requests": requests[:200], "today": today},
     )

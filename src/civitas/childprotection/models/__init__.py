@@ -1,5 +1,5 @@
 from .access import BreakGlass
-from .child import Child, Person, Sex, normalise_name
+from .child import Child, DeadlineAlert, Person, Sex, normalise_name
 from .file import Assignment, File
 from .letter import Letter
 from .parameters import (
@@ -27,6 +27,7 @@ __all__ = [
     "Commune",
     "ConclusionType",
     "DangerType",
+    "DeadlineAlert",
     "File",
     "FileType",
     "Letter",

@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.fields import EncryptedTextField
@@ -83,6 +84,9 @@ class Child(models.Model):
         on_delete=models.PROTECT,
     )
     conclusion_on = models.DateField(_("conclusion date"), null=True, blank=True)
+    # this child's evaluation deadline (age at receipt, own types of danger, the file's
+    # serious-danger flag), stored by services.files.refresh_deadline
+    evaluation_due = models.DateField(_("evaluation due"), null=True, blank=True, editable=False)
     # normalised "LASTNAME FIRSTNAME" for accent-insensitive search on every database
     search_name = models.CharField(max_length=210, editable=False, db_index=True)
 
@@ -90,7 +94,15 @@ class Child(models.Model):
         verbose_name = _("child")
         verbose_name_plural = _("children")
         ordering = ["birth_date", "pk"]
-        indexes = [models.Index(fields=["birth_date"], name="cp_child_birth")]
+        indexes = [
+            models.Index(fields=["birth_date"], name="cp_child_birth"),
+            # the deadlines screen and the alert job: running deadlines only
+            models.Index(
+                fields=["evaluation_due"],
+                condition=Q(conclusion__isnull=True),
+                name="cp_child_due_running",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.last_name} {self.first_name}"
@@ -103,6 +115,32 @@ class Child(models.Model):
 
     def civitas_scope_chain(self):
         return self.file.civitas_scope_chain()
+
+
+class DeadlineAlert(models.Model):
+    """One alert sent about a child's evaluation deadline, so that it is sent once per
+    child and threshold (and again only if the deadline itself moves)."""
+
+    class Threshold(models.TextChoices):
+        SOON = "soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="deadline_alerts")
+    threshold = models.CharField(_("threshold"), max_length=10, choices=Threshold.choices)
+    due_on = models.DateField(_("deadline alerted"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline alert")
+        verbose_name_plural = _("deadline alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "threshold", "due_on"], name="cp_deadline_alert_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_threshold_display()} {self.due_on}"
 
 
 class Person(models.Model):

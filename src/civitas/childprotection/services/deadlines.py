@@ -65,22 +65,53 @@ def evaluation_due(received: date, birth_dates=(), danger_days=(), serious=False
     return next_business_day(min(candidates))
 
 
-def file_evaluation_due(file) -> date:
-    received = timezone.localtime(file.received_at).date()
-    children = list(file.children.all()) if file.pk else []
-    days = []
-    for child in children:
-        days += [d.evaluation_days for d in child.danger_types.all()]
+def received_on(file) -> date:
+    return timezone.localtime(file.received_at).date()
+
+
+def child_evaluation_due(child, received: date, serious: bool = False) -> date:
+    """The evaluation deadline of one child: their age at receipt, their own types of danger
+    and the file's serious-danger flag."""
     return evaluation_due(
         received,
-        [c.birth_date for c in children],
-        days,
-        serious=file.serious_danger,
+        [child.birth_date],
+        [d.evaluation_days for d in child.danger_types.all()],
+        serious=serious,
     )
+
+
+def is_concluded(child) -> bool:
+    """A child whose conclusion is recorded no longer has a running deadline."""
+    return child.conclusion_id is not None
+
+
+def file_evaluation_due(file, children) -> date | None:
+    """The file's running deadline: the earliest deadline of its children still without a
+    conclusion (their stored `evaluation_due`), None when every child is concluded. A file
+    without any child yet keeps the general rule, so a new report is never without one."""
+    if not children:
+        return evaluation_due(received_on(file), serious=file.serious_danger)
+    running = [c.evaluation_due for c in children if not is_concluded(c) and c.evaluation_due]
+    return min(running, default=None)
 
 
 def reporter_request_due(received: date) -> date:
     return add_months(received, config()["reporter_request_months"])
+
+
+def child_state(child, today: date | None = None) -> str:
+    """The state of one child's deadline: "running" (or "soon" within the warning days),
+    "lapsed" (no conclusion and past the deadline), "met" (concluded on or before it),
+    "late" (concluded after it), "concluded" (concluded, no date recorded), "" without a
+    deadline."""
+    due = child.evaluation_due
+    if due is None:
+        return ""
+    if is_concluded(child):
+        if child.conclusion_on is None:
+            return "concluded"
+        return "met" if child.conclusion_on <= due else "late"
+    return {"overdue": "lapsed", "soon": "soon", "ok": "running"}[state(due, today)]
 
 
 def state(due: date | None, today: date | None = None) -> str:
@@ -95,43 +126,87 @@ def state(due: date | None, today: date | None = None) -> str:
     return "ok"
 
 
+def running_children():
+    """Children whose deadline is running: no conclusion, in a file alive and not closed."""
+    from ..models import Child, File
+
+    return Child.objects.filter(
+        conclusion__isnull=True,
+        evaluation_due__isnull=False,
+        file__deleted_at__isnull=True,
+    ).exclude(file__status=File.Status.CLOSED)
+
+
 def alert_assigned(today: date | None = None) -> int:
-    """Mail the people of the services assigned to files whose evaluation is due soon or
-    overdue: one mail per person with the number of files and a link, no child data.
+    """Alert the people of the services assigned to files (assignment not done) when a
+    child's running deadline comes within the warning days ("soon") and when it lapses
+    ("overdue"): once per child and threshold (a `DeadlineAlert` row, unique per child,
+    threshold and deadline: a deadline moved by new facts is alerted again). One mail per
+    person and run, with the number of children's deadlines and a link: no child data.
     Returns the number of mails queued."""
     from collections import Counter
+
+    from django.db import IntegrityError, transaction
 
     from civitas.core import accounts
     from civitas.core.outbox import services as outbox
     from civitas.core.sites import absolute_url
 
-    from ..models import Assignment, File
+    from ..models import Assignment, DeadlineAlert
 
     today = today or timezone.localdate()
     limit = today + timedelta(days=config()["warn_days"])
-    rows = (
-        Assignment.objects.filter(
-            done_on__isnull=True,
-            service__unit__isnull=False,
-            file__deleted_at__isnull=True,
-            file__evaluation_due__lte=limit,
+    due = running_children().filter(evaluation_due__lte=limit)
+    children = list(due.only("pk", "file_id", "evaluation_due").order_by("evaluation_due", "pk"))
+    if not children:
+        return 0
+    units_of = {}  # file -> {unit pk: unit} of the services still working on it
+    for a in Assignment.objects.filter(
+        done_on__isnull=True,
+        service__unit__isnull=False,
+        file__in=due.values("file_id"),
+    ).select_related("service__unit"):
+        units_of.setdefault(a.file_id, {})[a.service.unit_id] = a.service.unit
+    sent = set(
+        DeadlineAlert.objects.filter(child__in=due.values("pk")).values_list(
+            "child_id", "threshold", "due_on"
         )
-        .exclude(file__status=File.Status.CLOSED)
-        .select_related("service__unit")
     )
+    holders = {}
     per_user: Counter = Counter()
     users = {}
-    seen = set()
-    for a in rows:
-        for user in accounts.holders("childprotection.view_files", a.service.unit):
-            if (user.pk, a.file_id) in seen:
+    with transaction.atomic():
+        for child in children:
+            threshold = (
+                DeadlineAlert.Threshold.OVERDUE
+                if child.evaluation_due < today
+                else DeadlineAlert.Threshold.SOON
+            )
+            if (child.pk, threshold, child.evaluation_due) in sent:
                 continue
-            seen.add((user.pk, a.file_id))
-            per_user[user.pk] += 1
-            users[user.pk] = user
-    link = absolute_url("childprotection:deadlines")
-    for pk, count in per_user.items():
-        outbox.send_message(
-            "childprotection.deadlines", email=users[pk], context={"count": count, "link": link}
-        )
+            recipients = {}
+            for unit_id, unit in sorted(units_of.get(child.file_id, {}).items()):
+                if unit_id not in holders:
+                    holders[unit_id] = list(accounts.holders("childprotection.view_files", unit))
+                for user in holders[unit_id]:
+                    recipients[user.pk] = user
+            if not recipients:
+                continue  # nobody to tell yet: alerted once a service is assigned
+            try:
+                with transaction.atomic():
+                    DeadlineAlert.objects.create(
+                        child_id=child.pk, threshold=threshold, due_on=child.evaluation_due
+                    )
+            except IntegrityError:
+                continue  # alerted meanwhile by a concurrent run
+            for pk, user in recipients.items():
+                per_user[pk] += 1
+                users[pk] = user
+        link = absolute_url("childprotection:deadlines")
+        for pk, count in per_user.items():
+            outbox.send_message(
+                "childprotection.deadlines",
+                email=users[pk],
+                context={"count": count, "link": link},
+            )
     return len(per_user)

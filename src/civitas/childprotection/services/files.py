@@ -33,12 +33,22 @@ def next_number(received: datetime) -> str:
 
 
 def refresh_deadline(file: File) -> None:
-    if file.status == File.Status.CLOSED:
-        return
-    due = deadlines.file_evaluation_due(file)
+    """The one function that stores evaluation deadlines, called whenever a file, a child,
+    their types of danger or their conclusion change: each child's own deadline
+    (`deadlines.child_evaluation_due`), then the file's (`deadlines.file_evaluation_due`:
+    the earliest of the children still without a conclusion, none when all are concluded)."""
+    received = deadlines.received_on(file)
+    children = list(file.children.prefetch_related("danger_types")) if file.pk else []
+    for child in children:
+        due = deadlines.child_evaluation_due(child, received, serious=file.serious_danger)
+        if due != child.evaluation_due:
+            child.evaluation_due = due
+            child.save(update_fields=["evaluation_due"])
+    due = deadlines.file_evaluation_due(file, children)
     if due != file.evaluation_due:
         file.evaluation_due = due
-        file.save(update_fields=["evaluation_due", "updated_at"])
+        if file.pk:
+            file.save(update_fields=["evaluation_due", "updated_at"])
 
 
 @transaction.atomic

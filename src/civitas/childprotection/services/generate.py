@@ -167,6 +167,7 @@ def generate(n_files: int, territories, *, seed=42, start_year=None, batch=1000)
     prefix_counts = {}
     existing = set(File.objects.values_list("number", flat=True))
     n_children = 0
+    due_cache = {}
     for offset in range(0, n_files, batch):
         files, kids_spec = [], []
         for _ in range(min(batch, n_files - offset)):
@@ -198,7 +199,6 @@ def generate(n_files: int, territories, *, seed=42, start_year=None, batch=1000)
                     status=File.Status.CLOSED if old else File.Status.OPEN,
                     closed_on=received_day + timedelta(days=80) if old else None,
                     summary=_pick(SUMMARIES, rnd),
-                    evaluation_due=deadlines.add_months(received_day, 3),
                 )
             )
             family = _pick(LAST_NAMES, rnd)
@@ -218,7 +218,6 @@ def generate(n_files: int, territories, *, seed=42, start_year=None, batch=1000)
                     )
                 )
             kids_spec.append(siblings)
-        File.objects.bulk_create(files)
         children = []
         for file, siblings in zip(files, kids_spec, strict=True):
             for sex, last, first, birth, mother, old in siblings:
@@ -242,11 +241,39 @@ def generate(n_files: int, territories, *, seed=42, start_year=None, batch=1000)
                         search_name=normalise_name(f"{last} {first}"),
                     )
                 )
+        chosen = [
+            rnd.sample(dangers, k=min(len(dangers), rnd.choice([1, 1, 2]))) for _c in children
+        ]
+        # each child's deadline by the rule (memoised: few distinct combinations), the
+        # file's the earliest of its children without a conclusion
+        running = {}
+        for child, picked in zip(children, chosen, strict=True):
+            received_day = timezone.localtime(child.file.received_at).date()
+            under_two = deadlines.age_in_months(child.birth_date, received_day) < 24
+            key = (
+                received_day,
+                under_two,
+                tuple(sorted(d.evaluation_days for d in picked if d.evaluation_days)),
+                child.file.serious_danger,
+            )
+            if key not in due_cache:
+                due_cache[key] = deadlines.evaluation_due(
+                    received_day,
+                    [received_day] if under_two else [],
+                    key[2],
+                    serious=key[3],
+                )
+            child.evaluation_due = due_cache[key]
+            if child.conclusion is None:
+                running.setdefault(id(child.file), []).append(child.evaluation_due)
+        for file in files:
+            file.evaluation_due = min(running.get(id(file), ()), default=None)
+        File.objects.bulk_create(files)
         Child.objects.bulk_create(children)
         through = Child.danger_types.through
         links = []
-        for child in children:
-            for d in rnd.sample(dangers, k=min(len(dangers), rnd.choice([1, 1, 2]))):
+        for child, picked in zip(children, chosen, strict=True):
+            for d in picked:
                 links.append(through(child_id=child.pk, dangertype_id=d.pk))
         through.objects.bulk_create(links, ignore_conflicts=True)
         n_children += len(children)

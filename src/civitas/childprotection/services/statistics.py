@@ -1,5 +1,6 @@
 """Dashboard figures: reports per period, territory, channel, type of danger, age group,
-conclusion; deadlines met and overdue; files per service. Each as (label, count) rows."""
+conclusion; children's deadlines met, concluded late and lapsed; files per service. Each as
+(label, count) rows."""
 
 from django.db.models import Count, F
 from django.db.models.functions import ExtractMonth
@@ -42,14 +43,19 @@ def dashboard(user, year: int) -> list[dict]:
         for low, high, label in AGE_GROUPS:
             if low <= age <= high:
                 ages[label] += 1
-    closed = files.filter(status=File.Status.CLOSED, evaluation_due__isnull=False)
+    # per child: each child has their own deadline (a file groups siblings)
+    concluded = children.filter(
+        conclusion__isnull=False, conclusion_on__isnull=False, evaluation_due__isnull=False
+    )
     today = timezone.localdate()
     deadlines = [
-        ("met", closed.filter(closed_on__lte=F("evaluation_due")).count()),
-        ("late", closed.filter(closed_on__gt=F("evaluation_due")).count()),
+        ("met", concluded.filter(conclusion_on__lte=F("evaluation_due")).count()),
+        ("late", concluded.filter(conclusion_on__gt=F("evaluation_due")).count()),
         (
             "overdue",
-            files.exclude(status=File.Status.CLOSED).filter(evaluation_due__lt=today).count(),
+            children.filter(conclusion__isnull=True, evaluation_due__lt=today)
+            .exclude(file__status=File.Status.CLOSED)
+            .count(),
         ),
     ]
     return [
