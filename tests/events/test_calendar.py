@@ -136,6 +136,8 @@ def test_entries_carry_states_and_filter_on_them(world):
 
 
 def test_an_organiser_of_x_does_not_see_y(world, client):
+    # X is a linked operation of Y: still, Y's name stays out of the organiser's view.
+    Event.objects.filter(pk=world["x"].pk).update(parent=world["y"])
     client.force_login(_organiser(world["x"], "orga-x@example.org"))
     response = client.get(URL)
     assert response.status_code == 200
@@ -236,6 +238,7 @@ def test_exports_carry_the_filters_and_are_journaled(world, client_for):
     assert by_title["Conférence privée"][4:6] == ["2027-03-10 14:00", "2027-03-10 15:00"]
     assert by_title["Conférence privée"][7] == "CCI Xanadu"
     assert by_title["Conférence privée"][9] == "oui"  # on invitation only
+    assert by_title[world["x"].name][3] == ""  # no parent
     assert JournalEntry.objects.filter(action="events.calendar_exported").count() == 1
 
     response = client.get(URL, {"format": "ics"})
@@ -253,6 +256,17 @@ def test_exports_carry_the_filters_and_are_journaled(world, client_for):
     assert str(vevents[world["y"].name]["status"]) == "TENTATIVE"  # planned
 
 
+def test_a_linked_operation_names_its_parent_to_whoever_may_see_it(world, client_for):
+    x, y = world["x"], world["y"]
+    Event.objects.filter(pk=x.pk).update(parent=y)
+    page = client_for("principal", lang="en").get(URL).content.decode()
+    assert f"Linked operation of {y.name}" in page
+    rows = _csv(client_for("principal").get(URL, {"format": "csv", "kind": "event"}))
+    assert {r[1]: r[3] for r in rows[1:]} == {x.name: y.name, y.name: ""}
+    public = client_for("anonymous", lang="en").get(reverse("events:public_agenda"))
+    assert f"Linked operation of {y.name}" in public.content.decode()  # Y is published
+
+
 def test_the_calendar_is_in_the_back_office_menu(world, client):
     client.force_login(_organiser(world["x"], "orga-x@example.org"))
     page = client.get(reverse("events:bo_events")).content.decode()
@@ -264,7 +278,9 @@ def test_the_calendar_is_in_the_back_office_menu(world, client):
 
 def test_public_agenda_and_feed_show_only_what_is_public(world, client):
     x, y = world["x"], world["y"]
+    # X is a linked operation of Y, which is not published: the agenda does not name it.
     Event.objects.filter(pk=y.pk).update(is_published=False)
+    Event.objects.filter(pk=x.pk).update(parent=y)
     cancelled = make_animation(x, "Atelier annulé", status=Animation.Status.CANCELLED)
     old = make_event("salon-2020")
     old.start_date = old.end_date = dt.date(2020, 3, 10)

@@ -66,6 +66,8 @@ class Entry:
     animation: Animation | None
     state: str
     establishment: object | None  # billing.Seller
+    # The parent event of a linked operation, when the reader may see it (else None).
+    parent: Event | None = None
 
     @property
     def is_event(self) -> bool:
@@ -158,6 +160,7 @@ def entries(
     to take (default: all those of the events)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    readable = events
     if establishment is not None:
         events = events.filter(payment_settings__seller_id=establishment)
     if theme:
@@ -170,6 +173,14 @@ def entries(
         events = events.filter(start_date__lte=end)
     events = list(events.select_related("parent").order_by())
     by_pk = {e.pk: e for e in events}
+    # A linked operation names its parent only where the reader may see that parent.
+    parents = set(
+        readable.filter(pk__in={e.parent_id for e in events if e.parent_id}).values_list(
+            "pk", flat=True
+        )
+    )
+    for e in events:
+        e.visible_parent = e.parent if e.parent_id in parents else None
     sellers = {
         p.event_id: p.seller
         for p in EventPayment.objects.filter(event__in=list(by_pk)).select_related("seller")
@@ -177,7 +188,8 @@ def entries(
     out: list[Entry] = []
     if kind in ("", KIND_EVENT):
         out += [
-            Entry(KIND_EVENT, e, None, event_state(e, today), sellers.get(e.pk)) for e in events
+            Entry(KIND_EVENT, e, None, event_state(e, today), sellers.get(e.pk), e.visible_parent)
+            for e in events
         ]
     if kind != KIND_EVENT:
         qs = Animation.objects.all() if animations is None else animations
@@ -190,7 +202,16 @@ def entries(
             qs = qs.filter(start__date__lte=end)
         for a in qs.order_by():
             a.event = by_pk[a.event_id]
-            out.append(Entry(a.kind, a.event, a, animation_state(a, now), sellers.get(a.event_id)))
+            out.append(
+                Entry(
+                    a.kind,
+                    a.event,
+                    a,
+                    animation_state(a, now),
+                    sellers.get(a.event_id),
+                    a.event.visible_parent,
+                )
+            )
     if state:
         out = [e for e in out if e.state == state]
     return sorted(out, key=Entry.sort_key)
@@ -247,7 +268,7 @@ def csv_rows(items: list[Entry]):
             item.kind,
             item.title,
             item.event.name,
-            item.event.parent.name if item.event.parent_id else "",
+            item.parent.name if item.parent else "",
             _stamp(start),
             _stamp(end),
             item.state,
