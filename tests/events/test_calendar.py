@@ -329,3 +329,23 @@ def test_agenda_is_a_reserved_event_slug():
 def _csv(response):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     return list(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))
+
+
+def test_queries_do_not_grow_with_the_events(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("principal")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    before = count()
+    for i in range(4):
+        more = make_event(f"more-{i}", parent=world["y"])
+        EventPayment.objects.create(event=more, seller=world["sx"], providers=["demo"])
+        make_animation(more, f"Atelier {i}")
+        make_animation(more, f"Table ronde {i}", kind=Animation.Kind.ROUND_TABLE)
+    assert count() == before
