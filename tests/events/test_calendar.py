@@ -349,3 +349,19 @@ def test_queries_do_not_grow_with_the_events(world, client_for):
         make_animation(more, f"Atelier {i}")
         make_animation(more, f"Table ronde {i}", kind=Animation.Kind.ROUND_TABLE)
     assert count() == before
+
+
+def test_the_feed_keeps_recent_history_the_page_does_not(world, client):
+    from django.utils import timezone
+
+    recent = make_event("salon-recent")
+    recent.start_date = recent.end_date = timezone.localdate() - dt.timedelta(days=100)
+    recent.save()
+    old = make_event("salon-ancien")
+    old.start_date = old.end_date = timezone.localdate() - dt.timedelta(days=200)
+    old.save()
+    page = client.get(reverse("events:public_agenda")).content.decode()
+    assert recent.name not in page and old.name not in page
+    feed = icalendar.Calendar.from_ical(client.get(reverse("events:public_agenda_feed")).content)
+    summaries = {str(v["summary"]) for v in feed.walk("VEVENT")}
+    assert recent.name in summaries and old.name not in summaries
