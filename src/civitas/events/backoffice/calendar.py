@@ -34,17 +34,17 @@ class CalendarFilterForm(forms.Form):
 
     def __init__(self, *args, events, **kwargs):
         super().__init__(*args, **kwargs)
-        every = [("", _("All"))]
         # The choices are the reader's own establishments and themes; a value typed in the
         # address outside them is still a valid filter that matches nothing.
         self.fields["establishment"].widget = forms.Select(
-            choices=every + [(s.pk, s.name) for s in svc.establishments(events)]
+            choices=[("", _("All establishments"))]
+            + [(s.pk, s.name) for s in svc.establishments(events)]
         )
         self.fields["theme"].widget = forms.Select(
-            choices=every + [(t, t) for t in svc.themes(events)]
+            choices=[("", _("All themes"))] + [(t, t) for t in svc.themes(events)]
         )
-        self.fields["kind"].choices = every + svc.kinds()
-        self.fields["state"].choices = every + svc.STATES
+        self.fields["kind"].choices = [("", _("All types"))] + svc.kinds()
+        self.fields["state"].choices = [("", _("All states"))] + svc.STATES
 
     def clean(self):
         data = super().clean()
