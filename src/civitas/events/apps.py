@@ -74,6 +74,13 @@ MODULE = Module(
             "events.manage_sales",
             201,
         ),
+        Nav(
+            _("Business events"),
+            _("Calendar of events"),
+            "events:bo_calendar",
+            "events.view_registrations",
+            202,
+        ),
     ],
     message_templates=[
         "civitas.events.services.notify.register_templates",

@@ -38,6 +38,10 @@ def time_range_label(start, end) -> str:
     return f"{start:%d/%m/%Y %H:%M}–{end:%H:%M}"
 
 
+# Addresses under /evenements/ that are not events.
+RESERVED_EVENT_SLUGS = {"agenda"}
+
+
 class EventForm(forms.ModelForm):
     public_fields = forms.MultipleChoiceField(
         label=_("Public fields in the catalogue"),
@@ -110,6 +114,16 @@ class EventForm(forms.ModelForm):
             *Event.PUBLIC_FIELD_CHOICES,
             *public_choices(self.instance),
         ]
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        # /evenements/agenda/ is the public agenda (frontoffice/urls.py).
+        if slug and slug.lower() in RESERVED_EVENT_SLUGS:
+            raise forms.ValidationError(
+                _("“%(slug)s” is reserved for a page of the site; choose another short name.")
+                % {"slug": slug}
+            )
+        return slug
 
     def clean_banner(self):
         return uploads.clean_image_field(self.cleaned_data.get("banner"))

@@ -5,6 +5,7 @@ from django.urls import path
 from . import agendas as bo_agendas
 from . import animations as bo_anim
 from . import badges as bo_badges
+from . import calendar as bo_calendar
 from . import checkin as bo_checkin
 from . import dashboard as bo_dashboard
 from . import expert_moves as bo_expert_moves
@@ -79,6 +80,7 @@ urlpatterns = [
     ),
     path("backoffice/evenements/", bo.event_list, name="bo_events"),
     path("backoffice/evenements/nouveau/", bo.event_create, name="bo_event_new"),
+    path("backoffice/evenements/calendrier/", bo_calendar.calendar, name="bo_calendar"),
     path("backoffice/evenements/<id:pk>/", bo.event_detail, name="bo_event"),
     path("backoffice/evenements/<id:pk>/modifier/", bo.event_edit, name="bo_event_edit"),
     path(

@@ -7,6 +7,7 @@ from . import agendas as fo_agendas
 from . import animations as fo_anim
 from . import availability as fo_availability
 from . import badge as fo_badge
+from . import calendar as fo_calendar
 from . import checkout as fo_checkout
 from . import experts as fo_experts
 from . import feedback as fo_feedback
@@ -20,6 +21,10 @@ from . import waitlist as fo_waitlist
 urlpatterns = [
     path("evenements/", fo.event_list, name="event_list"),
     path("evenements/agenda/<str:token>.ics", fo.calendar_feed, name="calendar_feed"),
+    # Public agenda: "agenda" is a reserved event slug (backoffice/forms.py), and a slug
+    # never holds a dot, so neither route shadows an event page.
+    path("evenements/agenda/", fo_calendar.agenda, name="public_agenda"),
+    path("evenements/agenda.ics", fo_calendar.agenda_feed, name="public_agenda_feed"),
     path("evenements/<slug:slug>/", fo.event_page, name="event_page"),
     path("evenements/<slug:slug>/theme.css", fo.theme_css, name="theme_css"),
     path("evenements/<slug:slug>/inscription/", fo.register, name="register"),
