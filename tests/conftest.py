@@ -66,6 +66,29 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, each worker's test database is a file (not in memory), so that the worker
+    processes of the fault tests (tests/faults) can share it. Here, not in tests/faults: the
+    database is made once per pytest worker, by whichever test comes first on it (a
+    fault test after any other test found an in-memory database, 7 Dec). Nothing is synced
+    to disk: the file lives as long as the run."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3") and not os.environ.get("DATABASE_URL"):
+        db.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("db") / "test_civitas.sqlite3"
+        )
+        options = db.setdefault("OPTIONS", {})
+        options["init_command"] = "; ".join(
+            filter(
+                None,
+                [options.get("init_command", "").strip().rstrip(";"), "PRAGMA synchronous=OFF"],
+            )
+        )
+
+
 def pytest_collection_modifyitems(config, items):
     on_pg = os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")

@@ -24,18 +24,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group("faults"))
 
 
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
-    """A file SQLite test database (not in memory), so that a worker process can share it."""
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3") and not os.environ.get("DATABASE_URL"):
-        db.setdefault("TEST", {})["NAME"] = str(
-            tmp_path_factory.mktemp("faults-db") / "test_civitas.sqlite3"
-        )
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
