@@ -8,7 +8,7 @@ PORT ?= 8000
 PO := $(wildcard src/civitas/locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: demo test install sysdeps sysdeps-test assets messages compilemessages lint bench clean
+.PHONY: demo test install sysdeps sysdeps-test assets messages compilemessages lint bench clean audit
 
 demo: sysdeps install compilemessages
 	$(BIN)/python manage.py rundemo --host $(HOST) --port $(PORT)
@@ -46,6 +46,15 @@ messages:
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Known vulnerabilities in the installed Python packages and the npm packages served to
+# browsers. Needs the advisory services (pypi.org's JSON API, api.osv.dev, registry.npmjs.org's
+# audit endpoint), which the CI network does not reach: see docs/exploitation.md, "Audit".
+audit: install
+	$(BIN)/pip install -q pip-audit
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off \
+	  $$(sed -n 's/^\([A-Z]*-[A-Za-z0-9-]*\).*/--ignore-vuln \1/p' audit-allowlist.txt)
+	npm audit --omit=dev --audit-level=low
 
 bench:
 	$(BIN)/python bench/scheduling.py
