@@ -138,3 +138,230 @@ def test_deleting_a_co_organiser_gives_its_companies_back_to_the_rules(event):
     coorganisers.apply_rules(event)
     company.refresh_from_db()
     assert company.co_organiser == b
+
+
+# --- Back office -----------------------------------------------------------------------------
+
+
+def _png(colour="red") -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _organiser_of(event, email):
+    from civitas.core.models import Role
+    from tests.conftest import make_user
+
+    role, _created = Role.objects.get_or_create(
+        code="event_organiser_test",
+        defaults={
+            "name": "Organisateur",
+            "permissions": [
+                "core.access_backoffice",
+                "events.view_registrations",
+                "events.manage_event",
+                "events.validate_registrations",
+            ],
+        },
+    )
+    return make_user(email, role_code=role.code, scope=("event", event.pk))
+
+
+def _client(user):
+    from django.conf import settings
+    from django.test import Client
+
+    c = Client()
+    c.force_login(user)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return c
+
+
+def test_organiser_manages_co_organisers_rules_and_assignments(event):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from civitas.core.models import JournalEntry
+
+    client = _client(_organiser_of(event, "orga@x.example"))
+    tab = reverse("events:bo_co_organisers", kwargs={"pk": event.pk})
+    assert client.get(tab).status_code == 200
+    # Add a co-organiser with a logo (re-encoded by the upload checks).
+    r = client.post(
+        reverse("events:bo_co_organiser_new", kwargs={"pk": event.pk}),
+        {
+            "name": "CCI Paris",
+            "kind": "cci",
+            "role_fr": "Accompagne les entreprises franciliennes",
+            "role_en": "Supports companies from the Paris region",
+            "argument_fr": "Le réseau EEN",
+            "argument_en": "The EEN network",
+            "website": "https://cci-paris.example",
+            "contact_email": "een@cci-paris.example",
+            "position": "1",
+            "logo": SimpleUploadedFile("logo.png", _png(), content_type="image/png"),
+        },
+    )
+    assert r.status_code == 302, r.context["form"].errors
+    co = CoOrganiser.objects.get(event=event)
+    assert co.logo.name.startswith(f"events/{event.pk}/co-organisers/")
+    # A file that is no image is refused as a logo.
+    bad = client.post(
+        reverse("events:bo_co_organiser", kwargs={"pk": event.pk, "co_pk": co.pk}),
+        {
+            "name": "CCI Paris",
+            "kind": "cci",
+            "position": "1",
+            "logo": SimpleUploadedFile("x.png", b"<html><script>", content_type="image/png"),
+        },
+    )
+    assert bad.status_code == 200 and bad.context["form"].errors["logo"]
+    # A rule needs a criterion.
+    rule_new = reverse("events:bo_co_organiser_rule_new", kwargs={"pk": event.pk})
+    empty = client.post(rule_new, {"co_organiser": co.pk, "position": "1"})
+    assert empty.status_code == 200 and empty.context["form"].non_field_errors()
+    assert (
+        client.post(
+            rule_new,
+            {"co_organiser": co.pk, "country": "FR", "postcode_prefix": "75", "position": "1"},
+        ).status_code
+        == 302
+    )
+    rule = CoOrganiserRule.objects.get(co_organiser=co)
+    # Registrations made before: applied in bulk, from the tab.
+    paris = make_company(event, "Paris SA")
+    Company.objects.filter(pk=paris.pk).update(postcode="75011")
+    lyon = make_company(event, "Lyon SA")
+    assert (
+        client.post(reverse("events:bo_co_organiser_apply", kwargs={"pk": event.pk})).status_code
+        == 302
+    )
+    paris.refresh_from_db()
+    lyon.refresh_from_db()
+    assert paris.co_organiser == co and lyon.co_organiser is None
+    # The registrations list: column and filter.
+    regs = reverse("events:bo_registrations", kwargs={"pk": event.pk})
+    page = client.get(regs, {"co_organiser": co.pk})
+    assert [c.name for c in page.context["page"]] == ["Paris SA"]
+    assert "CCI Paris" in page.content.decode()
+    assert [c.name for c in client.get(regs, {"co_organiser": "none"}).context["page"]] == [
+        "Lyon SA"
+    ]
+    # Hand assignment from the registration page, journaled.
+    detail = reverse("events:bo_registration", kwargs={"pk": event.pk, "company_pk": lyon.pk})
+    assert 'name="choice"' in client.get(detail).content.decode()
+    assign = reverse(
+        "events:bo_registration_co_organiser", kwargs={"pk": event.pk, "company_pk": lyon.pk}
+    )
+    assert client.post(assign, {"choice": str(co.pk)}).status_code == 302
+    lyon.refresh_from_db()
+    assert lyon.co_organiser == co and lyon.co_organiser_by_hand
+    entry = JournalEntry.objects.filter(action="events.co_organiser_assigned").get()
+    assert entry.object_id == str(lyon.pk) and entry.details == {"from": None, "to": co.pk}
+    # Rule edited and deleted.
+    edit = reverse("events:bo_co_organiser_rule", kwargs={"pk": event.pk, "rule_pk": rule.pk})
+    assert (
+        client.post(edit, {"co_organiser": co.pk, "country": "DE", "position": "2"}).status_code
+        == 302
+    )
+    rule.refresh_from_db()
+    assert str(rule.country) == "DE" and rule.postcode_prefix == ""
+    delete = reverse(
+        "events:bo_co_organiser_rule_delete", kwargs={"pk": event.pk, "rule_pk": rule.pk}
+    )
+    assert client.post(delete).status_code == 302
+    assert not CoOrganiserRule.objects.exists()
+    # Co-organiser deleted: its companies have none and go back to the rules.
+    co_url = reverse("events:bo_co_organiser", kwargs={"pk": event.pk, "co_pk": co.pk})
+    assert client.post(co_url, {"delete": "1"}).status_code == 302
+    lyon.refresh_from_db()
+    assert not CoOrganiser.objects.exists() and lyon.co_organiser is None
+    assert not lyon.co_organiser_by_hand
+
+
+def test_tab_refused_to_other_events_organiser_and_participants(event, client_for):
+    from django.urls import reverse
+
+    other = make_event("autre")
+    theirs = _co(other, "CCI Autre")
+    their_rule = _rule(theirs, 1, country="FR")
+    their_sector = Sector.objects.create(event=other, label_fr="Autre")
+    their_company = make_company(other, "Autre SA")
+    mine = _co(event, "CCI Salon")
+    my_company = make_company(event, "Salon SA")
+
+    stranger = _client(_organiser_of(other, "orga-autre@x.example"))
+    participant = client_for("participant")
+    urls = [
+        reverse("events:bo_co_organisers", kwargs={"pk": event.pk}),
+        reverse("events:bo_co_organiser_new", kwargs={"pk": event.pk}),
+        reverse("events:bo_co_organiser", kwargs={"pk": event.pk, "co_pk": mine.pk}),
+        reverse("events:bo_co_organiser_rule_new", kwargs={"pk": event.pk}),
+    ]
+    for url in urls:
+        assert stranger.get(url).status_code == 403, url
+        assert participant.get(url).status_code == 403, url
+    for url in (
+        reverse("events:bo_co_organiser_apply", kwargs={"pk": event.pk}),
+        reverse(
+            "events:bo_registration_co_organiser",
+            kwargs={"pk": event.pk, "company_pk": my_company.pk},
+        ),
+    ):
+        assert stranger.post(url, {"choice": "none"}).status_code == 403, url
+        assert participant.post(url, {"choice": "none"}).status_code == 403, url
+    my_company.refresh_from_db()
+    assert not my_company.co_organiser_by_hand
+
+    # This event's organiser: another event's ids through this event's addresses are 404.
+    organiser = _client(_organiser_of(event, "orga@x.example"))
+    for url in (
+        reverse("events:bo_co_organiser", kwargs={"pk": event.pk, "co_pk": theirs.pk}),
+        reverse("events:bo_co_organiser_rule", kwargs={"pk": event.pk, "rule_pk": their_rule.pk}),
+    ):
+        assert organiser.get(url).status_code == 404, url
+    assert (
+        organiser.post(
+            reverse(
+                "events:bo_co_organiser_rule_delete",
+                kwargs={"pk": event.pk, "rule_pk": their_rule.pk},
+            )
+        ).status_code
+        == 404
+    )
+    assert (
+        organiser.post(
+            reverse(
+                "events:bo_registration_co_organiser",
+                kwargs={"pk": event.pk, "company_pk": their_company.pk},
+            ),
+            {"choice": "none"},
+        ).status_code
+        == 404
+    )
+    # Another event's co-organiser or sector in a form: refused, nothing changes.
+    organiser.post(
+        reverse(
+            "events:bo_registration_co_organiser",
+            kwargs={"pk": event.pk, "company_pk": my_company.pk},
+        ),
+        {"choice": str(theirs.pk)},
+    )
+    my_company.refresh_from_db()
+    assert my_company.co_organiser is None and not my_company.co_organiser_by_hand
+    r = organiser.post(
+        reverse("events:bo_co_organiser_rule_new", kwargs={"pk": event.pk}),
+        {"co_organiser": theirs.pk, "sector": their_sector.pk, "position": "1"},
+    )
+    assert r.status_code == 200
+    assert set(r.context["form"].errors) >= {"co_organiser", "sector"}
+    assert CoOrganiserRule.objects.count() == 1
+    # The other event's organiser is refused this event's tab but uses its own.
+    assert (
+        stranger.get(reverse("events:bo_co_organisers", kwargs={"pk": other.pk})).status_code == 200
+    )

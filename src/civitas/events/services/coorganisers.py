@@ -24,6 +24,17 @@ from . import ServiceError
 COPY_MESSAGE = "events.co_organiser_registration"
 
 
+def filter_companies(qs, value: str):
+    """The registrations list's and the export's filter: a co-organiser's id, or "none"
+    for the companies without one; anything else filters nothing."""
+    from civitas.core.params import int_param
+
+    if value == "none":
+        return qs.filter(co_organiser__isnull=True)
+    pk = int_param(value)
+    return qs.filter(co_organiser_id=pk) if pk is not None else qs
+
+
 def event_rules(event) -> list[CoOrganiserRule]:
     """The event's rules in the order they are tried."""
     return list(
