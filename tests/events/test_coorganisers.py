@@ -365,3 +365,128 @@ def test_tab_refused_to_other_events_organiser_and_participants(event, client_fo
     assert (
         stranger.get(reverse("events:bo_co_organisers", kwargs={"pk": other.pk})).status_code == 200
     )
+
+
+# --- Mini-site ------------------------------------------------------------------------------
+
+
+def _page(client, event, lang):
+    r = client.get(f"/evenements/{event.slug}/", HTTP_ACCEPT_LANGUAGE=lang)
+    assert r.status_code == 200
+    return r
+
+
+def test_minisite_shows_the_co_organisers_in_the_visitors_language(client, event):
+    from bs4 import BeautifulSoup
+    from django.core.files.base import ContentFile
+
+    from civitas.events.models import EventSitePage
+
+    co = _co(
+        event,
+        "CCI Paris",
+        role_fr="Accompagne les entreprises d'Île-de-France",
+        role_en="Supports companies from the Paris region",
+        argument_fr="Le premier réseau européen",
+        argument_en="Europe's first network",
+        website="https://cci-paris.example/",
+    )
+    co.logo.save("logo.png", ContentFile(_png()), save=True)
+    _co(event, "Partenaire sans anglais", 1, kind="partner", role_fr="Partenaire régional")
+
+    def block(response):
+        section = BeautifulSoup(response.content.decode(), "html.parser").find(
+            "section", class_="co-organisers"
+        )
+        assert section is not None
+        return section
+
+    for wagtail_page in (True, False):
+        if not wagtail_page:  # the plain page, while the event has no live mini-site
+            EventSitePage.objects.get(event=event).unpublish()
+        fr = _page(client, event, "fr")
+        names = [h.get_text(strip=True) for h in block(fr).find_all("h3")]
+        assert names == ["CCI Paris", "Partenaire sans anglais"]
+        text = block(fr).get_text()
+        assert "Co-organisateurs" in block(fr).h2.get_text()
+        assert "Accompagne les entreprises d'Île-de-France" in text
+        assert "Le premier réseau européen" in text and "Europe's first network" not in text
+        assert block(fr).find("a", href="https://cci-paris.example/") is not None
+        assert block(fr).find("img")["src"] == co.logo.url
+        en = block(_page(client, event, "en"))
+        assert "Co-organisers" in en.h2.get_text()
+        assert "Supports companies from the Paris region" in en.get_text()
+        assert "Europe's first network" in en.get_text()
+        assert "Le premier réseau européen" not in en.get_text()
+        # No English text given: the French one is shown.
+        assert "Partenaire régional" in en.get_text()
+
+
+def test_minisite_without_co_organisers_has_no_block(client, event):
+    assert "co-organisers" not in _page(client, event, "fr").content.decode()
+
+
+# --- Copy of the registration mail ----------------------------------------------------------
+
+
+def test_registration_copy_reaches_the_co_organiser(
+    event, mailoutbox, django_capture_on_commit_callbacks
+):
+    from civitas.core.outbox.models import Message
+
+    paris = _co(event, "CCI Paris", contact_email="een@cci-paris.example")
+    _rule(paris, 1, country="FR")
+    silent = _co(event, "IHK Berlin", 1)  # no contact address: no copy
+    _rule(silent, 2, country="DE")
+    with django_capture_on_commit_callbacks(execute=True):
+        company = make_company(event, "Alpha SARL", reps=2, validated=False)
+        make_company(event, "Berlin GmbH", country="DE", validated=False)
+    copy = Message.objects.get(to="een@cci-paris.example")
+    assert copy.template_code == "events.co_organiser_registration"
+    assert "Alpha SARL" in copy.subject and "CCI Paris" in copy.subject
+    assert "p0@alphasarl.example" in copy.body_text and "p1@alphasarl.example" in copy.body_text
+    assert f"/inscriptions/{company.pk}/" in copy.body_text
+    # The participant's own confirmation (password link, convocation) is not copied.
+    assert "password" not in copy.body_text.lower() and "mot de passe" not in copy.body_text
+    assert not copy.attachments.exists()
+    # One copy per registration, none for a co-organiser without an address.
+    assert Message.objects.filter(template_code="events.co_organiser_registration").count() == 1
+    # Actually sent (the outbox task runs after commit in the tests).
+    sent = [m for m in mailoutbox if "een@cci-paris.example" in m.to]
+    assert len(sent) == 1 and "Alpha SARL" in sent[0].subject
+
+
+def test_no_copy_without_co_organiser(event, django_capture_on_commit_callbacks):
+    from civitas.core.outbox.models import Message
+
+    _co(event, "CCI Paris", contact_email="een@cci-paris.example")  # no rule: nobody assigned
+    with django_capture_on_commit_callbacks(execute=True):
+        make_company(event, "Alpha SARL", validated=False)
+    assert not Message.objects.filter(to="een@cci-paris.example").exists()
+
+
+# --- Export ---------------------------------------------------------------------------------
+
+
+def test_participants_export_has_the_co_organiser_column(users, event):
+    from civitas.core.exports.registry import get as get_exporter
+
+    paris = _co(event, "CCI Paris")
+    _rule(paris, 1, country="FR")
+    make_company(event, "Alpha SARL")
+    make_company(event, "Roma Srl", country="IT")
+    exporter = get_exporter("events.participants")
+    keys = exporter.keys()
+    assert "co_organiser" in keys and "Co-organiser" in exporter.headers()
+
+    def rows(**params):
+        qs = exporter.queryset(users["principal"], {"event": str(event.pk), **params})
+        return {
+            (row["company"], row["co_organiser"])
+            for row in (dict(zip(keys, exporter.values(r), strict=True)) for r in qs)
+        }
+
+    assert rows() == {("Alpha SARL", "CCI Paris"), ("Roma Srl", "")}
+    # The list's filter goes with the export.
+    assert rows(co_organiser=str(paris.pk)) == {("Alpha SARL", "CCI Paris")}
+    assert rows(co_organiser="none") == {("Roma Srl", "")}
