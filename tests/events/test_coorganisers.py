@@ -490,3 +490,21 @@ def test_participants_export_has_the_co_organiser_column(users, event):
     # The list's filter goes with the export.
     assert rows(co_organiser=str(paris.pk)) == {("Alpha SARL", "CCI Paris")}
     assert rows(co_organiser="none") == {("Roma Srl", "")}
+
+
+def test_rules_apply_to_walk_ins_and_api_companies(event):
+    from civitas.events.services import crm, walkin
+
+    de = _co(event, "IHK Berlin")
+    _rule(de, 1, country="DE")
+    rep = walkin.register(
+        event,
+        company_name="Berlin GmbH",
+        country="DE",
+        first_name="Ute",
+        last_name="Meyer",
+        email="ute@berlin.example",
+    )
+    assert rep.company.co_organiser == de
+    api = crm.create_company(event, Company(name="Hamburg AG", country="DE"))
+    assert api.co_organiser == de
