@@ -190,6 +190,25 @@ def url_samples():
         **meetops,
         **_animation_samples(event, rep),
         **_eventday_samples(event),
+        **_coorganiser_samples(event, company),
+    }
+
+
+def _coorganiser_samples(event, company):
+    from civitas.events.models import CoOrganiser, CoOrganiserRule
+
+    co = CoOrganiser.objects.create(event=event, name="CCI Matrix")
+    rule = CoOrganiserRule.objects.create(co_organiser=co, country="FR")
+    base = {"pk": event.pk}
+    return {
+        "events:bo_co_organisers": base,
+        "events:bo_co_organiser_new": base,
+        "events:bo_co_organiser": {**base, "co_pk": co.pk},
+        "events:bo_co_organiser_rule_new": base,
+        "events:bo_co_organiser_rule": {**base, "rule_pk": rule.pk},
+        "events:bo_co_organiser_rule_delete": {**base, "rule_pk": rule.pk},
+        "events:bo_co_organiser_apply": base,
+        "events:bo_registration_co_organiser": {**base, "company_pk": company.pk},
     }
 
 

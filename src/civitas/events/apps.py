@@ -92,6 +92,7 @@ MODULE = Module(
         "civitas.events.services.feedback.register_templates",
         "civitas.events.services.checkout.register_templates",
         "civitas.events.services.dashboard.register_templates",
+        "civitas.events.services.coorganisers.register_templates",
     ],
     require=["periodic_jobs", "exports"],
     demo_accounts=[
@@ -114,6 +115,8 @@ MODULE = Module(
         Trail("events.RegistrationFormSettings"),
         Trail("events.ExtraField", m2m_fields=("sectors",)),
         Trail("events.Company", exclude_fields=("search_text", "updated_at")),
+        Trail("events.CoOrganiser"),
+        Trail("events.CoOrganiserRule"),
         Trail(
             "events.Representative",
             exclude_fields=(*_SECRETS, "updated_at"),

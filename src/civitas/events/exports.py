@@ -16,7 +16,7 @@ from .models import (
     Representative,
     Session,
 )
-from .services import regform
+from .services import coorganisers, regform
 
 PERM = "events.view_registrations"
 
@@ -36,11 +36,12 @@ class ParticipantExporter(Exporter):
     label = _("Event participants")
     permission = PERM
     id_params = ("event",)
-    filter_params = ("event", "status", "q")
+    filter_params = ("event", "status", "q", "co_organiser")
     columns = [
         ("event", _("Event")),
         ("company", _("Company")),
         ("status", _("Status")),
+        ("co_organiser", _("Co-organiser")),
         ("country", _("Country")),
         ("siret", _("SIRET")),
         ("vat", _("VAT number")),
@@ -61,13 +62,16 @@ class ParticipantExporter(Exporter):
         self._sessions = {}  # event id -> [(session id, label)]
         qs = (
             _scoped(Representative.objects.all(), user, params)
-            .select_related("company__event", "company__sector")
+            .select_related("company__event", "company__sector", "company__co_organiser")
             .prefetch_related("absent_sessions", "company__offers")
         )
         if params.get("status") in Company.Status.values:
             qs = qs.filter(company__status=params["status"])
         if params.get("q"):
             qs = qs.filter(company__name__icontains=params["q"])
+        if params.get("co_organiser"):
+            companies = coorganisers.filter_companies(Company.objects.all(), params["co_organiser"])
+            qs = qs.filter(company__in=companies)
         return qs.order_by("company__event_id", "company__name", "last_name")
 
     def row(self, r):
@@ -76,6 +80,7 @@ class ParticipantExporter(Exporter):
             "event": c.event.name,
             "company": c.name,
             "status": c.get_status_display(),
+            "co_organiser": c.co_organiser.name if c.co_organiser else "",
             "country": c.country.name or c.country.code,
             "siret": c.siret,
             "vat": c.vat_number,

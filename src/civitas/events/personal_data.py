@@ -40,6 +40,14 @@ r.exempt(
 )
 r.exempt("events.Site", _("A venue's postal address."))
 r.exempt(
+    "events.CoOrganiser",
+    _(
+        "A co-organising organisation's functional address for copies of registrations, "
+        "not a person's."
+    ),
+)
+r.exempt("events.CoOrganiserRule", _("A postcode start used to assign companies, no address."))
+r.exempt(
     "events.MeetingRequest",
     _(
         "Links two representatives; their personal data lives in Representative (anonymised "

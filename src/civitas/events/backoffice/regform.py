@@ -13,6 +13,7 @@ from civitas.core.permissions import has_perm, scoped_permission_required
 
 from ..models import Company, Event, ExtraField, Representative, Session
 from ..services import ServiceError, convocation, regform
+from .coorganisers import assign_form
 from .forms import ExtraFieldForm, StandardFieldsForm
 
 
@@ -87,7 +88,7 @@ def field_delete(request, pk, field_pk):
 def registration_detail(request, pk, company_pk):
     event = request.event
     company = get_object_or_404(
-        Company.objects.select_related("sector"), pk=company_pk, event=event
+        Company.objects.select_related("sector", "co_organiser"), pk=company_pk, event=event
     )
     sessions = list(Session.objects.filter(day__event=event).select_related("day"))
     reps = [
@@ -111,6 +112,7 @@ def registration_detail(request, pk, company_pk):
                 "keywords"
             ),
             "can_validate": has_perm(request.user, "events.validate_registrations", event),
+            "assign_form": assign_form(company, event) if event.co_organisers.exists() else None,
         },
     )
 

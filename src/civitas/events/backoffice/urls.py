@@ -7,6 +7,7 @@ from . import animations as bo_anim
 from . import badges as bo_badges
 from . import calendar as bo_calendar
 from . import checkin as bo_checkin
+from . import coorganisers as bo_coorganisers
 from . import dashboard as bo_dashboard
 from . import expert_moves as bo_expert_moves
 from . import experts as bo_experts
@@ -342,5 +343,7 @@ urlpatterns = [
 # Check-in on the event day (backoffice/checkin.py keeps its own routes).
 urlpatterns += bo_checkin.urlpatterns + bo_badges.urlpatterns + bo_reminders.urlpatterns
 urlpatterns += bo_dashboard.urlpatterns + bo_feedback.urlpatterns
+# Co-organisers and their assignment rules (backoffice/coorganisers.py).
+urlpatterns += bo_coorganisers.urlpatterns
 # Keyword and cooperation-type lists (backoffice/lists.py).
 urlpatterns += bo_lists.urlpatterns

@@ -31,7 +31,7 @@ from ..models import (
     ScheduleRun,
     Session,
 )
-from ..services import ServiceError, agenda, dashboard, registration, setup
+from ..services import ServiceError, agenda, coorganisers, dashboard, registration, setup
 from ..services import scheduling as scheduling_svc
 from .forms import ITEM_FORMS, EventForm, SessionForm
 
@@ -173,13 +173,16 @@ def session_edit(request, pk, session_pk):
 def registrations(request, pk):
     event = request.event
     qs = (
-        event.companies.select_related("sector")
+        event.companies.select_related("sector", "co_organiser")
         .prefetch_related("representatives")
         .annotate(n_reps=Count("representatives", distinct=True))
     )
     status = request.GET.get("status", "")
     if status in Company.Status.values:
         qs = qs.filter(status=status)
+    co_organisers = list(event.co_organisers.all())
+    co_organiser = request.GET.get("co_organiser", "")
+    qs = coorganisers.filter_companies(qs, co_organiser)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(representatives__email__icontains=q)).distinct()
@@ -194,6 +197,8 @@ def registrations(request, pk):
             "status": status,
             "q": q,
             "statuses": Company.Status.choices,
+            "co_organisers": co_organisers,
+            "co_organiser": co_organiser,
             "can_validate": has_perm(request.user, "events.validate_registrations", event),
         },
     )

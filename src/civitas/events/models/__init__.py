@@ -2,6 +2,7 @@ from .agenda_links import AgendaLinkSent, AgendaLinksMailing
 from .animations import Animation, AnimationRegistration, Speaker
 from .badges import BadgeDesign
 from .checkin import Checkin, CheckinList, MeetingOutcome
+from .coorganisers import CoOrganiser, CoOrganiserRule
 from .event import SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
 from .experts import Expert, ExpertAbsence, ExpertiseField, ExpertMeeting
 from .feedback import Answer, Invitation, Question, Survey
@@ -42,6 +43,8 @@ __all__ = [
     "Checkin",
     "CheckinList",
     "Company",
+    "CoOrganiser",
+    "CoOrganiserRule",
     "Conversation",
     "ConversationMember",
     "ConversationMessage",

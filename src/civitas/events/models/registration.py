@@ -45,6 +45,19 @@ class Company(Tracked, EventChild):
     search_text = models.TextField(editable=False, blank=True)
     # Answers to the event's extra registration fields: {key: value} (models/regform.py).
     extra = models.JSONField(_("extra fields"), default=dict, blank=True)
+    # The co-organiser following the company (models/coorganisers.py): set by the rules at
+    # registration or by hand; a hand choice (also "none") is never overridden by the rules.
+    co_organiser = models.ForeignKey(
+        "events.CoOrganiser",
+        verbose_name=_("co-organiser"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="companies",
+    )
+    co_organiser_by_hand = models.BooleanField(
+        _("co-organiser chosen by hand"), default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("company")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from civitas.core import journal
 
 from ..models import Company, Event, Representative
-from . import ServiceError, webhooks
+from . import ServiceError, coorganisers, webhooks
 from .registration import refresh_search_text
 
 
@@ -33,6 +33,7 @@ def create_company(event: Event, company: Company, *, request=None) -> Company:
     company.validated_at = None
     company.save()
     refresh_search_text(company)
+    coorganisers.assign(company)
     journal.record("events.api_company_created", request=request, obj=company)
     webhooks.company_changed(company, webhooks.Topic.COMPANY_REGISTERED, source="api")
     company.refresh_from_db()

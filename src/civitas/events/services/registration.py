@@ -19,6 +19,7 @@ from . import (
     ServiceError,
     availability,
     convocation,
+    coorganisers,
     membership,
     moderation,
     notify,
@@ -144,6 +145,7 @@ def _register(event, company, representatives, offers, *, request=None):
         offer.keywords.set(getattr(offer, "_keywords", []))
         offer.key_figures.set(getattr(offer, "_key_figures", []))
     refresh_search_text(company)
+    coorganisers.assign(company)
     area = absolute_url("events:area_home", slug=event.slug)
     cc_admins = True  # the organisers get a copy of the first confirmation
     for rep in representatives:
@@ -166,6 +168,8 @@ def _register(event, company, representatives, offers, *, request=None):
             attachments=attachments,
         )
         cc_admins = False
+    # The co-organiser following the company gets its own copy (services/coorganisers.py).
+    coorganisers.send_copy(company, representatives)
     journal.record("events.company_registered", request=request, obj=company)
     webhooks.company_changed(company, webhooks.Topic.COMPANY_REGISTERED)
     return company

@@ -29,3 +29,9 @@ def linked_operations(event):
     from ..services import operations
 
     return operations.others(event) if event is not None else []
+
+
+@register.simple_tag
+def co_organisers(event):
+    """The event's co-organisers in their order, for the public pages."""
+    return list(event.co_organisers.all()) if event is not None else []
