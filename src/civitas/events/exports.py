@@ -1,15 +1,17 @@
 """Exporters of the events module (participants, requests, meetings), scoped per event."""
 
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civitas.core.exports.registry import Exporter, register
+from civitas.core.exports.registry import Exporter, InvalidFilter, register
 from civitas.core.params import int_param
 from civitas.core.permissions import restrict
 
 from .models import (
     SCOPE_EVENT,
     Company,
+    Event,
     ExtraField,
     Meeting,
     MeetingRequest,
@@ -19,6 +21,19 @@ from .models import (
 from .services import regform
 
 PERM = "events.view_registrations"
+
+
+class EventExporter(Exporter):
+    """An exporter of one event's data: saved reports are bound to an event."""
+
+    permission = PERM
+    id_params = ("event",)
+    scope_param = "event"
+    scope_model = Event
+
+
+def _choice(label, choices):
+    return forms.ChoiceField(label=label, required=False, choices=[("", _("All"))] + choices)
 
 
 def _scoped(qs, user, params):
@@ -31,12 +46,19 @@ def _scoped(qs, user, params):
 
 
 @register
-class ParticipantExporter(Exporter):
+class ParticipantExporter(EventExporter):
     code = "events.participants"
     label = _("Event participants")
     permission = PERM
     id_params = ("event",)
     filter_params = ("event", "status", "q")
+
+    def filter_fields(self):
+        return {
+            "status": _choice(_("Registration status"), Company.Status.choices),
+            "q": forms.CharField(label=_("Company name contains"), required=False, max_length=200),
+        }
+
     columns = [
         ("event", _("Event")),
         ("company", _("Company")),
@@ -137,12 +159,16 @@ class ParticipantExporter(Exporter):
 
 
 @register
-class RequestExporter(Exporter):
+class RequestExporter(EventExporter):
     code = "events.requests"
     label = _("Meeting requests")
     permission = PERM
     id_params = ("event",)
     filter_params = ("event", "state")
+
+    def filter_fields(self):
+        return {"state": _choice(_("State"), MeetingRequest.State.choices)}
+
     columns = [
         ("rank", _("Order of arrival")),
         ("event", _("Event")),
@@ -178,7 +204,7 @@ class RequestExporter(Exporter):
 
 
 @register
-class MeetingExporter(Exporter):
+class MeetingExporter(EventExporter):
     code = "events.meetings"
     label = _("Meetings")
     permission = PERM
@@ -243,12 +269,18 @@ class MeetingExporter(Exporter):
 
 
 @register
-class ExpertMeetingExporter(Exporter):
+class ExpertMeetingExporter(EventExporter):
     code = "events.expert_meetings"
     label = _("Expert meetings")
     permission = PERM
     id_params = ("event",)
     filter_params = ("event", "state")
+
+    def filter_fields(self):
+        from .models import ExpertMeeting
+
+        return {"state": _choice(_("State"), ExpertMeeting.State.choices)}
+
     columns = [
         ("event", _("Event")),
         ("expert", _("Expert")),
@@ -290,7 +322,7 @@ class ExpertMeetingExporter(Exporter):
 
 
 @register
-class AnimationRegistrationExporter(Exporter):
+class AnimationRegistrationExporter(EventExporter):
     """Registrations to the animations (workshops, conferences, trainings, round tables),
     waiting lists included: the list per animation and event of 003 §5."""
 
@@ -299,6 +331,15 @@ class AnimationRegistrationExporter(Exporter):
     permission = PERM
     id_params = ("event", "animation")
     filter_params = ("event", "animation", "status")
+    filter_labels = {"animation": _("Animation number")}
+
+    def filter_fields(self):
+        from .models import AnimationRegistration
+
+        fields = super().filter_fields()
+        fields["status"] = _choice(_("Status"), AnimationRegistration.Status.choices)
+        return fields
+
     columns = [
         ("event", _("Event")),
         ("reference", _("Reference")),
@@ -321,6 +362,16 @@ class AnimationRegistrationExporter(Exporter):
         qs = _scoped(AnimationRegistration.objects.all(), user, params)
         animation = int_param(params.get("animation"))
         if animation is not None:
+            from .models import Animation
+
+            event = int_param(params.get("event"))
+            if (
+                event is not None
+                and not Animation.objects.filter(pk=animation, event_id=event).exists()
+            ):
+                raise InvalidFilter(
+                    _("The animation %(n)s is not one of this event's.") % {"n": animation}
+                )
             qs = qs.filter(animation_id=animation)
         if params.get("status") in AnimationRegistration.Status.values:
             qs = qs.filter(status=params["status"])
