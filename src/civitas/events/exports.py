@@ -36,9 +36,9 @@ def _choice(label, choices):
     return forms.ChoiceField(label=label, required=False, choices=[("", _("All"))] + choices)
 
 
-def _scoped(qs, user, params):
+def _scoped(qs, user, params, perm=PERM):
     """Only the events the user holds the permission on; `event` narrows to one."""
-    qs = restrict(qs, user, PERM)
+    qs = restrict(qs, user, perm)
     event = int_param(params.get("event"))  # checked by Exporter.clean_params (id_params)
     if event is not None:
         qs = qs.filter(**{qs.model.civitas_scope_fields[SCOPE_EVENT]: event})
@@ -395,4 +395,127 @@ class AnimationRegistrationExporter(EventExporter):
             "confirm_by": timezone.localtime(r.confirm_by) if r.confirm_by else None,
             "reason": r.reason,
             "registered_at": r.created_at,
+        }
+
+
+@register
+class OrderExporter(EventExporter):
+    """Orders of an event (its sales), for saved reports and the orders list."""
+
+    code = "events.orders"
+    label = _("Orders")
+    permission = "events.manage_sales"
+    filter_params = ("event", "status")
+    columns = [
+        ("event", _("Event")),
+        ("order", _("Order")),
+        ("company", _("Company")),
+        ("country", _("Country")),
+        ("vat", _("VAT number")),
+        ("category", _("Category")),
+        ("promo", _("Promo code")),
+        ("status", _("Status")),
+        ("total_net", _("Total excl. VAT")),
+        ("total_vat", _("VAT")),
+        ("total_gross", _("Total incl. VAT")),
+        ("created_at", _("Created at")),
+        ("paid_at", _("Paid at")),
+    ]
+
+    def filter_fields(self):
+        from .models import Order
+
+        return {"status": _choice(_("Status"), Order.Status.choices)}
+
+    def queryset(self, user, params):
+        from .models import Order
+
+        qs = _scoped(Order.objects.all(), user, params, self.permission)
+        if params.get("status") in Order.Status.values:
+            qs = qs.filter(status=params["status"])
+        return qs.select_related("event", "company", "category", "promo").order_by("event_id", "pk")
+
+    def row(self, o):
+        return {
+            "event": o.event.name,
+            "order": o.pk,
+            "company": o.company.name,
+            "country": o.company.country.code,
+            "vat": o.company.vat_number,
+            "category": str(o.category or ""),
+            "promo": o.promo.code if o.promo else "",
+            "status": o.get_status_display(),
+            "total_net": o.total_net,
+            "total_vat": o.total_vat,
+            "total_gross": o.total_gross,
+            "created_at": o.created_at,
+            "paid_at": o.paid_at,
+        }
+
+
+@register
+class SurveyAnswerExporter(EventExporter):
+    """Answers to an event's evaluations (surveys), one row per answer."""
+
+    code = "events.survey_answers"
+    label = _("Evaluation answers")
+    permission = "events.send_mailings"  # who runs the surveys sees their results
+    filter_params = ("event", "kind")
+    columns = [
+        ("event", _("Event")),
+        ("survey", _("Survey")),
+        ("question", _("Question")),
+        ("answer", _("Answer")),
+        ("participant", _("Participant")),
+        ("company", _("Company")),
+        ("meeting_with", _("Meeting with")),
+        ("answered_at", _("Answered at")),
+    ]
+
+    def filter_fields(self):
+        from .models import Survey
+
+        return {"kind": _choice(_("Survey"), Survey.Kind.choices)}
+
+    def queryset(self, user, params):
+        from .models import Answer, Invitation, Survey
+
+        invitations = _scoped(Invitation.objects.all(), user, params, self.permission)
+        if params.get("kind") in Survey.Kind.values:
+            invitations = invitations.filter(survey__kind=params["kind"])
+        return (
+            Answer.objects.filter(invitation__in=invitations)
+            .select_related(
+                "question",
+                "invitation__survey__event",
+                "invitation__representative__company",
+                "invitation__meeting__request__sender__company",
+                "invitation__meeting__request__recipient__company",
+            )
+            .order_by(
+                "invitation__survey__event_id",
+                "invitation__survey_id",
+                "invitation_id",
+                "question__order",
+                "question_id",
+            )
+        )
+
+    def row(self, a):
+        inv = a.invitation
+        rep = inv.representative
+        other = ""
+        if inv.meeting_id:
+            req = inv.meeting.request
+            peer = req.recipient if req.sender_id == rep.pk else req.sender
+            other = f"{peer.full_name} ({peer.company.name})"
+        return {
+            "event": inv.survey.event.name,
+            "survey": inv.survey.title,
+            "question": a.question.label,
+            "answer": a.value,
+            "participant": rep.full_name,
+            "company": rep.company.name,
+            "meeting_with": other,
+            "answered_at": inv.answered_at,
         }
