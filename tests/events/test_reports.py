@@ -3,6 +3,7 @@ downloads (CSV, XLSX, PDF), scope checks and scheduled runs."""
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 
@@ -41,7 +42,8 @@ def english(settings):
 
 def organiser(event, email="organiser@example.org", perms=PERMS):
     role, _created = Role.objects.get_or_create(
-        code=f"report_test_{len(perms)}", defaults={"name": "Organiser", "permissions": perms}
+        code="report_test_" + hashlib.sha256(" ".join(sorted(perms)).encode()).hexdigest()[:10],
+        defaults={"name": "Organiser", "permissions": perms},
     )
     user = make_user(email)
     RoleAssignment.objects.create(user=user, role=role, scope_type="event", scope_id=event.pk)
@@ -295,3 +297,74 @@ def test_only_the_owner_schedules_and_changes_apply_to_owner_or_manager(client, 
     assert response.status_code == 302
     assert SavedReport.objects.filter(owner=reader, name="Renamed").exists()
     assert SavedReport.objects.get(pk=report.pk).name == "Contacts"
+
+
+def test_orders_and_evaluations_are_sources_for_those_who_may_read_them(two_events):
+    from decimal import Decimal
+
+    from django.core.exceptions import PermissionDenied
+
+    from civitas.events.models import (
+        Invitation,
+        Meeting,
+        MeetingRequest,
+        Order,
+        PriceCategory,
+        Room,
+        Slot,
+    )
+    from civitas.events.services import feedback
+
+    x, y = two_events
+    for event in (x, y):
+        cat = PriceCategory.objects.create(event=event, name="Entreprise", amount=Decimal("200"))
+        for company in event.companies.all():
+            Order.objects.create(
+                event=event, company=company, category=cat, total_gross=Decimal("240.00")
+            )
+    a, b = (c.representatives.first() for c in x.companies.order_by("name"))
+    req = MeetingRequest.objects.create(event=x, sender=a, recipient=b, state="confirmed")
+    slot = Slot.objects.filter(session__day__event=x).order_by("start").first()
+    Meeting.objects.create(
+        event=x,
+        request=req,
+        slot=slot,
+        room=Room.objects.filter(site__event=x).first(),
+        table_number=1,
+    )
+    survey = feedback.create_defaults(x)[0]
+    feedback.send_due(survey.send_at)
+    inv = Invitation.objects.filter(survey=survey, representative=a).get()
+    scale, comment = survey.questions.all()
+    feedback.answer(inv, {str(scale.pk): scale.choices[0], str(comment.pk): "Très utile"})
+
+    reader = organiser(x, "reader@example.org", perms=["events.view_registrations"])
+    assert {e.code for e in reports.report_exporters(reader, x)} >= {"events.participants"}
+    assert not {"events.orders", "events.survey_answers"} & {
+        e.code for e in reports.report_exporters(reader, x)
+    }
+    with pytest.raises(PermissionDenied):
+        reports.build_report("events.orders", reader, ["company"], {}, x.pk)
+
+    manager = organiser(x)  # PERMS: no sales, no surveys
+    sales = organiser(
+        x,
+        "sales@example.org",
+        perms=["events.view_registrations", "events.manage_sales", "events.send_mailings"],
+    )
+    assert "events.orders" not in {e.code for e in reports.report_exporters(manager, x)}
+    exporter, qs, _clean = reports.build_report(
+        "events.orders", sales, ["company", "total_gross"], {}, x.pk
+    )
+    assert exporter.headers() == ["Company", "Total incl. VAT"]
+    assert sorted(exporter.values(o) for o in qs) == [
+        ["Xenon Industries", Decimal("240.00")],
+        ["Xylo Tech", Decimal("240.00")],
+    ]
+    exporter, qs, _clean = reports.build_report(
+        "events.survey_answers", sales, ["answer", "participant", "meeting_with"], {}, x.pk
+    )
+    assert sorted(exporter.values(ans) for ans in qs) == [
+        [scale.choices[0], a.full_name, f"{b.full_name} (Xylo Tech)"],
+        ["Très utile", a.full_name, f"{b.full_name} (Xylo Tech)"],
+    ]
