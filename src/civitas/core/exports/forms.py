@@ -70,13 +70,15 @@ class SavedReportForm(forms.Form):
 
     name = forms.CharField(label=_("Name of the report"), max_length=200)
     shared = forms.BooleanField(
-        label=_("Shared with the other organisers of this event"),
+        label=_("Shared with the other people who may run its source"),
         required=False,
         initial=True,
     )
 
-    def __init__(self, *args, columns, filters, report=None, **kwargs):
+    def __init__(self, *args, columns, filters, report=None, shared_label=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if shared_label:
+            self.fields["shared"].label = shared_label
         self.source_columns = list(columns)
         chosen = list(report.columns) if report is not None and report.columns else []
         self.fields["columns"] = forms.MultipleChoiceField(

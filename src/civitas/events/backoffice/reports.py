@@ -43,8 +43,13 @@ def _report(request, event, report_pk):
 @scoped_permission_required(PERMISSION, Event)
 def report_list(request, pk):
     event = request.event
-    items = list(reports.visible(request.user, SCOPE_EVENT, event.pk))
     sources = _sources(request, event)
+    # Shared reports on a source the user may not use (orders...) are left out.
+    items = [
+        r
+        for r in reports.visible(request.user, SCOPE_EVENT, event.pk)
+        if r.exporter in sources or r.owner_id == request.user.pk
+    ]
     for r in items:
         source = sources.get(r.exporter)
         r.source_label = source.label if source else r.exporter
@@ -67,7 +72,11 @@ def _editor(request, event, code, report=None):
         raise Http404(_("Unknown source."))
     columns = reports.available_columns(code, request.user, {}, event.pk)
     form = SavedReportForm(
-        request.POST or None, columns=columns, filters=source.filter_fields(), report=report
+        request.POST or None,
+        columns=columns,
+        filters=source.filter_fields(),
+        report=report,
+        shared_label=_("Shared with the other organisers of this event"),
     )
     can_change = report is None or reports.may_change(request.user, report, MANAGE, event)
     preview = None
