@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 
 import openpyxl
@@ -108,6 +109,9 @@ def test_columns_chosen_and_ordered_in_csv_and_xlsx(client, two_events):
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert values[0] == ["E-mail", "Company", "Last name"]
     assert sorted(values[1:]) == sorted(rows[1:])
+    response = run(client, x, report, "json")
+    data = json.loads(b"".join(response.streaming_content))
+    assert [list(item) for item in data] == [["email", "company", "last_name"]] * 3
     entry = JournalEntry.objects.filter(action="export.events.participants").latest("pk")
     assert entry.details["report"] == report.pk
     assert (entry.scope_type, entry.scope_id) == ("event", x.pk)
@@ -368,3 +372,46 @@ def test_orders_and_evaluations_are_sources_for_those_who_may_read_them(two_even
         [scale.choices[0], a.full_name, f"{b.full_name} (Xylo Tech)"],
         ["Très utile", a.full_name, f"{b.full_name} (Xylo Tech)"],
     ]
+
+
+def test_the_list_shows_own_and_shared_reports_with_their_downloads(client, two_events):
+    x, _y = two_events
+    author = organiser(x)
+    reports.save_report(
+        None,
+        author,
+        "events.participants",
+        ["email"],
+        {"event": str(x.pk)},
+        scope=("event", x.pk),
+        name="Shared contacts",
+        shared=True,
+    )
+    reports.save_report(
+        None,
+        author,
+        "events.participants",
+        ["email"],
+        {"event": str(x.pk)},
+        scope=("event", x.pk),
+        name="My draft",
+        shared=False,
+    )
+    reports.save_report(
+        None,
+        author,
+        "events.orders",
+        ["company"],
+        {"event": str(x.pk)},
+        scope=("event", x.pk),
+        name="Sales figures",
+        shared=True,
+    )
+    client.force_login(organiser(x, "colleague@example.org"))
+    page = client.get(reverse("events:bo_reports", args=[x.pk])).content.decode()
+    assert "Shared contacts" in page
+    assert "My draft" not in page  # private
+    assert "Sales figures" not in page  # a source the colleague may not use
+    shared = SavedReport.objects.get(name="Shared contacts")
+    assert reverse("events:bo_report_run", args=[x.pk, shared.pk, "pdf"]) in page
+    assert 'name="source"' in page and "events.participants" in page
