@@ -70,7 +70,14 @@ def url_samples():
     )
     slug = {"slug": event.slug}
     samples = _messaging_samples(event, rep, req)
+    report = _report_sample(event)
     return {
+        "events:bo_reports": {"pk": event.pk},
+        "events:bo_report_new": {"pk": event.pk},
+        "events:bo_report": {"pk": event.pk, "report_pk": report.pk},
+        "events:bo_report_run": {"pk": event.pk, "report_pk": report.pk, "fmt": "csv"},
+        "events:bo_report_delete": {"pk": event.pk, "report_pk": report.pk},
+        "events:bo_report_schedule": {"pk": event.pk, "report_pk": report.pk},
         "events:calendar_feed": {"token": rep.calendar_token},
         "events:event_page": slug,
         "events:theme_css": slug,
@@ -371,3 +378,19 @@ def _meetops_samples(event, rep, rep2):
         "events:bo_waitlists": pk,
         "events:bo_waitlist_remove": {**pk, "entry_pk": entry.pk},
     }
+
+
+def _report_sample(event):
+    """A shared saved report of the event, owned by the principal administrator."""
+    from civitas.core.exports.models import SavedReport
+    from civitas.core.models import User
+
+    return SavedReport.objects.create(
+        name="Matrix report",
+        owner=User.objects.get(email="principal@example.org"),
+        exporter="events.participants",
+        columns=["company", "email"],
+        params={"event": str(event.pk)},
+        scope_type="event",
+        scope_id=event.pk,
+    )

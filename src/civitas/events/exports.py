@@ -1,15 +1,17 @@
 """Exporters of the events module (participants, requests, meetings), scoped per event."""
 
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civitas.core.exports.registry import Exporter, register
+from civitas.core.exports.registry import Exporter, InvalidFilter, register
 from civitas.core.params import int_param
 from civitas.core.permissions import restrict
 
 from .models import (
     SCOPE_EVENT,
     Company,
+    Event,
     ExtraField,
     Meeting,
     MeetingRequest,
@@ -21,9 +23,22 @@ from .services import coorganisers, regform
 PERM = "events.view_registrations"
 
 
-def _scoped(qs, user, params):
+class EventExporter(Exporter):
+    """An exporter of one event's data: saved reports are bound to an event."""
+
+    permission = PERM
+    id_params = ("event",)
+    scope_param = "event"
+    scope_model = Event
+
+
+def _choice(label, choices):
+    return forms.ChoiceField(label=label, required=False, choices=[("", _("All"))] + choices)
+
+
+def _scoped(qs, user, params, perm=PERM):
     """Only the events the user holds the permission on; `event` narrows to one."""
-    qs = restrict(qs, user, PERM)
+    qs = restrict(qs, user, perm)
     event = int_param(params.get("event"))  # checked by Exporter.clean_params (id_params)
     if event is not None:
         qs = qs.filter(**{qs.model.civitas_scope_fields[SCOPE_EVENT]: event})
@@ -31,12 +46,19 @@ def _scoped(qs, user, params):
 
 
 @register
-class ParticipantExporter(Exporter):
+class ParticipantExporter(EventExporter):
     code = "events.participants"
     label = _("Event participants")
     permission = PERM
     id_params = ("event",)
     filter_params = ("event", "status", "q", "co_organiser")
+
+    def filter_fields(self):
+        return {
+            "status": _choice(_("Registration status"), Company.Status.choices),
+            "q": forms.CharField(label=_("Company name contains"), required=False, max_length=200),
+        }
+
     columns = [
         ("event", _("Event")),
         ("company", _("Company")),
@@ -142,12 +164,16 @@ class ParticipantExporter(Exporter):
 
 
 @register
-class RequestExporter(Exporter):
+class RequestExporter(EventExporter):
     code = "events.requests"
     label = _("Meeting requests")
     permission = PERM
     id_params = ("event",)
     filter_params = ("event", "state")
+
+    def filter_fields(self):
+        return {"state": _choice(_("State"), MeetingRequest.State.choices)}
+
     columns = [
         ("rank", _("Order of arrival")),
         ("event", _("Event")),
@@ -183,7 +209,7 @@ class RequestExporter(Exporter):
 
 
 @register
-class MeetingExporter(Exporter):
+class MeetingExporter(EventExporter):
     code = "events.meetings"
     label = _("Meetings")
     permission = PERM
@@ -248,12 +274,18 @@ class MeetingExporter(Exporter):
 
 
 @register
-class ExpertMeetingExporter(Exporter):
+class ExpertMeetingExporter(EventExporter):
     code = "events.expert_meetings"
     label = _("Expert meetings")
     permission = PERM
     id_params = ("event",)
     filter_params = ("event", "state")
+
+    def filter_fields(self):
+        from .models import ExpertMeeting
+
+        return {"state": _choice(_("State"), ExpertMeeting.State.choices)}
+
     columns = [
         ("event", _("Event")),
         ("expert", _("Expert")),
@@ -295,7 +327,7 @@ class ExpertMeetingExporter(Exporter):
 
 
 @register
-class AnimationRegistrationExporter(Exporter):
+class AnimationRegistrationExporter(EventExporter):
     """Registrations to the animations (workshops, conferences, trainings, round tables),
     waiting lists included: the list per animation and event of 003 §5."""
 
@@ -304,6 +336,15 @@ class AnimationRegistrationExporter(Exporter):
     permission = PERM
     id_params = ("event", "animation")
     filter_params = ("event", "animation", "status")
+    filter_labels = {"animation": _("Animation number")}
+
+    def filter_fields(self):
+        from .models import AnimationRegistration
+
+        fields = super().filter_fields()
+        fields["status"] = _choice(_("Status"), AnimationRegistration.Status.choices)
+        return fields
+
     columns = [
         ("event", _("Event")),
         ("reference", _("Reference")),
@@ -326,6 +367,16 @@ class AnimationRegistrationExporter(Exporter):
         qs = _scoped(AnimationRegistration.objects.all(), user, params)
         animation = int_param(params.get("animation"))
         if animation is not None:
+            from .models import Animation
+
+            event = int_param(params.get("event"))
+            if (
+                event is not None
+                and not Animation.objects.filter(pk=animation, event_id=event).exists()
+            ):
+                raise InvalidFilter(
+                    _("The animation %(n)s is not one of this event's.") % {"n": animation}
+                )
             qs = qs.filter(animation_id=animation)
         if params.get("status") in AnimationRegistration.Status.values:
             qs = qs.filter(status=params["status"])
@@ -349,4 +400,127 @@ class AnimationRegistrationExporter(Exporter):
             "confirm_by": timezone.localtime(r.confirm_by) if r.confirm_by else None,
             "reason": r.reason,
             "registered_at": r.created_at,
+        }
+
+
+@register
+class OrderExporter(EventExporter):
+    """Orders of an event (its sales), for saved reports and the orders list."""
+
+    code = "events.orders"
+    label = _("Orders")
+    permission = "events.manage_sales"
+    filter_params = ("event", "status")
+    columns = [
+        ("event", _("Event")),
+        ("order", _("Order")),
+        ("company", _("Company")),
+        ("country", _("Country")),
+        ("vat", _("VAT number")),
+        ("category", _("Category")),
+        ("promo", _("Promo code")),
+        ("status", _("Status")),
+        ("total_net", _("Total excl. VAT")),
+        ("total_vat", _("VAT")),
+        ("total_gross", _("Total incl. VAT")),
+        ("created_at", _("Created at")),
+        ("paid_at", _("Paid at")),
+    ]
+
+    def filter_fields(self):
+        from .models import Order
+
+        return {"status": _choice(_("Status"), Order.Status.choices)}
+
+    def queryset(self, user, params):
+        from .models import Order
+
+        qs = _scoped(Order.objects.all(), user, params, self.permission)
+        if params.get("status") in Order.Status.values:
+            qs = qs.filter(status=params["status"])
+        return qs.select_related("event", "company", "category", "promo").order_by("event_id", "pk")
+
+    def row(self, o):
+        return {
+            "event": o.event.name,
+            "order": o.pk,
+            "company": o.company.name,
+            "country": o.company.country.code,
+            "vat": o.company.vat_number,
+            "category": str(o.category or ""),
+            "promo": o.promo.code if o.promo else "",
+            "status": o.get_status_display(),
+            "total_net": o.total_net,
+            "total_vat": o.total_vat,
+            "total_gross": o.total_gross,
+            "created_at": o.created_at,
+            "paid_at": o.paid_at,
+        }
+
+
+@register
+class SurveyAnswerExporter(EventExporter):
+    """Answers to an event's evaluations (surveys), one row per answer."""
+
+    code = "events.survey_answers"
+    label = _("Evaluation answers")
+    permission = "events.send_mailings"  # who runs the surveys sees their results
+    filter_params = ("event", "kind")
+    columns = [
+        ("event", _("Event")),
+        ("survey", _("Survey")),
+        ("question", _("Question")),
+        ("answer", _("Answer")),
+        ("participant", _("Participant")),
+        ("company", _("Company")),
+        ("meeting_with", _("Meeting with")),
+        ("answered_at", _("Answered at")),
+    ]
+
+    def filter_fields(self):
+        from .models import Survey
+
+        return {"kind": _choice(_("Survey"), Survey.Kind.choices)}
+
+    def queryset(self, user, params):
+        from .models import Answer, Invitation, Survey
+
+        invitations = _scoped(Invitation.objects.all(), user, params, self.permission)
+        if params.get("kind") in Survey.Kind.values:
+            invitations = invitations.filter(survey__kind=params["kind"])
+        return (
+            Answer.objects.filter(invitation__in=invitations)
+            .select_related(
+                "question",
+                "invitation__survey__event",
+                "invitation__representative__company",
+                "invitation__meeting__request__sender__company",
+                "invitation__meeting__request__recipient__company",
+            )
+            .order_by(
+                "invitation__survey__event_id",
+                "invitation__survey_id",
+                "invitation_id",
+                "question__order",
+                "question_id",
+            )
+        )
+
+    def row(self, a):
+        inv = a.invitation
+        rep = inv.representative
+        other = ""
+        if inv.meeting_id:
+            req = inv.meeting.request
+            peer = req.recipient if req.sender_id == rep.pk else req.sender
+            other = f"{peer.full_name} ({peer.company.name})"
+        return {
+            "event": inv.survey.event.name,
+            "survey": inv.survey.title,
+            "question": a.question.label,
+            "answer": a.value,
+            "participant": rep.full_name,
+            "company": rep.company.name,
+            "meeting_with": other,
+            "answered_at": inv.answered_at,
         }

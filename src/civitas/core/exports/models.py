@@ -7,6 +7,43 @@ from django.utils.translation import gettext_lazy as _
 from .writers import FORMAT_CHOICES
 
 
+class SavedReport(models.Model):
+    """A report someone built on an exporter: chosen columns in their order, the exporter's
+    own filters, and the scope object it is bound to (an event...), if the exporter is scoped.
+
+    Whoever runs it (on screen or on schedule) needs the exporter's permission on that scope.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_reports",
+    )
+    exporter = models.CharField(_("source"), max_length=100)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    scope_type = models.CharField(_("scope type"), max_length=30, blank=True)
+    scope_id = models.BigIntegerField(_("scope"), null=True, blank=True)
+    shared = models.BooleanField(
+        _("shared"),
+        default=True,
+        help_text=_("The other people who may run this source on the same scope see it too."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved report")
+        verbose_name_plural = _("saved reports")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["scope_type", "scope_id"])]
+
+    def __str__(self):
+        return self.name
+
+
 class ScheduledExport(models.Model):
     """An export run on a period with saved filters, delivered by e-mail or to a directory."""
 
@@ -39,6 +76,15 @@ class ScheduledExport(models.Model):
         verbose_name=_("owner"),
         on_delete=models.CASCADE,
         related_name="scheduled_exports",
+    )
+    report = models.ForeignKey(
+        SavedReport,
+        verbose_name=_("saved report"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+        help_text=_("Its columns and filters are used; the owner's rights are checked each run."),
     )
     active = models.BooleanField(_("active"), default=True)
     next_run = models.DateTimeField(_("next run"), db_index=True)

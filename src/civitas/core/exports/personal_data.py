@@ -35,3 +35,11 @@ r.register(
     erase="delete",
     retention_field="created_at",
 )
+r.register(
+    "exports.SavedReport",
+    category="account",
+    person_fields=["owner"],
+    subject_filter=r.user_fk_filter("owner"),
+    # a report holds columns and filters, no one's data; it goes with its owner's account
+    erase="delete",
+)

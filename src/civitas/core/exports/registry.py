@@ -49,6 +49,14 @@ class Exporter:
     filter_params: tuple[str, ...] = ()
     # Filters holding a record id: anything but a positive 64-bit integer is refused.
     id_params: tuple[str, ...] = ()
+    # Labels of the filters on the saved-report screen (the parameter's name otherwise).
+    filter_labels: dict[str, Any] = {}
+    # A scoped exporter: the filter naming the scope object (e.g. "event") and its model.
+    # Saved reports are bound to one such object; their runs check the permission on it.
+    scope_param: str = ""
+    scope_model: Any = None
+    # Column keys of a saved report, in its order (None: every column).
+    chosen: list[str] | None = None
 
     def queryset(self, user, params: dict) -> Iterable:
         """The objects to export for `user` with the list's filters `params`."""
@@ -93,14 +101,50 @@ class Exporter:
     def values(self, obj) -> list:
         data = self.row(obj)
         if isinstance(data, dict):
-            return [data.get(key) for key, _label in self.columns]
-        return list(data)
+            return [data.get(key) for key in self.keys()]
+        if self.chosen is None:
+            return list(data)
+        data = dict(zip([key for key, _label in self.columns], data, strict=False))
+        return [data.get(key) for key in self.keys()]
 
     def headers(self) -> list[str]:
-        return [str(label) for _key, label in self.columns]
+        labels = dict(self.columns)
+        return [str(labels[key]) for key in self.keys()]
 
     def keys(self) -> list[str]:
-        return [key for key, _label in self.columns]
+        keys = [key for key, _label in self.columns]
+        if self.chosen is None:
+            return keys
+        known = set(keys)
+        return [key for key in self.chosen if key in known]
+
+    def select_columns(self, keys) -> None:
+        """Export only these columns, in this order (unknown keys are left out)."""
+        self.chosen = list(keys) if keys else None
+
+    def scope_object(self, params):
+        """The scope object named by `params` (None when unscoped, absent or unknown)."""
+        if not self.scope_param or self.scope_model is None:
+            return None
+        pk = int_param(params.get(self.scope_param))
+        if pk is None:
+            return None
+        return self.scope_model.objects.filter(pk=pk).first()
+
+    def filter_fields(self) -> dict:
+        """Form fields of the filters a saved report may set (the scope filter excepted).
+
+        By default one text field per declared filter; an exporter may return choice fields.
+        """
+        from django import forms
+
+        return {
+            name: forms.CharField(
+                label=self.filter_labels.get(name, name), required=False, max_length=200
+            )
+            for name in self.filter_params
+            if name != self.scope_param
+        }
 
 
 _exporters: dict[str, type[Exporter]] = {}

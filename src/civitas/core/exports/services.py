@@ -64,7 +64,7 @@ def rows(exporter, qs, progress: Callable[[int], None] | None = None, every=500)
             progress(n)
 
 
-def record(exporter, fmt, params, count, *, request=None, actor=None, extra=None):
+def record(exporter, fmt, params, count, *, request=None, actor=None, extra=None, scope=None):
     details = {"exporter": exporter.code, "format": fmt, "filters": params, "rows": count}
     details.update(extra or {})
     journal.record(
@@ -75,6 +75,7 @@ def record(exporter, fmt, params, count, *, request=None, actor=None, extra=None
         object_type="exports.exporter",
         object_id=exporter.code,
         object_repr=str(exporter.label),
+        scope=scope,
     )
 
 
@@ -230,15 +231,27 @@ def run_scheduled(schedule, now=None) -> str:
     owner = schedule.owner
     if not owner.is_active:
         raise ExportError(_("The owner of this scheduled export is no longer active."))
+    report = schedule.report
     try:
-        exporter, writer, qs, clean = prepare(
-            schedule.exporter, schedule.format, owner, schedule.params
-        )
+        if report is not None:
+            # The report's columns and filters, its scope checked for the owner again.
+            from .reports import prepare_report
+
+            exporter, writer, qs, clean = prepare_report(report, owner, schedule.format)
+        else:
+            exporter, writer, qs, clean = prepare(
+                schedule.exporter, schedule.format, owner, schedule.params
+            )
     except PermissionDenied as exc:
         raise ExportError(_("The owner may no longer run this export.")) from exc
-    except LookupError as exc:
+    except (LookupError, registry.InvalidFilter) as exc:
         raise ExportError(str(exc)) from exc
-    name = file_name(exporter, writer, now)
+    if report is not None:
+        from .reports import report_file_name
+
+        name = report_file_name(report, writer.extension, now)
+    else:
+        name = file_name(exporter, writer, now)
     count = {"rows": 0}
 
     def counted():
@@ -269,7 +282,14 @@ def run_scheduled(schedule, now=None) -> str:
         clean,
         count["rows"],
         actor=owner,
-        extra={"scheduled": schedule.pk, "delivery": schedule.delivery, "to": where, "via": via},
+        extra={
+            "scheduled": schedule.pk,
+            "delivery": schedule.delivery,
+            "to": where,
+            "via": via,
+            **({"report": report.pk} if report is not None else {}),
+        },
+        scope=(report.scope_type, report.scope_id) if report and report.scope_type else None,
     )
     return _("%(n)s rows delivered to %(where)s") % {"n": count["rows"], "where": where}
 
@@ -281,7 +301,7 @@ def run_due_schedules(now=None) -> str:
     now = now or timezone.now()
     done = failed = 0
     for schedule in ScheduledExport.objects.filter(active=True, next_run__lte=now).select_related(
-        "owner"
+        "owner", "report"
     ):
         # Claim: only the process that moves next_run forward runs it.
         new_next = schedule.next_run

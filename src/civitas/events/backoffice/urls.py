@@ -20,6 +20,7 @@ from . import moderation as bo_moderation
 from . import regform as bo_form
 from . import registration_edit as bo_edit
 from . import reminders as bo_reminders
+from . import reports as bo_reports
 from . import sales as bo_sales
 from . import trail as bo_trail
 from . import views as bo
@@ -296,6 +297,33 @@ urlpatterns = [
         "backoffice/evenements/<id:pk>/convocations/<id:rep_pk>.pdf",
         bo_form.convocation_pdf,
         name="bo_convocation_pdf",
+    ),
+    # Saved reports
+    path("backoffice/evenements/<id:pk>/rapports/", bo_reports.report_list, name="bo_reports"),
+    path(
+        "backoffice/evenements/<id:pk>/rapports/nouveau/",
+        bo_reports.report_new,
+        name="bo_report_new",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/rapports/<id:report_pk>/",
+        bo_reports.report_detail,
+        name="bo_report",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/rapports/<id:report_pk>/telecharger/<str:fmt>/",
+        bo_reports.report_run,
+        name="bo_report_run",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/rapports/<id:report_pk>/supprimer/",
+        bo_reports.report_delete,
+        name="bo_report_delete",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/rapports/<id:report_pk>/planifier/",
+        bo_reports.report_schedule,
+        name="bo_report_schedule",
     ),
     path("backoffice/evenements/<id:pk>/webhooks/", bo_webhooks.webhook_list, name="bo_webhooks"),
     path(
