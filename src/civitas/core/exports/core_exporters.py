@@ -22,12 +22,13 @@ class JournalExporter(Exporter):
         ("actor", _("Who")),
         ("ip", _("IP address")),
         ("action", _("Action")),
-        ("action_label", _("Action (label)")),
         ("object_type", _("Object type")),
         ("object_id", _("Object id")),
         ("object", _("Object")),
         ("details", _("Details")),
         ("hash", _("Hash")),
+        # Last, so that the columns before keep their places for existing readers.
+        ("action_label", _("Action (label)")),
     ]
 
     def queryset(self, user, params):
@@ -40,12 +41,12 @@ class JournalExporter(Exporter):
             "actor": e.actor_repr,
             "ip": e.ip,
             "action": e.action,
-            "action_label": e.action_label,
             "object_type": e.object_type,
             "object_id": e.object_id,
             "object": e.object_repr,
             "details": e.details,
             "hash": e.hash,
+            "action_label": e.action_label,
         }
 
 
