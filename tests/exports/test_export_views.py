@@ -46,7 +46,7 @@ def test_journal_csv_with_filters_and_journaled(client_for):
     rows = list(
         csv.reader(io.StringIO(body(response).decode("utf-8-sig"), newline=""), delimiter=";")
     )
-    assert len(rows[0]) == 10  # header line (labels follow the user's language)
+    assert len(rows[0]) == 11  # header line (labels follow the user's language)
     assert len(rows) == 4
     assert {r[4] for r in rows[1:]} == {"test.action"}
     assert rows[1][7] == "Dossier n°0; «urgent»\nsuite"

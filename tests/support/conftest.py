@@ -21,6 +21,8 @@ def ensure_seed():
     if not TicketState.objects.exists():
         seed = importlib.import_module("civitas.support.migrations.0002_seed_states_and_presets")
         seed.seed(apps, None)
+        english = importlib.import_module("civitas.support.migrations.0008_ticket_state_label_en")
+        english.fill(apps, None)
 
 
 @pytest.fixture

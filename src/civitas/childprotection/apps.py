@@ -126,6 +126,7 @@ MODULE = Module(
         Trail("childprotection.ReporterRequest", exclude_fields=("reason",)),
         *(Trail(f"childprotection.{name}") for name in _PARAMS),
     ],
+    journal_actions="civitas.childprotection.journal_actions.LABELS",
     message_templates=["civitas.childprotection.messages.register_templates"],
     require=["periodic_jobs"],
     on_ready=["civitas.childprotection.services.letters.register_kinds"],

@@ -26,10 +26,15 @@ MODULE = Module(
         Trail("core.RoleAssignment"),
         Trail("core.User", exclude_fields=("password", "last_login")),
     ],
+    # Core's own action codes and those of its services (outbox, exports, GDPR...).
+    journal_actions="civitas.core.journal_actions.LABELS",
     message_templates=["civitas.core.accounts.register_templates"],
     discover=["periodic_jobs"],
     require=["signals", "throttle"],
-    on_ready=["civitas.core.permissions.register_core_permissions"],
+    on_ready=[
+        "civitas.core.permissions.register_core_permissions",
+        "civitas.core.journal_actions.register_families",
+    ],
 )
 
 

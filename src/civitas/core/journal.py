@@ -2,14 +2,81 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import permissions
 from .models.journal import GENESIS, JournalEntry
 
 # Arbitrary constant key for the PostgreSQL advisory lock serialising the chain.
 _ADVISORY_KEY = 0x43495649  # "CIVI"
+
+
+# What the journal shows for an action code: a sentence in the reader's language. Modules
+# declare their labels in their `Module(journal_actions=...)`; core declares its own
+# (civitas.core.journal_actions). A family of codes built from a registry (one per exporter)
+# has a function giving the label of the rest of the code, or None when it knows no such code.
+_action_labels: dict[str, Any] = {}
+_action_families: dict[str, tuple[Callable[[str], Any], Callable[[], list[str]]]] = {}
+
+# The actor of an entry written without a person (periodic jobs, commands, tasks).
+SYSTEM_ACTOR = "system"
+SYSTEM_ACTOR_LABEL = _("Automatic task")
+
+
+def register_actions(labels: Mapping[str, Any]) -> None:
+    """Declare the labels of action codes: {"support.ticket_opened": _("Ticket opened")}."""
+    _action_labels.update(labels)
+
+
+def register_action_family(
+    prefix: str, describe: Callable[[str], Any], codes: Callable[[], list[str]] = list
+) -> None:
+    """Label the codes `prefix` + rest with `describe(rest)` (None: not a known code);
+    `codes()` lists the known rests (for the search by label)."""
+    _action_families[prefix] = (describe, codes)
+
+
+def action_label(code: str, default: str | None = None):
+    """The label of an action code in the active language; `default` (the code itself when
+    not given) when nobody declared one."""
+    label = _action_labels.get(code)
+    if label is None:
+        for prefix, (describe, _codes) in _action_families.items():
+            if code.startswith(prefix):
+                label = describe(code[len(prefix) :])
+                if label is not None:
+                    break
+    if label is None:
+        return code if default is None else default
+    return str(label)
+
+
+def has_action_label(code: str) -> bool:
+    return action_label(code, default="") != ""
+
+
+def actions_labelled(text: str) -> list[str]:
+    """The declared action codes whose label, in the active language, contains `text`
+    (case-insensitive): the journal's action filter finds "ticket ouvert" too."""
+    text = text.casefold().strip()
+    if not text:
+        return []
+    codes = list(_action_labels)
+    for prefix, (_describe, known) in _action_families.items():
+        codes += [prefix + rest for rest in known()]
+    return sorted(c for c in set(codes) if text in action_label(c).casefold())
+
+
+def actor_label(actor_repr: str, actor_id=None) -> str:
+    """Who did it, as the journal shows it: an automatic task rather than "system"."""
+    if actor_id is None and actor_repr == SYSTEM_ACTOR:
+        return str(SYSTEM_ACTOR_LABEL)
+    return actor_repr
 
 
 def client_ip(request) -> str | None:
@@ -65,7 +132,7 @@ def record(
         entry = JournalEntry(
             created_at=timezone.now(),
             actor_id=getattr(actor, "pk", None),
-            actor_repr=(getattr(actor, "email", "") or str(actor or "system"))[:254],
+            actor_repr=(getattr(actor, "email", "") or str(actor or SYSTEM_ACTOR))[:254],
             ip=client_ip(request),
             action=action,
             object_type=object_type,

@@ -8,6 +8,7 @@ Each Civitas app (core's own apps and every business module) declares one `Modul
         permissions=[modules.Perm("events.manage_event", _("Set up an event"))],
         navigation=[modules.Nav(_("Events"), _("Events"), "events:bo_events", "events.view", 200)],
         change_trail=[modules.Trail("events.Company")],
+        journal_actions="civitas.events.journal_actions.LABELS",
         message_templates=["civitas.events.services.notify.register_templates"],
     )
 
@@ -16,8 +17,8 @@ Each Civitas app (core's own apps and every business module) declares one `Modul
             modules.register_module(MODULE)
 
 `register_module` performs the registrations in a fixed order: permissions, scope types,
-navigation entries, change trail, then imports the module's registration files
-(``periodic_jobs``, ``exports``, ``importers``: the conventional names are imported when
+navigation entries, change trail, journal action labels, then imports the module's registration
+files (``periodic_jobs``, ``exports``, ``importers``: the conventional names are imported when
 they exist; ``personal_data.py`` is found by the GDPR registry), then calls the
 message-template and ``on_ready`` hooks.
 Callables may be given as dotted paths so that ``apps.py`` imports no model.
@@ -26,7 +27,7 @@ Callables may be given as dotted paths so that ``apps.py`` imports no model.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +108,10 @@ class Module:
     discover: Sequence[str] = DEFAULT_DISCOVERY
     require: Sequence[str] = ()
     change_trail: Sequence[Trail] = ()
+    # What the action journal shows for each action code the module records: a short
+    # sentence, {"support.ticket_opened": _("Ticket opened")}, or the dotted path of such a
+    # mapping. Every code given to `journal.record` needs one (tests/core/test_journal_labels).
+    journal_actions: Mapping[str, Any] | str = field(default_factory=dict)
     # Other start-up hooks (callables or dotted paths), called last.
     on_ready: Sequence[Callable | str] = ()
     # Demo accounts the module's `load_<label>_demo` command creates, printed by `make demo`:
@@ -133,7 +138,7 @@ def _resolve(value):
 
 def register_module(module: Module) -> Module:
     """Perform the registrations `module` declares (once per process)."""
-    from . import audit, nav, permissions
+    from . import audit, journal, nav, permissions
 
     existing = _modules.get(module.label)
     if existing is not None and existing._registered:
@@ -154,6 +159,7 @@ def register_module(module: Module) -> Module:
             mask_fields=item.mask_fields,
             m2m_fields=item.m2m_fields,
         )
+    journal.register_actions(_resolve(module.journal_actions))
     package = importlib.import_module(module.python_package)
     for name in module.require:
         importlib.import_module(f"{module.python_package}.{name}")

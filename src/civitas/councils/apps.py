@@ -34,6 +34,7 @@ MODULE = Module(
         Trail("councils.RecipientList", m2m_fields=("members",)),
         Trail("councils.Sitting"),
     ],
+    journal_actions="civitas.councils.journal_actions.LABELS",
     message_templates=["civitas.councils.messages.register_templates"],
     require=["periodic_jobs", "exports", "importers"],
     on_ready=["civitas.councils.home.register"],

@@ -82,6 +82,7 @@ MODULE = Module(
             202,
         ),
     ],
+    journal_actions="civitas.events.journal_actions.LABELS",
     message_templates=[
         "civitas.events.services.notify.register_templates",
         "civitas.events.services.messaging.register_templates",

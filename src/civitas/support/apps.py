@@ -67,6 +67,7 @@ MODULE = Module(
         Trail("support.Evolution"),
         Trail("support.Ticket", exclude_fields=("reply_token", "next_deadline", "updated_at")),
     ],
+    journal_actions="civitas.support.journal_actions.LABELS",
     message_templates=["civitas.support.messages.register_templates"],
     require=["periodic_jobs"],
     on_ready=["civitas.support.apps.register_home"],

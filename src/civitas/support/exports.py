@@ -49,7 +49,7 @@ class QuarterTicketsExporter(Exporter):
             "service": t.get_service_display(),
             "level": t.get_level_display(),
             "subject": t.subject,
-            "state": t.state.label,
+            "state": t.state.display_label,
         }
 
 

@@ -434,6 +434,7 @@ class TicketStateForm(forms.ModelForm):
         fields = [
             "code",
             "label",
+            "label_en",
             "side",
             "order",
             "initial",
@@ -456,7 +457,7 @@ class TicketStateForm(forms.ModelForm):
                 self.add_error(
                     "initial",
                     _("“%(state)s” is already the initial state.")
-                    % {"state": others.first().label},
+                    % {"state": others.first().display_label},
                 )
         return data
 

@@ -5,7 +5,7 @@ from datetime import datetime, time
 from django.db.models import Q
 from django.utils import timezone
 
-from ..journal import visible_entries
+from ..journal import actions_labelled, visible_entries
 from ..models import JournalEntry, LoginEvent, User
 from .forms import JournalFilterForm, LoginJournalFilterForm
 
@@ -38,8 +38,10 @@ def journal(params, user):
             qs = qs.filter(
                 Q(actor_repr__icontains=q) | Q(object_repr__icontains=q) | Q(ip__icontains=q)
             )
-        if form.cleaned_data["action"]:
-            qs = qs.filter(action__icontains=form.cleaned_data["action"])
+        action = form.cleaned_data["action"]
+        if action:
+            # The code ("support.ticket") or a part of its label ("ticket ouvert").
+            qs = qs.filter(Q(action__icontains=action) | Q(action__in=actions_labelled(action)))
         qs = _dates(qs, form, "created_at")
     return form, qs
 

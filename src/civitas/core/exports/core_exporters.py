@@ -27,6 +27,8 @@ class JournalExporter(Exporter):
         ("object", _("Object")),
         ("details", _("Details")),
         ("hash", _("Hash")),
+        # Last, so that the columns before keep their places for existing readers.
+        ("action_label", _("Action (label)")),
     ]
 
     def queryset(self, user, params):
@@ -44,6 +46,7 @@ class JournalExporter(Exporter):
             "object": e.object_repr,
             "details": e.details,
             "hash": e.hash,
+            "action_label": e.action_label,
         }
 
 

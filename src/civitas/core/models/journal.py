@@ -45,6 +45,20 @@ class JournalEntry(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_repr} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language (the code when no label is declared)."""
+        from civitas.core import journal
+
+        return journal.action_label(self.action)
+
+    @property
+    def actor_label(self) -> str:
+        """Who did it; "Automatic task" for the entries written by jobs and commands."""
+        from civitas.core import journal
+
+        return journal.actor_label(self.actor_repr, self.actor_id)
+
     @classmethod
     def civitas_scope_q(cls, visible) -> Q:
         """permissions.restrict(): the entries whose scope lies in the `visible` scopes.

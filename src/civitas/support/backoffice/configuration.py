@@ -190,6 +190,7 @@ TABLES = {
             (
                 ("order", gettext_lazy("Order")),
                 ("label", gettext_lazy("Label")),
+                ("label_en", gettext_lazy("Label in English")),
                 ("side", gettext_lazy("Side")),
                 ("frozen", gettext_lazy("Clock frozen")),
                 ("closed", gettext_lazy("Closed")),

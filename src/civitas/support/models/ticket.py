@@ -3,6 +3,7 @@ SLA clock: deadlines are computed from StateChange rows on every read, never sto
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core import permissions
@@ -19,6 +20,12 @@ class TicketState(models.Model):
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     label = models.CharField(_("label"), max_length=200)
+    label_en = models.CharField(
+        _("label in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to people who use Civitas in English; empty: the French label."),
+    )
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     initial = models.BooleanField(_("initial state"), default=False)
@@ -44,7 +51,19 @@ class TicketState(models.Model):
         ordering = ["order"]
 
     def __str__(self):
+        return self.display_label
+
+    def label_in(self, language: str | None) -> str:
+        """The label in `language` ("en", "fr"...): the English one when asked and filled,
+        otherwise the French one."""
+        if (language or "").startswith("en") and self.label_en:
+            return self.label_en
         return self.label
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language (templates, PDFs, exports)."""
+        return self.label_in(get_language())
 
 
 class Service(models.TextChoices):

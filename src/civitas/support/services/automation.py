@@ -91,7 +91,7 @@ def alerts(now=None) -> int:
                     outbox.send_message(
                         "support.deadline_alert",
                         email=agent,
-                        context=_context(ticket, agent.get_full_name(), text),
+                        context=_context(ticket, agent.get_full_name(), text, to=agent),
                         scope_type="unit",
                         scope_id=ticket.structure.unit_id,
                     )

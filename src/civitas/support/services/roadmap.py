@@ -90,7 +90,7 @@ def decide(
                 "ticket": reference(ticket),
                 "subject": ticket.subject,
                 "text": text,
-                "state": ticket.state.label,
+                "state": ticket.state.label_in(ticket.requester.language),
                 "link": absolute_url("support:ticket", pk=ticket.pk),
             },
             scope_type="unit",

@@ -46,7 +46,7 @@ def ask(ticket: Ticket, now=None) -> Satisfaction | None:
                 "ticket": reference(ticket),
                 "subject": ticket.subject,
                 "text": "",
-                "state": ticket.state.label,
+                "state": ticket.state.label_in(requester.language),
                 "link": link(survey),
             },
             scope_type="unit",

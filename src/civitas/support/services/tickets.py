@@ -67,13 +67,14 @@ def _link(ticket):
     return absolute_url("support:ticket", pk=ticket.pk)
 
 
-def _context(ticket, name, text=""):
+def _context(ticket, name, text="", *, to=None):
+    """The placeholders of a ticket's mail to `to` (the state in their language)."""
     return {
         "name": name,
         "ticket": reference(ticket),
         "subject": ticket.subject,
         "text": text,
-        "state": ticket.state.label,
+        "state": ticket.state.label_in(getattr(to, "language", None)),
         "link": _link(ticket),
     }
 
@@ -83,7 +84,7 @@ def _notify_customer(ticket, code, text=""):
         outbox.send_message(
             code,
             email=ticket.requester,
-            context=_context(ticket, ticket.requester.get_full_name(), text),
+            context=_context(ticket, ticket.requester.get_full_name(), text, to=ticket.requester),
             scope_type="unit",
             scope_id=ticket.structure.unit_id,
         )
@@ -97,7 +98,7 @@ def _notify_agents(ticket, author, text):
             outbox.send_message(
                 "support.customer_message",
                 email=agent,
-                context=_context(ticket, author.get_full_name() if author else "", text),
+                context=_context(ticket, author.get_full_name() if author else "", text, to=agent),
                 scope_type="unit",
                 scope_id=ticket.structure.unit_id,
             )

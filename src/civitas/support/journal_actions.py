@@ -1,0 +1,43 @@
+"""What the action journal shows for the action codes the support module records."""
+
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    "support.ticket_opened": _("Ticket opened"),
+    "support.ticket_qualified": _("Ticket qualification changed"),
+    "support.auto_transition": _("Ticket state changed automatically"),
+    "support.sla_warning": _("Ticket deadline close: alert sent"),
+    "support.sla_escalation": _("Ticket deadline lapsed: escalation sent"),
+    "support.evolution_decided": _("Evolution request decided"),
+    "support.structure_created": _("Customer structure created"),
+    "support.correspondent_added": _("Structure correspondent added"),
+    "support.report_recipient_changed": _("Recipient of the quarterly report changed"),
+    "support.user_request": _("Portal user requested"),
+    "support.user_request_settled": _("Portal user request settled"),
+    "support.quarter_report_mailed": _("Quarterly report mailed"),
+    # Settings of the desk (support.<model>_created, _changed, _deleted)
+    "support.news_created": _("Support news added"),
+    "support.news_changed": _("Support news changed"),
+    "support.news_deleted": _("Support news deleted"),
+    "support.faqarticle_created": _("FAQ article added"),
+    "support.faqarticle_changed": _("FAQ article changed"),
+    "support.faqarticle_deleted": _("FAQ article deleted"),
+    "support.version_created": _("Software version added"),
+    "support.version_changed": _("Software version changed"),
+    "support.version_deleted": _("Software version deleted"),
+    "support.releasenote_created": _("Release note added"),
+    "support.releasenote_changed": _("Release note changed"),
+    "support.releasenote_deleted": _("Release note deleted"),
+    "support.timebook_created": _("Time book added"),
+    "support.timebook_changed": _("Time book changed"),
+    "support.timebook_deleted": _("Time book deleted"),
+    "support.slatable_created": _("SLA table added"),
+    "support.slatable_changed": _("SLA table changed"),
+    "support.slatable_deleted": _("SLA table deleted"),
+    "support.supportcalendar_created": _("Business calendar added"),
+    "support.supportcalendar_changed": _("Business calendar changed"),
+    "support.supportcalendar_deleted": _("Business calendar deleted"),
+    "support.ticketstate_created": _("Ticket state added"),
+    "support.ticketstate_changed": _("Ticket state changed"),
+    "support.ticketstate_deleted": _("Ticket state deleted"),
+}
