@@ -40,6 +40,9 @@ LABELS = {
     # Exports and imports (each exporter and importer: see register_families)
     "exports.schedule_created": _("Scheduled export created"),
     "exports.schedule_deleted": _("Scheduled export deleted"),
+    "exports.report_created": _("Report saved"),
+    "exports.report_changed": _("Report changed"),
+    "exports.report_deleted": _("Report deleted"),
     # Personal data
     "gdpr.breach_alert": _("Data breach: deadline reminder sent"),
     "gdpr.breach_changed": _("Data breach updated"),
