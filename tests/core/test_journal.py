@@ -267,3 +267,26 @@ def test_the_change_history_follows_the_readers_scopes(client, unit_tree, users)
     client.force_login(_journal_reader("all@example.org", ("organisation", 1)))
     page = client.get("/backoffice/historique/").content.decode()
     assert "Antenne Sud" in page and "participant@example.org" in page
+
+
+def test_platform_figures_are_for_administrators_only(client, users, unit_tree):
+    """Accounts, people with a role and logins today: shown on the back-office home to those
+    who manage administrators, not to any back-office role (a CRIP social worker saw them)."""
+    from civitas.core.models import Role, RoleAssignment
+    from tests.conftest import add_totp, make_user
+
+    role = Role.objects.create(
+        code="bo_only", name="Back office", permissions=["core.access_backoffice"]
+    )
+    user = make_user("bo@example.org")
+    RoleAssignment.objects.create(
+        user=user, role=role, scope_type="unit", scope_id=unit_tree["north"].pk
+    )
+    add_totp(user)
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    home = client.get("/backoffice/").content.decode()
+    assert "user accounts" not in home and "logins today" not in home
+    client.force_login(users["principal"])
+    home = client.get("/backoffice/").content.decode()
+    assert "user accounts" in home and "logins today" in home

@@ -46,14 +46,20 @@ def home(request):
                 if has_perm(request.user, "core.view_journal")
                 else None
             ),
-            "counts": {
-                "users": User.objects.count(),
-                "admins": RoleAssignment.objects.values("user").distinct().count(),
-                "logins_today": LoginEvent.objects.filter(
-                    kind=LoginEvent.Kind.LOGIN,
-                    created_at__date=timezone.localdate(),
-                ).count(),
-            },
+            # Platform figures (accounts, logins) are administration: only for those who
+            # manage administrators, not for every back-office role (a social worker, a clerk).
+            "counts": (
+                {
+                    "users": User.objects.count(),
+                    "admins": RoleAssignment.objects.values("user").distinct().count(),
+                    "logins_today": LoginEvent.objects.filter(
+                        kind=LoginEvent.Kind.LOGIN,
+                        created_at__date=timezone.localdate(),
+                    ).count(),
+                }
+                if has_perm(request.user, "core.manage_administrators")
+                else None
+            ),
         },
     )
 
