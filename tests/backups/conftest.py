@@ -1,7 +1,6 @@
 """Backups tests: an isolated backup directory, key and MEDIA_ROOT (the SQLite test database
 is a file, as in production: tests/conftest.py)."""
 
-
 import pytest
 
 

@@ -333,3 +333,21 @@ def run_and_store(schedule, now=None) -> None:
     type(schedule).objects.filter(pk=schedule.pk).update(
         last_run=now, last_status=status, last_message=message[:500]
     )
+
+
+def file_response(exporter, writer, qs, name: str):
+    """The download of `qs` through `writer` as an HTTP response named `name`: streamed when
+    the format allows it, else written to a temporary file first."""
+    from django.http import FileResponse, StreamingHttpResponse
+
+    if writer.streamable:
+        chunks = writer.chunks(
+            meta_for(exporter), exporter.keys(), exporter.headers(), rows(exporter, qs)
+        )
+        response = StreamingHttpResponse(chunks, content_type=writer.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    fh = temporary_file()
+    write_to_file(exporter, writer, qs, fh)
+    fh.seek(0)
+    return FileResponse(fh, as_attachment=True, filename=name, content_type=writer.content_type)

@@ -1,11 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponseBadRequest,
     QueryDict,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -45,20 +43,7 @@ def export(request):
         )
     name = services.file_name(exporter, writer)
     services.record(exporter, fmt, params, count, request=request)
-    if writer.streamable:
-        chunks = writer.chunks(
-            services.meta_for(exporter),
-            exporter.keys(),
-            exporter.headers(),
-            services.rows(exporter, qs),
-        )
-        response = StreamingHttpResponse(chunks, content_type=writer.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    fh = services.temporary_file()
-    services.write_to_file(exporter, writer, qs, fh)
-    fh.seek(0)
-    return FileResponse(fh, as_attachment=True, filename=name, content_type=writer.content_type)
+    return services.file_response(exporter, writer, qs, name)
 
 
 # --- Scheduled exports ------------------------------------------------------------------

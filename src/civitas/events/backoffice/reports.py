@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -172,20 +172,7 @@ def report_run(request, pk, report_pk, fmt):
         scope=(SCOPE_EVENT, event.pk),
     )
     name = reports.report_file_name(report, writer.extension)
-    if writer.streamable:
-        chunks = writer.chunks(
-            services.meta_for(exporter),
-            exporter.keys(),
-            exporter.headers(),
-            services.rows(exporter, qs),
-        )
-        response = StreamingHttpResponse(chunks, content_type=writer.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    fh = services.temporary_file()
-    services.write_to_file(exporter, writer, qs, fh)
-    fh.seek(0)
-    return FileResponse(fh, as_attachment=True, filename=name, content_type=writer.content_type)
+    return services.file_response(exporter, writer, qs, name)
 
 
 @scoped_permission_required(PERMISSION, Event)
