@@ -247,3 +247,25 @@ def test_the_service_refuses_when_throttled_even_without_a_request(event):
             [Representative(first_name="A", last_name="B", email=address)],
             [],
         )
+
+
+def test_the_organisers_copy_does_not_carry_the_participants_password_link(client, event, settings):
+    settings.CIVITAS_OUTBOX_ADMIN_CC = ["organisateur@example.org", "second@example.org"]
+    response = register(client, event)
+    assert response.status_code == 302
+    reps = Representative.objects.filter(company__event=event).order_by("pk")
+    links = []
+    for rep in reps:
+        own = Message.objects.get(template_code="events.registration_received", to=rep.email)
+        # Each participant's message holds their own link, and nobody is in copy.
+        links.append(re.search(r"https?://\S*/password/reset/key/\S+", own.body_text)[0])
+        assert own.cc == ""
+    # The organisers get their own message (once per registration): no link, but a note.
+    copy = Message.objects.get(
+        template_code="events.registration_received", to="organisateur@example.org"
+    )
+    assert copy.cc == "second@example.org"
+    assert reps[0].company.name in copy.body_text
+    assert "/password/reset/key/" not in copy.body_text
+    assert not any(link in copy.body_text for link in links)
+    assert "lien personnel, envoyé au seul participant" in copy.body_text

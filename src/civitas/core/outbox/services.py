@@ -288,12 +288,18 @@ def send_message(
     scope_id=1,
     essential=True,
     cc_admins=False,
+    admin_context=None,
     attachments=None,
 ) -> list[Message]:
     """Send one registered message: the e-mail to `email` (an address or a user; None: no
     e-mail) and, when
     the message was registered with an SMS and `phone` is given, the SMS through the SMS
-    provider. Returns the queued messages (e-mail first)."""
+    provider. Returns the queued messages (e-mail first).
+
+    `cc_admins` copies the e-mail to the administrators. When the recipient's message holds
+    something only they may read (a link to choose their password...), `admin_context` gives
+    the values that replace it: the administrators then get their own message, rendered with
+    `context` updated by `admin_context`, instead of a copy."""
     registered = templates.get(template_code)
     options = {
         "language": language,
@@ -308,14 +314,39 @@ def send_message(
                 template_code,
                 email,
                 context,
-                cc_admins=cc_admins,
+                cc_admins=cc_admins and admin_context is None,
                 attachments=attachments,
                 **options,
             )
         )
+        if cc_admins and admin_context is not None:
+            sent.extend(
+                _admin_copy(
+                    template_code, email, {**(context or {}), **admin_context}, attachments, options
+                )
+            )
     if phone and registered.has_sms:
         sent.append(queue_templated(template_code, phone, context, channel="sms", **options))
     return sent
+
+
+def _admin_copy(template_code, recipient, context, attachments, options) -> list[Message]:
+    """The administrators' own message (to the first, the others in copy), never to the
+    recipient of the original."""
+    recipient = str(getattr(recipient, "email", recipient)).lower()
+    addresses = [a for a in _admin_addresses() if a.lower() != recipient]
+    if not addresses:
+        return []
+    return [
+        queue_templated(
+            template_code,
+            addresses[0],
+            context,
+            cc_admins=True,
+            attachments=attachments,
+            **options,
+        )
+    ]
 
 
 # --- Scheduling the send task ---------------------------------------------------------------

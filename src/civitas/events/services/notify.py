@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.outbox import services as outbox
@@ -332,6 +332,11 @@ def signature(event, language: str) -> str:
     return text
 
 
+def _without_password_link(language) -> dict:
+    with translation.override(language):
+        return {"password_url": str(_("[personal link, sent to the participant only]"))}
+
+
 def tell(
     rep, code, *, other=None, meeting=None, sms=True, cc_admins=False, extra=None, attachments=None
 ):
@@ -361,5 +366,10 @@ def tell(
         scope_type=SCOPE_EVENT,
         scope_id=event.pk,
         cc_admins=cc_admins,
+        # The link to choose a password is the participant's alone: the organisers get
+        # their own message without it, not a copy.
+        admin_context=_without_password_link(language)
+        if cc_admins and ctx.get("password_url")
+        else None,
         attachments=attachments,
     )
