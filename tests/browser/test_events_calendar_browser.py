@@ -1,5 +1,6 @@
-"""The calendar of events in Chromium at 360 px: the back-office screen (with its filters)
-and the public agenda read without horizontal scrolling; axe-core clean."""
+"""The calendar of events in Chromium at 360 px: the back-office screen (with its filters and
+its previous / next period links) and the public agenda read without horizontal scrolling;
+axe-core clean."""
 
 import pytest
 
@@ -38,6 +39,19 @@ def test_calendar_and_public_agenda_at_360_px(browser, live_server, page):
     assert axe_violations(bo) == [], bo.url
     assert bo.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(bo, "events-calendar-mobile.png")
+    # The next period (twelve months on) keeps the filter; the previous one comes back.
+    bo.goto("/backoffice/evenements/calendrier/?kind=workshop")
+    assert bo.locator(".calendar-item").count() == 1
+    bo.get_by_role("link", name="Période suivante").click()
+    bo.wait_for_url("**start=**")
+    assert "kind=workshop" in bo.url
+    assert bo.locator(".calendar-item").count() == 0
+    assert axe_violations(bo) == [], bo.url
+    bo.get_by_role("link", name="Période précédente").click()
+    bo.wait_for_load_state()
+    assert "kind=workshop" in bo.url
+    assert bo.locator(".calendar-item").count() == 1
+    assert bo.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto("/evenements/agenda/")

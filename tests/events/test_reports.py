@@ -415,3 +415,73 @@ def test_the_list_shows_own_and_shared_reports_with_their_downloads(client, two_
     shared = SavedReport.objects.get(name="Shared contacts")
     assert reverse("events:bo_report_run", args=[x.pk, shared.pk, "pdf"]) in page
     assert 'name="source"' in page and "events.participants" in page
+
+
+def test_a_schedule_sends_the_report_as_the_same_pdf(client, two_events, settings, tmp_path):
+    settings.CIVITAS_EXPORT_DIR = str(tmp_path)
+    x, _y = two_events
+    client.force_login(organiser(x))
+    save(client, x, name="Liste des contacts", **columns_post({"company": 1, "email": 2}))
+    report = SavedReport.objects.get()
+    url = reverse("events:bo_report_schedule", args=[x.pk, report.pk])
+    assert 'value="pdf"' in client.get(url).content.decode()  # offered on the form
+    response = client.post(
+        url, {"format": "pdf", "period": "weekly", "delivery": "directory", "directory": "pdf"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    schedule = ScheduledExport.objects.get()
+    assert schedule.format == "pdf"
+
+    services.run_due_schedules(timezone.now() + dt.timedelta(seconds=1))
+    schedule.refresh_from_db()
+    assert schedule.last_status == "ok", schedule.last_message
+    files = list((tmp_path / "pdf").iterdir())
+    assert len(files) == 1 and files[0].suffix == ".pdf"
+    reader = PdfReader(io.BytesIO(files[0].read_bytes()))
+    page = reader.pages[0]
+    assert page.mediabox.width > page.mediabox.height  # A4 landscape
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    assert "Liste des contacts" in text and "Company" in text
+    for email in (
+        "p0@xenonindustries.example",
+        "p1@xenonindustries.example",
+        "p0@xylotech.example",
+    ):
+        assert email in text
+    assert "Ypsilon" not in text
+    entry = JournalEntry.objects.filter(action="export.events.participants").latest("pk")
+    assert entry.details["format"] == "pdf" and entry.details["scheduled"] == schedule.pk
+
+
+def test_a_scheduled_pdf_by_email_is_attached_and_pdf_needs_a_report(two_events, users):
+    from civitas.core.exports.forms import ScheduledExportForm
+    from civitas.core.outbox.models import Attachment
+
+    x, _y = two_events
+    owner = organiser(x)
+    report = reports.save_report(
+        None, owner, "events.participants", ["email"], {"event": str(x.pk)},
+        scope=("event", x.pk), name="Contacts", shared=True,
+    )  # fmt: skip
+    schedule = reports.schedule_report(
+        report,
+        owner,
+        ScheduledExport(format="pdf", period="daily", delivery="email", recipients="a@example.org"),
+    )
+    assert services.run_scheduled(schedule).startswith("3 ")
+    attachment = Attachment.objects.get(filename__startswith="contacts-")
+    assert attachment.filename.endswith(".pdf") and attachment.content_type == "application/pdf"
+    assert attachment.message.to == "a@example.org"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(attachment.content)).pages)
+    assert "p0@xylotech.example" in text
+
+    # A plain export (no report) has no PDF: not offered, and refused if stored anyway.
+    form = ScheduledExportForm(user=users["principal"])
+    assert "pdf" not in dict(form.fields["format"].choices)
+    plain = ScheduledExport.objects.create(
+        name="x", exporter="core.users", format="pdf", period="weekly",
+        delivery="email", recipients="a@example.org", owner=users["principal"],
+        next_run=timezone.now(),
+    )  # fmt: skip
+    with pytest.raises(services.ExportError):
+        services.run_scheduled(plain)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import conf, registry
-from .models import ScheduledExport
+from .models import SCHEDULE_FORMAT_CHOICES, ScheduledExport
 from .services import ExportError, resolve_directory
 from .writers import FORMAT_CHOICES
 
@@ -54,10 +54,15 @@ class ScheduledExportForm(forms.ModelForm):
 
 
 class ReportScheduleForm(ScheduledExportForm):
-    """Schedule a saved report: its name, source, columns and filters come from the report."""
+    """Schedule a saved report: its name, source, columns and filters come from the report;
+    besides the writers' formats, a report may be sent as its PDF table."""
 
     class Meta(ScheduledExportForm.Meta):
         fields = ["format", "period", "delivery", "recipients", "directory"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = SCHEDULE_FORMAT_CHOICES
 
 
 class SavedReportForm(forms.Form):

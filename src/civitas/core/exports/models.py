@@ -4,7 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .writers import FORMAT_CHOICES
+from .writers import FORMAT_CHOICES, PDF
+
+# A saved report may also be scheduled as its A4 landscape PDF table (reports.render_report_pdf);
+# a plain export has only the writers' formats.
+SCHEDULE_FORMAT_CHOICES = [*FORMAT_CHOICES, (PDF, _("PDF (A4 landscape table)"))]
 
 
 class SavedReport(models.Model):
@@ -58,7 +62,9 @@ class ScheduledExport(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     exporter = models.CharField(_("export"), max_length=100)
-    format = models.CharField(_("format"), max_length=10, choices=FORMAT_CHOICES, default="csv")
+    format = models.CharField(
+        _("format"), max_length=10, choices=SCHEDULE_FORMAT_CHOICES, default="csv"
+    )
     params = models.JSONField(_("filters"), default=dict, blank=True)
     period = models.CharField(_("period"), max_length=10, choices=Period.choices)
     delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)

@@ -118,8 +118,10 @@ def preview_rows(exporter, qs, limit=PREVIEW_ROWS) -> list[list[str]]:
     return out
 
 
-def report_pdf(report, user, *, request=None) -> tuple[bytes, int]:
-    """The report as an A4 landscape table (at most PDF_MAX_ROWS rows): (pdf, row count)."""
+def render_report_pdf(report, user) -> tuple:
+    """The report run as `user`, as an A4 landscape table (at most PDF_MAX_ROWS rows):
+    (pdf bytes, rows printed, exporter, cleaned params). The one rendering of a report's PDF,
+    on screen (`report_pdf`) and on schedule (`services.run_scheduled`); not journaled."""
     from civitas.core.documents import pdf
     from civitas.core.permissions import scope_label
 
@@ -137,18 +139,23 @@ def report_pdf(report, user, *, request=None) -> tuple[bytes, int]:
         "truncated": total > len(table),
         "printed_at": timezone.localtime(),
     }
-    content = pdf.render_pdf("exports/report_pdf.html", context)
+    return pdf.render_pdf("exports/report_pdf.html", context), len(table), exporter, clean
+
+
+def report_pdf(report, user, *, request=None) -> tuple[bytes, int]:
+    """The report as an A4 landscape table, journaled: (pdf, row count)."""
+    content, count, exporter, clean = render_report_pdf(report, user)
     record(
         exporter,
         "pdf",
         clean,
-        len(table),
+        count,
         request=request,
         actor=None if request else user,
         extra={"report": report.pk},
         scope=report_scope(report),
     )
-    return content, len(table)
+    return content, count
 
 
 def report_scope(report):

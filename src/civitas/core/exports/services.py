@@ -23,7 +23,7 @@ from civitas.core import jobs, journal
 from civitas.core.permissions import has_perm
 
 from . import conf, registry
-from .writers import Writer, get_writer
+from .writers import PDF, Writer, get_writer
 
 logger = logging.getLogger(__name__)
 
@@ -232,8 +232,17 @@ def run_scheduled(schedule, now=None) -> str:
     if not owner.is_active:
         raise ExportError(_("The owner of this scheduled export is no longer active."))
     report = schedule.report
+    as_pdf = schedule.format == PDF
+    if as_pdf and report is None:
+        raise ExportError(_("Only a saved report is sent as PDF."))
+    writer = None
     try:
-        if report is not None:
+        if as_pdf:
+            # The same rendering as the PDF downloaded from the report's screen.
+            from .reports import render_report_pdf
+
+            pdf_content, pdf_rows, exporter, clean = render_report_pdf(report, owner)
+        elif report is not None:
             # The report's columns and filters, its scope checked for the owner again.
             from .reports import prepare_report
 
@@ -249,15 +258,21 @@ def run_scheduled(schedule, now=None) -> str:
     if report is not None:
         from .reports import report_file_name
 
-        name = report_file_name(report, writer.extension, now)
+        name = report_file_name(report, PDF if as_pdf else writer.extension, now)
     else:
         name = file_name(exporter, writer, now)
-    count = {"rows": 0}
+    count = {"rows": pdf_rows if as_pdf else 0}
 
     def counted():
         for values in rows(exporter, qs):
             count["rows"] += 1
             yield values
+
+    def write(fh):
+        if as_pdf:
+            fh.write(pdf_content)
+        else:
+            writer.write(fh, meta_for(exporter), exporter.keys(), exporter.headers(), counted())
 
     if schedule.delivery == schedule.Delivery.DIRECTORY:
         target_dir = resolve_directory(schedule.directory)
@@ -265,16 +280,17 @@ def run_scheduled(schedule, now=None) -> str:
         final = target_dir / name
         partial = target_dir / (name + ".part")
         with open(partial, "wb") as fh:
-            writer.write(fh, meta_for(exporter), exporter.keys(), exporter.headers(), counted())
+            write(fh)
         os.replace(partial, final)  # readers never see a half-written file
         where = str(final)
         via = "directory"
     else:
         with temporary_file() as fh:
-            writer.write(fh, meta_for(exporter), exporter.keys(), exporter.headers(), counted())
+            write(fh)
             fh.seek(0)
             content = fh.read()
-        via = deliver_email(schedule, name, content, writer.content_type.split(";")[0])
+        content_type = "application/pdf" if as_pdf else writer.content_type.split(";")[0]
+        via = deliver_email(schedule, name, content, content_type)
         where = ", ".join(schedule.recipient_list())
     record(
         exporter,

@@ -301,6 +301,9 @@ WRITERS: dict[str, type[Writer]] = {
     w.code: w for w in (CSVWriter, XLSXWriter, XMLWriter, JSONWriter)
 }
 FORMAT_CHOICES = [(code, cls.label) for code, cls in WRITERS.items()]
+# Not a writer: a saved report's A4 landscape table (reports.render_report_pdf), which a
+# report's schedule may choose too.
+PDF = "pdf"
 
 
 def get_writer(code: str) -> Writer:

@@ -1,14 +1,19 @@
 """Back office: the calendar of the events the reader's roles cover and of their animations,
-grouped by month, filtered by establishment, theme, kind, state and period; the same rows as
-CSV or iCalendar (`?format=csv`, `?format=ics`). The rules live in services/calendar.py."""
+grouped by month, filtered by establishment, theme, kind, state and period (by default twelve
+months from the current month, with links to the previous and next periods), 50 entries a
+page; all the filtered rows (not only the page) as CSV or iCalendar (`?format=csv`,
+`?format=ics`). The rules live in services/calendar.py."""
 
 from __future__ import annotations
 
 import csv
 
 from django import forms
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -64,18 +69,36 @@ class CalendarFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
+def period_query(params, period) -> str:
+    """The query string of the same filters over another period (first page)."""
+    kept = [(k, v) for k, v in params.lists() if k not in ("start", "end", "page", "format")]
+    kept += [("start", period.start.isoformat()), ("end", period.end.isoformat())]
+    return "?" + urlencode(kept, doseq=True)
+
+
 @permission_required("events.view_registrations")
 def calendar(request):
     events = visible_events(request.user)
     form = CalendarFilterForm(request.GET or None, events=events)
     filters = form.filters()
-    items = svc.entries(events, **filters)
+    period = svc.period(
+        filters.pop("start", None),
+        filters.pop("end", None),
+        state=filters.get("state", ""),
+        today=timezone.localdate(),
+    )
+    items = svc.entries(events, start=period.start, end=period.end, **filters)
     fmt = request.GET.get("format")
     if fmt in ("csv", "ics") and not form.errors:
         journal.record(
             "events.calendar_exported",
             request=request,
-            details={"format": fmt, **{k: str(v) for k, v in filters.items()}},
+            details={
+                "format": fmt,
+                **{k: str(v) for k, v in filters.items()},
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+            },
         )
         if fmt == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -92,8 +115,18 @@ def calendar(request):
         )
         response["Content-Disposition"] = 'attachment; filename="calendrier.ics"'
         return response
+    # A page number that is not one (or beyond the last page) gives the first (the last) page.
+    page = Paginator(items, svc.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "events/backoffice/calendar.html",
-        {"form": form, "months": svc.by_month(items), "count": len(items)},
+        {
+            "form": form,
+            "months": svc.by_month(page.object_list),
+            "count": len(items),
+            "page": page,
+            "period": period,
+            "previous_query": period_query(request.GET, period.shifted(-1)),
+            "next_query": period_query(request.GET, period.shifted(1)),
+        },
     )

@@ -10,12 +10,18 @@ roles cover) and for the public (published events and their public animations on
   upcoming from the dates (an event's days, an animation's start and end times) around
   `now`. A past event that never was published is past, not planned.
 
+- Period: what a calendar shows when the reader names no dates: from the first day of the
+  current month, twelve months ahead; for the "past" state, the twelve months ending with
+  the current month. One bound given: the other is twelve months away. The previous and next
+  periods have the same length (in whole months when the period is whole months).
+
 One rule per question: `event_state`, `animation_state`, `entries` (the filters),
-`public_entries` (what the public may see). The iCalendar feeds are built with the
-icalendar library (never by joining strings)."""
+`period` (the dates shown), `public_entries` (what the public may see). The iCalendar
+feeds are built with the icalendar library (never by joining strings)."""
 
 from __future__ import annotations
 
+import calendar as stdcalendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -36,6 +42,8 @@ STATES = [
 ]
 STATE_LABELS = dict(STATES)
 KIND_EVENT = "event"
+PERIOD_MONTHS = 12
+PAGE_SIZE = 50
 
 
 def kinds():
@@ -217,6 +225,59 @@ def entries(
     return sorted(out, key=Entry.sort_key)
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (or earlier), on the last day of a shorter month."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    last = stdcalendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    default: bool = False  # chosen by the rule, not by the reader
+
+    def _months(self) -> int | None:
+        """The number of whole months of the period, None if it is not whole months."""
+        after = self.end + dt.timedelta(days=1)
+        if self.start.day != 1 or after.day != 1:
+            return None
+        return (after.year - self.start.year) * 12 + after.month - self.start.month
+
+    def shifted(self, direction: int) -> Period:
+        """The previous (-1) or next (+1) period of the same length."""
+        months = self._months()
+        if months:
+            start = add_months(self.start, direction * months)
+            return Period(start, add_months(start, months) - dt.timedelta(days=1))
+        days = dt.timedelta(days=(self.end - self.start).days + 1)
+        return Period(self.start + direction * days, self.end + direction * days)
+
+
+def period(
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    state: str = "",
+    today: dt.date | None = None,
+) -> Period:
+    """The dates a calendar shows for the dates the reader gave (either may be None)."""
+    span = PERIOD_MONTHS
+    if start and end:
+        return Period(start, end)
+    if start:
+        return Period(start, add_months(start, span) - dt.timedelta(days=1))
+    if end:
+        return Period(add_months(end, -span) + dt.timedelta(days=1), end)
+    month = (today or timezone.localdate()).replace(day=1)
+    if state == PAST:
+        start = add_months(month, 1 - span)
+        return Period(start, add_months(month, 1) - dt.timedelta(days=1), default=True)
+    return Period(month, add_months(month, span) - dt.timedelta(days=1), default=True)
+
+
 def by_month(items: list[Entry]) -> list[tuple[dt.date, list[Entry]]]:
     """[(first day of the month, entries starting that month)] in date order."""
     months: dict[dt.date, list[Entry]] = {}
@@ -225,9 +286,24 @@ def by_month(items: list[Entry]) -> list[tuple[dt.date, list[Entry]]]:
     return sorted(months.items())
 
 
-def public_entries(*, now: dt.datetime | None = None, since: dt.date | None = None):
-    """What the public sees: published events (ending on or after `since`, default today)
-    and their public animations that are not cancelled; never invitation-only ones."""
+def public_period(start: dt.date | None = None, *, today: dt.date | None = None) -> Period:
+    """The period of the public agenda page: twelve months from `start` (default: the
+    current month); never before the current month (the page shows no past)."""
+    month = (today or timezone.localdate()).replace(day=1)
+    start = max(start, month) if start else month
+    end = add_months(start, PERIOD_MONTHS) - dt.timedelta(days=1)
+    return Period(start, end, default=start == month)
+
+
+def public_entries(
+    *,
+    now: dt.datetime | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+):
+    """What the public sees: published events (ending on or after `since`, default today,
+    and starting by `until`, if given) and their public animations that are not
+    cancelled; never invitation-only ones."""
     now = now or timezone.now()
     since = since or timezone.localdate(now)
     animations = Animation.objects.filter(public=True).exclude(status=Animation.Status.CANCELLED)
@@ -235,6 +311,7 @@ def public_entries(*, now: dt.datetime | None = None, since: dt.date | None = No
         Event.objects.filter(is_published=True),
         now=now,
         start=since,
+        end=until,
         animations=animations,
     )
 
