@@ -167,3 +167,80 @@ def test_polyfill_decodes_a_qr_code_locally(phone_with_csp, live_server):
     assert value == ["https://example.org/checkin/abcdefghijklmnopqrst/"]
     assert [u for u in external if not u.startswith("data:")] == []
     expect(page.locator("#checkin-camera-start")).to_be_visible()
+
+
+def test_reopened_offline_with_its_queue(phone_with_csp, live_server):
+    """The service worker (with the application's CSP): the screen once opened is reloaded
+    without network, shows its cached copy with the queue, scans, and once back online every
+    scan arrives once. Logging out forgets the copy."""
+    from civitas.core import accounts, modules
+    from civitas.core.models import Role
+    from civitas.events.models import Checkin
+    from civitas.events.services import checkin
+
+    context, page = phone_with_csp
+    event = make_event("hors-ligne")
+    checkin.ensure_lists(event)
+    lst = event.checkin_lists.get(kind="event")
+    alpha, beta = (make_company(event, n).representatives.first() for n in ("Alpha", "Beta"))
+    modules.ensure_roles(["events"])
+    user = make_user("accueil@example.org")
+    add_totp(user)
+    accounts.grant(user, Role.objects.get(code="event_reception"), ("event", event.pk))
+    log_in(context, live_server, user)
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    screen = f"/backoffice/evenements/{event.pk}/accueil/{lst.pk}/"
+    page.goto(screen)
+    expect(page.locator("#checkin-net")).to_have_class("checkin-net net-online")
+    expect(page.locator("#checkin[data-offline-ready=true]")).to_have_count(1)
+    scope = page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.scope)")
+    assert scope == f"{live_server.url}/backoffice/evenements/{event.pk}/accueil/"
+    # What the copy holds: the screen and static files; never the list (personal data).
+    kept = page.evaluate(
+        f"caches.open('civitas-offline-checkin-{event.pk}').then(c => c.keys())"
+        ".then(ks => ks.map(k => new URL(k.url).pathname))"
+    )
+    assert screen in kept
+    assert any(k.endswith("checkin.js") for k in kept), kept
+    assert any(k.endswith(".wasm") for k in kept), kept
+    assert not [k for k in kept if k.endswith(".json")], kept
+
+    # Offline: a scan is queued, then the page is reloaded.
+    context.set_offline(True)
+    code = page.get_by_label("Code (lecteur ou saisie)")
+    code.fill(alpha.checkin_token)
+    code.press("Enter")
+    expect(page.locator("#checkin-queue-count")).to_have_text("1")
+    # A change the server would show: the reloaded page must be the device's copy.
+    type(lst).objects.filter(pk=lst.pk).update(name="Renamed while offline")
+    page.reload()
+    expect(page.locator(".checkin-where")).not_to_contain_text("Renamed")
+    expect(page.locator("#checkin-net")).to_have_class("checkin-net net-offline")
+    expect(page.locator("#checkin-queue-box")).to_be_visible()
+    expect(page.locator("#checkin-queue")).to_contain_text(alpha.full_name)
+    page.get_by_label("Nom ou entreprise").fill("beta")
+    page.locator("#checkin-found").get_by_role("button", name="Enregistrer l'entrée").click()
+    expect(page.locator("#checkin-result")).to_contain_text(beta.full_name)
+    expect(page.locator("#checkin-queue-count")).to_have_text("2")
+    assert Checkin.objects.filter(checkin_list=lst).count() == 0
+
+    # Back online: each scan recorded once.
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#checkin-queue-box")).to_be_hidden()
+    rows = Checkin.objects.filter(checkin_list=lst)
+    assert sorted(rows.values_list("representative_id", flat=True)) == sorted([alpha.pk, beta.pk])
+    page.reload()
+    expect(page.locator(".checkin-where")).to_contain_text("Renamed while offline")
+    page.wait_for_timeout(1000)
+    assert Checkin.objects.filter(checkin_list=lst).count() == 2
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+    # Logging out forgets the copy and the service worker.
+    page.goto("/accounts/logout/")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_function(
+        "caches.keys().then(ks => !ks.some(k => k.startsWith('civitas-offline-')))"
+    )
+    page.wait_for_function("navigator.serviceWorker.getRegistrations().then(rs => rs.length === 0)")

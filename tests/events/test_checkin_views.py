@@ -123,3 +123,21 @@ def test_meeting_outcomes_page(client_for, event, lst):
     assert MeetingOutcome.objects.get(meeting=m).absent == b
     assert "Nothing to confirm." in c.get(url).content.decode()
     assert c.post(url, {"meeting": "x", "state": "held"}).status_code == 302
+
+
+def test_service_worker_scoped_to_the_event_check_in(client_for, event, lst):
+    """Served from the check-in address (its scope is the event's check-in pages only),
+    never cached by HTTP caches, refused to whoever may not check in; the screen names it."""
+    c = client_for("principal", lang="en")
+    base = f"/backoffice/evenements/{event.pk}/accueil/"
+    r = c.get(base + "hors-ligne.js")
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("text/javascript")
+    assert r["Cache-Control"] == "no-cache"
+    assert "Service-Worker-Allowed" not in r
+    body = r.content.decode()
+    assert f'"civitas-offline-checkin-{event.pk}"' in body
+    assert f'"{base}"' in body and '"/static/"' in body
+    assert "{{" not in body and "{%" not in body
+    assert base + "hors-ligne.js" in c.get(f"{base}{lst.pk}/").content.decode()
+    assert client_for("secondary").get(base + "hors-ligne.js").status_code == 403

@@ -277,6 +277,7 @@ def _eventday_samples(event):
     lst = event.checkin_lists.first()
     return {
         "events:bo_checkin_lists": {"pk": event.pk},
+        "events:bo_checkin_service_worker": {"pk": event.pk},
         "events:bo_checkin_screen": {"pk": event.pk, "list_pk": lst.pk},
         "events:bo_checkin_snapshot": {"pk": event.pk, "list_pk": lst.pk},
         "events:bo_checkin_sync": {"pk": event.pk, "list_pk": lst.pk},

@@ -9,10 +9,11 @@ import json
 
 from csp.decorators import csp_update
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -128,6 +129,22 @@ def screen(request, pk, list_pk):
 
 @scoped_permission_required("events.check_in", Event)
 @require_GET
+def service_worker(request, pk):
+    """The service worker of this event's check-in pages: served from their address, so
+    that its scope is theirs and nothing else (templates/events/checkin/sw.js)."""
+    scope = reverse("events:bo_checkin_lists", kwargs={"pk": request.event.pk})
+    response = render(
+        request,
+        "events/checkin/sw.js",
+        {"event_pk": request.event.pk, "scope": scope, "static_url": settings.STATIC_URL},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@scoped_permission_required("events.check_in", Event)
+@require_GET
 def snapshot(request, pk, list_pk):
     """The list for the device's offline cache."""
     lst = _list(request.event, list_pk)
@@ -208,6 +225,11 @@ def meeting_outcomes(request, pk):
 urlpatterns = [
     path("backoffice/evenements/<id:pk>/accueil/", lists, name="bo_checkin_lists"),
     path("backoffice/evenements/<id:pk>/accueil/<id:list_pk>/", screen, name="bo_checkin_screen"),
+    path(
+        "backoffice/evenements/<id:pk>/accueil/hors-ligne.js",
+        service_worker,
+        name="bo_checkin_service_worker",
+    ),
     path(
         "backoffice/evenements/<id:pk>/accueil/<id:list_pk>/liste.json",
         snapshot,

@@ -9,6 +9,10 @@
  * - Input: the camera (BarcodeDetector, with the local barcode-detector polyfill and its
  *   local WebAssembly file), a hand scanner (keyboard wedge: the code field, Enter), or a
  *   search by name or company and a "Check in" button.
+ * - Reopening without network: a service worker (events/checkin/sw.js, served from the
+ *   check-in address of the event so that its scope is limited to it) keeps a copy of this
+ *   screen and of the files it loads; the page asks it to, once loaded. The list and the
+ *   queue still live in localStorage only.
  * Without JavaScript the same forms post to the server, which answers with the page.
  */
 (function () {
@@ -321,9 +325,29 @@
     });
   }
 
+  // ---------------------------------------------------------------- reopening offline
+  function keepForOffline() {
+    if (!d.swUrl || !("serviceWorker" in navigator) || !window.MessageChannel) { return; }
+    var urls = [window.location.pathname];
+    Array.prototype.forEach.call(
+      document.querySelectorAll("script[src], link[rel=stylesheet][href]"),
+      function (el) { urls.push(el.src || el.href); }
+    );
+    if (d.wasmUrl) { urls.push(d.wasmUrl); }
+    navigator.serviceWorker.register(d.swUrl)
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function () { root.setAttribute("data-offline-ready", "true"); };
+        registration.active.postMessage({ type: "keep", urls: urls }, [channel.port2]);
+      })
+      .catch(function () { /* no copy: the open page still works offline */ });
+  }
+
   window.addEventListener("online", function () { flush(); });
   window.setInterval(function () { flush(); }, FLUSH_EVERY_MS);
   window.setInterval(function () { if (!queue.length) { refreshList(); } }, 60000);
   renderQueue();
   refreshList().then(flush);
+  keepForOffline();
 }());
