@@ -114,7 +114,7 @@ def test_a_running_access_or_a_file_in_scope_opens_nothing_new(cp, cp_client):
         {"reason": ""},
         {"reason": "   "},
         {"reason": "trop court"},
-        {"reason": "  quatorze car.   "},  # 14 characters once stripped, as the screen counts
+        {"reason": "  quatorze cars.   "},  # 14 characters once stripped, as the screen counts
         {"reason": None},
         {"reason": ["une raison assez longue"]},
         {"reason": {"text": "une raison assez longue"}},
