@@ -29,29 +29,40 @@ static files, JSON logs at WARNING):
    the load average of the machine before and after; with `--schedule`, times one
    scheduling run of the whole event (processing, complex: 10 s).
 
-The load generator is threads + `requests` (already a dependency): no new package; see
-docs/benchmarks-events.md for why not Locust. It runs on the same machine as the server and
-the database, so the figures include that contention.
+The scaffolding (settings, gunicorn, the HTTP user thread, percentiles) is bench/_load.py,
+shared with bench/childprotection_load.py. The load generator is threads + `requests`
+(already a dependency): no new package; see docs/benchmarks-events.md for why not Locust. It
+runs on the same machine as the server and the database, so the figures include that
+contention.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import datetime
 import os
 import random
-import re
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-import requests
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _load import (  # noqa: E402
+    HttpUser,
+    ensure_database,
+    fmt,
+    load_average,
+    manage,
+    p95,
+    settings_env,
+    setup_django,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_ready,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/civitas_bench_events"
 PASSWORD = "Bench-events-2027!"
 WORDS = ["robotique", "energie", "logistique", "numérique", "santé", "export", "chimie"]
@@ -65,51 +76,9 @@ LIMITS = {  # seconds, seed 003 §10
 WEIGHTS = {"catalogue": 4, "agenda": 3, "send": 2, "accept": 2}
 
 
-def settings_env(db_url: str) -> dict:
-    env = os.environ.copy()
-    env.update(
-        DJANGO_SETTINGS_MODULE="civitas.settings.production",
-        DATABASE_URL=db_url,
-        SECRET_KEY="bench-only-not-secret-" + "x" * 40,
-        # (encrypted fields: a fixed key, for the bench's own database only)
-        CIVITAS_FIELD_KEY=base64.b64encode(b"bench-only-not-secret-key-32byte").decode(),
-        SECURE_SSL_REDIRECT="False",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        LOG_LEVEL="WARNING",
-        EMAIL_URL="dummymail://",
-        PYTHONPATH=str(ROOT / "src"),
-    )
-    return env
-
-
-def ensure_database(db_url: str) -> None:
-    import psycopg
-
-    base, name = db_url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(env, *args) -> str:
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout
-
-
 def prepare(args, env) -> dict:
     """Data for the simulated users, built in this process with the ORM."""
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
+    setup_django(env)
     from django.db.models import Q
     from django.utils import timezone
 
@@ -277,56 +246,24 @@ def analyze():
         cursor.execute("ANALYZE")
 
 
-def load_average() -> str:
-    return " ".join(f"{x:.1f}".replace(".", ",") for x in os.getloadavg())
+class User(HttpUser):
+    timeout = 60
 
-
-class User(threading.Thread):
     def __init__(self, base, slug, plan, start, think, results, lock, seed, delay=0.0):
-        super().__init__(daemon=True)
-        self.base, self.slug, self.plan = base, slug, plan
+        super().__init__(base, results, lock)
+        self.slug, self.plan = slug, plan
         self.start_gate, self.think = start, think
         self.delay = delay  # seconds after the start before the first action (the ramp)
         self.deadline = None
-        self.results, self.lock = results, lock
         self.rnd = random.Random(seed)
-        self.http = requests.Session()
-        self.http.trust_env = False
-        self.cookies: dict[str, str] = {}
-
-    # Cookies by hand: the production settings mark them Secure, and requests would not send
-    # Secure cookies back over plain http on the loopback.
-    def call(self, method, path, **kw):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if method == "POST":
-            headers["Referer"] = self.base + path
-        start = time.perf_counter()
-        r = self.http.request(
-            method, self.base + path, headers=headers, allow_redirects=False, timeout=60, **kw
-        )
-        took = time.perf_counter() - start
-        for c in r.cookies:
-            self.cookies[c.name] = c.value
-        return r, took
-
-    def record(self, action, ok, took, note=""):
-        # (the start of the request, so the steady state can be told from the ramp)
-        at = time.monotonic() - took
-        with self.lock:
-            self.results.setdefault(action, []).append((ok, took, note, at))
 
     def login(self) -> bool:
-        r, _t = self.call("GET", "/accounts/login/")
-        m = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.text)
-        if not m:
+        token, r = self.form_page("/accounts/login/")
+        if token is None:
             self.record("login", False, 0.0, f"no form ({r.status_code})")
             return False
-        data = {
-            "csrfmiddlewaretoken": m.group(1),
-            "login": self.plan["email"],
-            "password": PASSWORD,
-        }
-        r, took = self.call("POST", "/accounts/login/", data=data)
+        data = {"login": self.plan["email"], "password": PASSWORD}
+        r, took = self.post_form("/accounts/login/", token, data)
         ok = r.status_code == 302 and "/accounts/login" not in r.headers.get("Location", "")
         self.record("login", ok, took, "" if ok else f"HTTP {r.status_code}")
         return ok
@@ -384,24 +321,6 @@ class StartGate:
         return self.deadline
 
 
-def wait_ready(base, proc, seconds=60):
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            sys.exit(f"gunicorn stopped: {proc.stderr.read()}")
-        try:
-            if requests.get(base + "/evenements/", timeout=5).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    sys.exit("gunicorn did not answer in time")
-
-
-def fmt(seconds):
-    return f"{seconds:.3f}".replace(".", ",")
-
-
 def goal_for(think: float) -> float:
     """Steady-state p95 goal of issue 32 at 50 users: 100 ms with 5 s of think time, 300 ms
     with 1 s (in between, the stricter one from 5 s on)."""
@@ -422,16 +341,16 @@ def table(results, duration, goal=None) -> str:
         times = sorted(row[1] for row in rows)
         errors = sum(1 for row in rows if not row[0])
         p50 = statistics.median(times)
-        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        high = p95(times)
         if goal is not None:
             limit, seuil = goal, f"{fmt(goal)} s (objectif p95, régime établi)"
         else:
             limit, label = LIMITS[action]
             seuil = "—" if limit is None else f"{fmt(limit)[:-2]} s ({label})"
-        verdict = "—" if limit is None else ("oui" if p95 <= limit else "NON")
+        verdict = "—" if limit is None else ("oui" if high <= limit else "NON")
         rate = "—" if action == "login" else f"{len(rows) / duration:.1f}".replace(".", ",")
         lines.append(
-            f"| {action} | {len(rows)} | {errors} | {rate} | {fmt(p50)} | {fmt(p95)} | "
+            f"| {action} | {len(rows)} | {errors} | {rate} | {fmt(p50)} | {fmt(high)} | "
             f"{fmt(times[-1])} | {seuil} | {verdict} |"
         )
     return "\n".join(lines)
@@ -474,24 +393,9 @@ def main():
     )
 
     base = f"http://127.0.0.1:{args.port}"
-    gunicorn = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "civitas.wsgi:application",
-            f"--bind=127.0.0.1:{args.port}",
-            f"--workers={args.workers}",
-            "--timeout=120",
-            "--log-level=warning",
-        ],
-        env=env,
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    gunicorn = start_gunicorn(env, args.port, args.workers)
     try:
-        wait_ready(base, gunicorn)
+        wait_ready(base, gunicorn, "/evenements/", seconds=60)
         results: dict[str, list] = {}
         lock = threading.Lock()
         n = len(data["plans"])
@@ -518,8 +422,7 @@ def main():
         elapsed = time.monotonic() - gate.started
         load_after = load_average()
     finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
+        stop_gunicorn(gunicorn, 30)
 
     print(
         f"\n{args.users} utilisateurs, montée en charge {args.ramp:g} s puis {args.duration:g} s "

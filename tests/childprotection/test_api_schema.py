@@ -37,5 +37,5 @@ def test_childprotection_api_conforms_to_its_schema(cp, role, keep_test_connecti
         operations += 1
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             _run(operation, mode, token, None, ids, failures)
-    assert operations == 2
+    assert operations == 3
     assert not failures, "\n\n".join(failures[:20]) + f"\n\n{len(failures)} failures"

@@ -37,6 +37,7 @@ def url_samples():
         "childprotection:letter_download": {"pk": file.pk, "letter_pk": letter.pk},
         "childprotection:file_detail": {"pk": file.pk},
         "childprotection:api_file": {"pk": file.pk},
+        "childprotection:api_file_break_glass": {"pk": file.pk},
         "childprotection:file_edit": {"pk": file.pk},
         "childprotection:file_delete": {"pk": file.pk},
         "childprotection:break_glass": {"pk": file.pk},

@@ -18,6 +18,7 @@ from .models import (
     ReporterRequest,
 )
 from .models.parameters import PARAMETER_MODELS
+from .services.access import REASON_MIN_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -214,7 +215,7 @@ class BreakGlassForm(forms.Form):
     reason = forms.CharField(
         label=_("Why must you open this file?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        min_length=15,
+        min_length=REASON_MIN_LENGTH,
         help_text=_("Your reason is journaled and the CRIP manager is alerted."),
     )
 

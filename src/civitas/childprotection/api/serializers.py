@@ -6,7 +6,16 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Assignment, Child, File, Person, Reporter, ReporterRequest
+from ..models import (
+    Assignment,
+    BreakGlass,
+    Child,
+    File,
+    Person,
+    Reporter,
+    ReporterRequest,
+)
+from ..services.access import REASON_MIN_LENGTH
 
 
 class ParameterSerializer(serializers.Serializer):
@@ -153,3 +162,27 @@ class FileDetailSerializer(FileSerializer):
             return None
         reporter = Reporter.objects.filter(file=file).first()
         return ReporterSerializer(reporter).data if reporter else None
+
+
+class BreakGlassRequestSerializer(serializers.Serializer):
+    """Why a file outside one's scope must be opened (journaled; the CRIP manager is
+    alerted)."""
+
+    reason = serializers.CharField(
+        min_length=REASON_MIN_LENGTH,
+        help_text=f"Why you must open this file ({REASON_MIN_LENGTH} characters at least).",
+    )
+
+
+class BreakGlassSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BreakGlass
+        fields = ["reason", "created_at", "expires_at"]
+
+
+class BreakGlassResponseSerializer(serializers.Serializer):
+    """The file, and the break-glass access that opens it to you (null when the file is in
+    your scope: no access was needed, none was opened)."""
+
+    break_glass = BreakGlassSerializer(allow_null=True)
+    file = FileDetailSerializer()

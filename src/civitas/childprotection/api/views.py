@@ -5,8 +5,12 @@ Access is the screens': `civitas_permission` childprotection.view_files (checked
 DenyUndeclared after the back-office guard: second factor, IP allowlist), then need to know
 on each file through the one scoped queryset (`access.visible_files`, via `files.search`) and
 `access.can_read` (territory and sub-units, services assigned, a running break-glass access).
-A file out of scope answers 404, exactly as an absent one: nothing is revealed. A break-glass
-access is opened on the screens only, with its written reason.
+A file out of scope answers 404, exactly as an absent one: nothing is revealed.
+
+Break-glass (`POST files/{id}/break-glass/` with {"reason": ...}): the screens' exceptional
+access, through the same service (`access.break_glass`: permission childprotection.break_glass,
+a written reason, an access of BREAK_GLASS_HOURS hours, journaled, the CRIP managers alerted).
+It answers the file, which GET then serves to that user until the access expires.
 
 Every read of a file is journaled as a consultation (the DPO's journal), and so is every
 search page (its criteria, the numbers of the files returned).
@@ -18,8 +22,9 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 
 from civitas.core import journal, permissions
@@ -119,23 +124,84 @@ class FileDetailView(RetrieveAPIView):
         access.record_read(self.request, file, what="api")
         return file
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        file = getattr(self, "_file", None)
-        context["show_reporter"] = file is not None and permissions.has_perm(
-            self.request.user, "childprotection.view_reporter", file
-        )
-        return context
-
     def retrieve(self, request, *args, **kwargs):
-        file = self._file = self.get_object()
-        children = Child.objects.select_related(
-            "commune", "conclusion", "living_place", "father_pcs", "mother_pcs", "previous_file"
-        ).prefetch_related("danger_types", "persons__relationship")
-        prefetch_related_objects(
-            [file],
-            Prefetch("children", queryset=children),
-            Prefetch("assignments", queryset=Assignment.objects.select_related("service")),
-            "reporter_requests",
+        file = self.get_object()
+        return Response(file_data(request, file, self.get_serializer_context()))
+
+
+def file_data(request, file, context) -> dict:
+    """One file as FileDetailSerializer shows it (children, assignments, requests fetched in
+    a few queries; the reporter only for those entitled to it)."""
+    children = Child.objects.select_related(
+        "commune", "conclusion", "living_place", "father_pcs", "mother_pcs", "previous_file"
+    ).prefetch_related("danger_types", "persons__relationship")
+    prefetch_related_objects(
+        [file],
+        Prefetch("children", queryset=children),
+        Prefetch("assignments", queryset=Assignment.objects.select_related("service")),
+        "reporter_requests",
+    )
+    context = {
+        **context,
+        "show_reporter": permissions.has_perm(request.user, "childprotection.view_reporter", file),
+    }
+    return s.FileDetailSerializer(file, context=context).data
+
+
+@extend_schema(
+    tags=["childprotection"],
+    summary="Open a child protection file outside your scope (break-glass)",
+    description=(
+        "The exceptional access of the screens: with a written reason, a file outside your "
+        f"scope is opened to you for {access.BREAK_GLASS_HOURS} hours (GET on the file then "
+        "answers it); the access is journaled with its reason and the CRIP managers are "
+        "alerted. Needs the permission childprotection.break_glass. A file already in your "
+        "scope (or already opened) is answered without a new access (200)."
+    ),
+    request=s.BreakGlassRequestSerializer,
+    responses={
+        201: OpenApiResponse(s.BreakGlassResponseSerializer, description="Access opened."),
+        200: OpenApiResponse(
+            s.BreakGlassResponseSerializer,
+            description="The file was readable already: no new access (break_glass is the "
+            "running access, or null in your scope).",
+        ),
+        400: OpenApiResponse(description="Reason missing or too short: {reason: [reasons]}."),
+        403: OpenApiResponse(description="You may not open files outside your scope."),
+        404: OpenApiResponse(description="Unknown file."),
+    },
+)
+class BreakGlassView(GenericAPIView):
+    civitas_permission = "childprotection.break_glass"
+    serializer_class = s.BreakGlassRequestSerializer
+
+    def post(self, request, pk):
+        file = (
+            File.objects.alive()
+            .select_related("territory", "channel", "source", "file_type")
+            .filter(pk=pk)
+            .first()
         )
-        return Response(self.get_serializer(file).data)
+        if file is None:
+            raise NotFound(_("No file with this number."))
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        code = status.HTTP_200_OK
+        if access.can_read(request.user, file):
+            # as the screen: nothing to open (in scope, or an access still running)
+            opened = access.active_break_glass(request.user, file)
+        else:
+            try:
+                opened = access.break_glass(request, file, body.validated_data["reason"])
+            except access.ReasonError as exc:
+                raise ValidationError({"reason": [str(exc)]}) from exc
+            except access.AccessError as exc:
+                raise PermissionDenied(str(exc)) from exc
+            code = status.HTTP_201_CREATED
+        access.record_read(request, file, what="api")
+        context = self.get_serializer_context()
+        data = {
+            "break_glass": s.BreakGlassSerializer(opened).data if opened else None,
+            "file": file_data(request, file, context),
+        }
+        return Response(data, status=code)

@@ -15,10 +15,15 @@ from ..models import BreakGlass, File
 VIEW = "childprotection.view_files"
 EDIT = "childprotection.edit_files"
 BREAK_GLASS_HOURS = 8
+REASON_MIN_LENGTH = 15  # characters of the written reason of a break-glass access
 
 
 class AccessError(Exception):
     pass
+
+
+class ReasonError(AccessError):
+    """The written reason of a break-glass access is missing or too short."""
 
 
 def visible_files(user):
@@ -67,8 +72,11 @@ def break_glass(request, file, reason: str) -> BreakGlass:
     reason = (reason or "").strip()
     if not can_break_glass(user):
         raise AccessError(_("You may not open files outside your scope."))
-    if len(reason) < 15:
-        raise AccessError(_("Write the reason for this access (15 characters at least)."))
+    if len(reason) < REASON_MIN_LENGTH:
+        raise ReasonError(
+            _("Write the reason for this access (%(min)s characters at least).")
+            % {"min": REASON_MIN_LENGTH}
+        )
     access = BreakGlass.objects.create(
         user=user,
         file=file,
