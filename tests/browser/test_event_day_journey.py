@@ -10,11 +10,10 @@ clock are set up by code; everything else goes through the pages."""
 import datetime as dt
 import io
 import re
-from contextlib import contextmanager
 from pathlib import Path
-from unittest import mock
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -30,18 +29,10 @@ def assert_accessible(page):
     assert axe_violations(page) == [], page.url
 
 
-@contextmanager
 def clock(at):
-    """Move the clock to `at` for the code run inside (the periodic jobs): timezone.now()
-    and the creation time of outbox messages (a field default bound at import)."""
-    from civitas.core.outbox.models import Message
-
-    field = Message._meta.get_field("created_at")
-    with (
-        mock.patch.object(timezone, "now", lambda: at),
-        mock.patch.object(field, "_get_default", lambda: at),
-    ):
-        yield
+    """Move the clock to `at` for the code run inside (the periodic jobs): time-machine moves
+    Python's clock itself, so timezone.now() and every field default read it."""
+    return time_machine.travel(at, tick=False)
 
 
 def run_job(name, at):
