@@ -221,9 +221,10 @@ def _fresh_cache():
     """allauth's rate limits (and other counters) live in the cache: never let one test's
     requests count against the next one's."""
     from django.contrib.contenttypes.models import ContentType
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     # A transactional test flushes the database and post_migrate creates the content types
     # again under new ids (a restore replaces them too): ids cached by an earlier test would
     # make the next page or log entry point at a content type that no longer exists.

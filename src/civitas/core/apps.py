@@ -45,7 +45,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import params
+        from . import checks, params  # noqa: F401  (checks registers the deployment checks)
         from .modules import register_module
 
         params.register_converters()  # <id:pk> in URLs, before any URLconf is loaded

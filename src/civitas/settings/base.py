@@ -200,6 +200,21 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Civitas] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
+# The default cache is shared by every process and machine (a table of the database, no
+# other service): allauth keeps in it the TOTP codes already used (one use per code) and its
+# rate limits; a cache local to each gunicorn process would let a code be replayed in
+# another process within its window. The table comes from core migration 0010. "local" is
+# for what one process may keep to itself (keys that change with their content).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "civitas_cache",
+    },
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "civitas-local",
+    },
+}
 ACCOUNT_RATE_LIMITS = {"login_failed": "50/m/ip,50/5m/key"}  # lockout is django-axes' job
 ACCOUNT_ADAPTER = "civitas.core.adapters.AccountAdapter"
 CIVITAS_OPEN_SIGNUP = env.bool("CIVITAS_OPEN_SIGNUP", default=False)

@@ -11,7 +11,7 @@ import zipfile
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -53,11 +53,11 @@ def render(rep: Representative) -> bytes:
     }
     content = pdf.render_html(TEMPLATE, context)
     key = f"events.agenda_pdf:{rep.pk}:{hashlib.sha256(content.encode()).hexdigest()}"
-    document = cache.get(key)
+    document = caches["local"].get(key)
     if document is None:
         context["printed_at"] = timezone.localtime()
         document = pdf.html_to_pdf(pdf.render_html(TEMPLATE, context))
-        cache.set(key, document, CACHE_SECONDS)
+        caches["local"].set(key, document, CACHE_SECONDS)
     return document
 
 

@@ -14,7 +14,7 @@ event roles to Wagtail permissions.
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -92,10 +92,10 @@ def menu_items(event: Event, request=None) -> list[tuple[str, str]]:
             host,
         ]
     )
-    items = cache.get(key)
+    items = caches["local"].get(key)
     if items is None:
         items = _menu_items(event, request)
-        cache.set(key, items, MENU_CACHE_SECONDS)
+        caches["local"].set(key, items, MENU_CACHE_SECONDS)
     return items
 
 
