@@ -27,9 +27,21 @@ def _parties_scope_q(visible, prefix="") -> Q:
 
 def _parties_chain(req, event) -> list:
     """The co-organisers of both parties (most specific first), then the event."""
+    cached = [
+        getattr(req, name)
+        for name in ("sender", "recipient")
+        if req._meta.get_field(name).is_cached(req)
+    ]
+    if len(cached) == 2 and all(rep._meta.get_field("company").is_cached(rep) for rep in cached):
+        found = [rep.company.co_organiser_id for rep in cached]
+    else:  # one query rather than up to four
+        found = list(
+            Representative.objects.filter(pk__in=[req.sender_id, req.recipient_id])
+            .order_by("pk")
+            .values_list("company__co_organiser_id", flat=True)
+        )
     co_ids = []
-    for rep in (req.sender, req.recipient):
-        co = rep.company.co_organiser_id
+    for co in found:
         if co and co not in co_ids:
             co_ids.append(co)
     return [*((SCOPE_COORGANISER, co) for co in co_ids), *event.civitas_scope_chain()]
