@@ -38,8 +38,9 @@ def add_coorganiser(event: Event, done: list[str]) -> None:
             event=event,
             name="Schneider Feinmechanik GmbH",
             country="DE",
-            city="Saarbrücken",
-            postcode="66111",
+            city="München",  # a city of the demo catalogue's Germany
+            postcode="80331",
+            sector=event.sectors.filter(code="C").first(),  # manufacturing
             email="kontakt@schneider-feinmechanik.example",
             description="Précision mécanique pour l’industrie automobile.",
             status=Company.Status.REGISTERED,
