@@ -187,3 +187,24 @@ def test_demo_catalogue_is_deterministic():
     assert first == second
     assert first[0].name == "Dubois Électricité" and first[0].city == "Montreuil"
     assert len({p.name for p in first}) == 30
+
+
+def test_demo_coorganiser_sees_its_own_companies_only(demo, client):
+    """coorganisateur@demo.civitas.fr (listed among the demo accounts) holds the
+    Co-organiser role on the demo CCI following the German companies."""
+    from civitas.events.apps import MODULE
+    from civitas.events.models import Company
+
+    assert "coorganisateur@demo.civitas.fr" in [e for e, _w in MODULE.demo_accounts]
+    client.force_login(User.objects.get(email="coorganisateur@demo.civitas.fr"))
+    space = reverse("events:bo_coorg_space", kwargs={"pk": demo.pk})
+    assert space in client.get(reverse("events:bo_events")).content.decode()
+    page = client.get(space).content.decode()
+    german = Company.objects.filter(event=demo, country="DE")
+    assert german.filter(status="registered", name="Schneider Feinmechanik GmbH").exists()
+    assert all(c.co_organiser is not None for c in german)
+    for c in german:
+        assert escape(c.name) in page
+    for c in Company.objects.filter(event=demo).exclude(country="DE")[:5]:
+        assert escape(c.name) not in page
+    assert client.get(reverse("events:bo_event", kwargs={"pk": demo.pk})).status_code == 403

@@ -216,6 +216,13 @@ def _coorganiser_samples(event, company):
         "events:bo_co_organiser_rule_delete": {**base, "rule_pk": rule.pk},
         "events:bo_co_organiser_apply": base,
         "events:bo_registration_co_organiser": {**base, "company_pk": company.pk},
+        # The co-organiser space (backoffice/coorganiser_space.py).
+        "events:bo_coorg_space": base,
+        "events:bo_coorg_company": {**base, "company_pk": company.pk},
+        "events:bo_coorg_validate": {**base, "company_pk": company.pk},
+        "events:bo_coorg_reject": {**base, "company_pk": company.pk},
+        "events:bo_coorg_company_edit": {**base, "company_pk": company.pk},
+        "events:bo_coorg_book": {**base, "company_pk": company.pk},
     }
 
 

@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.utils.module_loading import import_string, module_has_submodule
 
 
@@ -52,6 +53,10 @@ class Scope:
     chain: Callable | str  # obj -> [(scope_type, scope_id), ...] up to the organisation
     describe: Callable | str  # scope_id -> label
     choices: Callable | str | None = None  # () -> [(scope_id, label)]
+    # "app_label.Model" of the scope objects when it declares civitas_scope_fields: the
+    # journal entries scoped to one of them are then visible wherever the object is
+    # (permissions.ScopeType.model)
+    model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,12 @@ def register_module(module: Module) -> Module:
     for scope in module.scope_types:
         choices = _resolve(scope.choices) if scope.choices else (lambda: [])
         permissions.register_scope_type(
-            scope.name, scope.label, _resolve(scope.chain), _resolve(scope.describe), choices
+            scope.name,
+            scope.label,
+            _resolve(scope.chain),
+            _resolve(scope.describe),
+            choices,
+            model=django_apps.get_model(scope.model) if scope.model else None,
         )
     for entry in module.navigation:
         nav.register(entry.section, entry.label, entry.url_name, entry.permission, entry.order)

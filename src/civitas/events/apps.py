@@ -21,6 +21,22 @@ def _event_chain(obj):
     return obj.civitas_scope_chain()
 
 
+def _describe_coorganiser(pk):
+    from .models import CoOrganiser
+
+    co = CoOrganiser.objects.select_related("event").filter(pk=pk).first()
+    return f"{co.event} – {co}" if co else f"#{pk}"
+
+
+def _coorganiser_choices():
+    from .models import CoOrganiser
+
+    return [
+        (co.pk, f"{co.event} – {co}")
+        for co in CoOrganiser.objects.select_related("event").order_by("event__name", "name")
+    ]
+
+
 _SECRETS = ("calendar_token", "checkin_token")
 
 MODULE = Module(
@@ -60,9 +76,33 @@ MODULE = Module(
             _("Event reception"),
             ("events.check_in",),
             _("Scans badges and convocations at the entrance, on a phone or a tablet."),
-        )
+        ),
+        RoleTemplate(
+            "event_coorganiser",
+            _("Co-organiser"),
+            (
+                "core.access_backoffice",
+                "events.view_registrations",
+                "events.validate_registrations",
+                "events.manage_meetings",
+            ),
+            _(
+                "Given on one co-organiser of an event: sees, validates and corrects the "
+                "companies it follows and books their meetings, in the co-organiser space."
+            ),
+        ),
     ],
-    scope_types=[Scope("event", _("Event"), _event_chain, _describe_event, _event_choices)],
+    scope_types=[
+        Scope("event", _("Event"), _event_chain, _describe_event, _event_choices),
+        Scope(
+            "coorganiser",
+            _("Event – co-organiser"),
+            _event_chain,
+            _describe_coorganiser,
+            _coorganiser_choices,
+            model="events.CoOrganiser",
+        ),
+    ],
     navigation=[
         Nav(
             _("Business events"), _("Events"), "events:bo_events", "events.view_registrations", 200
@@ -98,6 +138,10 @@ MODULE = Module(
     require=["periodic_jobs", "exports"],
     demo_accounts=[
         ("acheteur@demo.civitas.fr", _("Buyer with an open basket on the paid demo event")),
+        (
+            "coorganisateur@demo.civitas.fr",
+            _("Co-organiser of the demo event: validates and follows its own companies"),
+        ),
     ],
     # Every create, update and delete of event data leaves who, when and what changed
     # (seed 003 §15.3). Private messages and delivery logs are left out: they are records

@@ -28,6 +28,8 @@ LABELS = {
     "events.co_organiser_assigned": _("Company assigned to a co-organiser by hand"),
     "events.co_organiser_released": _("Company given back to the co-organiser rules"),
     "events.co_organiser_rules_applied": _("Co-organiser rules applied to the unassigned"),
+    "events.co_organiser_told": _("Co-organiser told of a company newly assigned to it"),
+    "events.meeting_booked": _("Meeting booked for two participants by an organiser"),
     "events.keyword_retired": _("Keyword withdrawn"),
     "events.keyword_reinstated": _("Keyword put back"),
     "events.cooperation_type_renamed": _("Cooperation type renamed"),

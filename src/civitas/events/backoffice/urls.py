@@ -7,6 +7,7 @@ from . import animations as bo_anim
 from . import badges as bo_badges
 from . import calendar as bo_calendar
 from . import checkin as bo_checkin
+from . import coorganiser_space as bo_coorganiser_space
 from . import coorganisers as bo_coorganisers
 from . import dashboard as bo_dashboard
 from . import expert_moves as bo_expert_moves
@@ -373,5 +374,7 @@ urlpatterns += bo_checkin.urlpatterns + bo_badges.urlpatterns + bo_reminders.url
 urlpatterns += bo_dashboard.urlpatterns + bo_feedback.urlpatterns
 # Co-organisers and their assignment rules (backoffice/coorganisers.py).
 urlpatterns += bo_coorganisers.urlpatterns
+# The co-organiser space: its own companies only (backoffice/coorganiser_space.py).
+urlpatterns += bo_coorganiser_space.urlpatterns
 # Keyword and cooperation-type lists (backoffice/lists.py).
 urlpatterns += bo_lists.urlpatterns

@@ -45,7 +45,13 @@ def event_list(request):
     events = visible_events(request.user).annotate(n_companies=Count("companies", distinct=True))
     can_create = has_perm(request.user, "events.create_event", Organisation.get())
     return render(
-        request, "events/backoffice/event_list.html", {"events": events, "can_create": can_create}
+        request,
+        "events/backoffice/event_list.html",
+        {
+            "events": events,
+            "can_create": can_create,
+            "spaces": coorganisers.space_events(request.user),
+        },
     )
 
 

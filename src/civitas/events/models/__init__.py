@@ -3,7 +3,7 @@ from .animations import Animation, AnimationRegistration, Speaker
 from .badges import BadgeDesign
 from .checkin import Checkin, CheckinList, MeetingOutcome
 from .coorganisers import CoOrganiser, CoOrganiserRule
-from .event import SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
+from .event import SCOPE_COORGANISER, SCOPE_EVENT, Day, Event, Room, Session, Site, Slot
 from .experts import Expert, ExpertAbsence, ExpertiseField, ExpertMeeting
 from .feedback import Answer, Invitation, Question, Survey
 from .lists import CooperationType, KeyFigure, Keyword, NaceSection, Sector
@@ -36,6 +36,7 @@ __all__ = [
     "Order",
     "PriceCategory",
     "PromoCode",
+    "SCOPE_COORGANISER",
     "SCOPE_EVENT",
     "Animation",
     "AnimationRegistration",

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .event import SCOPE_EVENT, Event, EventChild
+from .event import SCOPE_COORGANISER, SCOPE_EVENT, Event, EventChild
 from .lists import Sector
 
 
@@ -49,6 +49,12 @@ class CoOrganiser(EventChild):
 
     def __str__(self):
         return self.name
+
+    # A co-organiser is its own scope, inside its event's.
+    civitas_scope_fields = {SCOPE_EVENT: "event", SCOPE_COORGANISER: "pk"}
+
+    def civitas_scope_chain(self):
+        return [(SCOPE_COORGANISER, self.pk), *self.event.civitas_scope_chain()]
 
     @property
     def role(self) -> str:

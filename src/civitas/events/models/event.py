@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from civitas.core.permissions import ORGANISATION
 
 SCOPE_EVENT = "event"
+# A role on one co-organiser of an event (models/coorganisers.py) covers the companies it
+# follows and what hangs from them; a role on the event covers its co-organisers.
+SCOPE_COORGANISER = "coorganiser"
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1a2b3c."))
 

@@ -4,11 +4,47 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .event import Event, EventChild, Room, Slot
+from .event import SCOPE_COORGANISER, SCOPE_EVENT, Event, EventChild, Room, Slot
 from .registration import Representative
 from .tracking import Tracked
+
+
+def _parties_scope_q(visible, prefix="") -> Q:
+    """permissions.restrict() for a request or a meeting: its event's readers, and the
+    readers of the co-organiser of either party."""
+    q = Q(pk__in=[])
+    if visible.get(SCOPE_EVENT):
+        q |= Q(**{f"{prefix}event__in": sorted(visible[SCOPE_EVENT])})
+    ids = sorted(visible.get(SCOPE_COORGANISER, ()))
+    if ids:
+        q |= Q(**{f"{prefix}sender__company__co_organiser__in": ids})
+        q |= Q(**{f"{prefix}recipient__company__co_organiser__in": ids})
+    return q
+
+
+def _parties_chain(req, event) -> list:
+    """The co-organisers of both parties (most specific first), then the event."""
+    cached = [
+        getattr(req, name)
+        for name in ("sender", "recipient")
+        if req._meta.get_field(name).is_cached(req)
+    ]
+    if len(cached) == 2 and all(rep._meta.get_field("company").is_cached(rep) for rep in cached):
+        found = [rep.company.co_organiser_id for rep in cached]
+    else:  # one query rather than up to four
+        found = list(
+            Representative.objects.filter(pk__in=[req.sender_id, req.recipient_id])
+            .order_by("pk")
+            .values_list("company__co_organiser_id", flat=True)
+        )
+    co_ids = []
+    for co in found:
+        if co and co not in co_ids:
+            co_ids.append(co)
+    return [*((SCOPE_COORGANISER, co) for co in co_ids), *event.civitas_scope_chain()]
 
 
 class MeetingRequest(Tracked, EventChild):
@@ -66,6 +102,13 @@ class MeetingRequest(Tracked, EventChild):
     def other(self, representative):
         return self.recipient if representative.pk == self.sender_id else self.sender
 
+    @classmethod
+    def civitas_scope_q(cls, visible) -> Q:
+        return _parties_scope_q(visible)
+
+    def civitas_scope_chain(self):
+        return _parties_chain(self, self.event)
+
 
 class Meeting(Tracked, EventChild):
     class State(models.TextChoices):
@@ -114,6 +157,13 @@ class Meeting(Tracked, EventChild):
 
     def __str__(self):
         return f"{self.request} @ {self.slot} {self.room} #{self.table_number}"
+
+    @classmethod
+    def civitas_scope_q(cls, visible) -> Q:
+        return _parties_scope_q(visible, "request__")
+
+    def civitas_scope_chain(self):
+        return _parties_chain(self.request, self.event)
 
 
 class ScheduleRun(EventChild):

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .event import SCOPE_EVENT, Event, EventChild, Session
+from .event import SCOPE_COORGANISER, SCOPE_EVENT, Event, EventChild, Session
 from .lists import CooperationType, KeyFigure, Keyword, Sector
 from .moderation import Moderated
 from .tracking import Tracked
@@ -68,6 +68,19 @@ class Company(Tracked, EventChild):
     def __str__(self):
         return self.name
 
+    # The event's roles and the roles on the company's co-organiser cover it.
+    civitas_scope_fields = {SCOPE_EVENT: "event", SCOPE_COORGANISER: "co_organiser"}
+
+    def civitas_scope_chain(self):
+        return company_chain(self.co_organiser_id, self.event)
+
+
+def company_chain(co_organiser_id, event) -> list:
+    """The scope chain of a company (and of what hangs from it): its co-organiser if it has
+    one, then its event."""
+    head = [(SCOPE_COORGANISER, co_organiser_id)] if co_organiser_id else []
+    return [*head, *event.civitas_scope_chain()]
+
 
 def _token():
     return secrets.token_urlsafe(24)
@@ -113,10 +126,16 @@ class Representative(Moderated, Tracked, EventChild):
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 
-    civitas_scope_fields = {SCOPE_EVENT: "company__event"}
+    civitas_scope_fields = {
+        SCOPE_EVENT: "company__event",
+        SCOPE_COORGANISER: "company__co_organiser",
+    }
 
     def get_event(self):
         return self.company.event
+
+    def civitas_scope_chain(self):
+        return self.company.civitas_scope_chain()
 
 
 def _attachment_to(instance, filename):
@@ -152,7 +171,13 @@ class Offer(Moderated, Tracked, EventChild):
     def __str__(self):
         return self.title
 
-    civitas_scope_fields = {SCOPE_EVENT: "company__event"}
+    civitas_scope_fields = {
+        SCOPE_EVENT: "company__event",
+        SCOPE_COORGANISER: "company__co_organiser",
+    }
 
     def get_event(self):
         return self.company.event
+
+    def civitas_scope_chain(self):
+        return self.company.civitas_scope_chain()

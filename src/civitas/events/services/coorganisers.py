@@ -16,12 +16,35 @@ from django.utils.translation import gettext_lazy
 from civitas.core import journal
 from civitas.core.outbox import services as outbox
 from civitas.core.outbox import templates
+from civitas.core.permissions import restrict
 from civitas.core.sites import absolute_url
 
-from ..models import SCOPE_EVENT, Company, CoOrganiser, CoOrganiserRule
+from ..models import SCOPE_EVENT, Company, CoOrganiser, CoOrganiserRule, Event
 from . import ServiceError
 
 COPY_MESSAGE = "events.co_organiser_registration"
+REASSIGNED_MESSAGE = "events.co_organiser_reassigned"
+
+
+def space_events(user, codename="events.view_registrations"):
+    """The events where `user` holds `codename` on a co-organiser only (not on the event
+    itself): the event list and the back-office home link them to the co-organiser space."""
+    co_events = restrict(CoOrganiser.objects.all(), user, codename).values("event_id")
+    return (
+        Event.objects.filter(pk__in=co_events)
+        .exclude(pk__in=restrict(Event.objects.all(), user, codename).values("pk"))
+        .order_by("-start_date", "name")
+    )
+
+
+def space_rows(user) -> list[tuple[Event, int]]:
+    """(event, registrations awaiting validation among the user's companies) for the
+    co-organiser spaces of the back-office home."""
+    rows = []
+    for event in space_events(user)[:10]:
+        pending = Company.objects.filter(event=event, status=Company.Status.REGISTERED)
+        rows.append((event, restrict(pending, user, "events.validate_registrations").count()))
+    return rows
 
 
 def filter_companies(qs, value: str):
@@ -69,8 +92,10 @@ def rule_for(company: Company, rules=None) -> CoOrganiserRule | None:
     return None
 
 
-def assign(company: Company, *, rules=None) -> CoOrganiser | None:
-    """Apply the rules to a company not assigned by hand; returns its co-organiser."""
+def assign(company: Company, *, rules=None, tell=False, request=None) -> CoOrganiser | None:
+    """Apply the rules to a company not assigned by hand; returns its co-organiser.
+    `tell`: a later assignment (not the registration's, which sends its own copy) tells the
+    new co-organiser (`tell_reassigned`)."""
     if company.co_organiser_by_hand:
         return company.co_organiser
     rule = rule_for(company, rules)
@@ -78,6 +103,8 @@ def assign(company: Company, *, rules=None) -> CoOrganiser | None:
     if (target.pk if target else None) != company.co_organiser_id:
         company.co_organiser = target
         company.save(update_fields=["co_organiser"])
+        if tell:
+            tell_reassigned(company, request=request)
     return target
 
 
@@ -90,6 +117,8 @@ def assign_by_hand(company: Company, co_organiser: CoOrganiser | None, *, reques
     company.co_organiser = co_organiser
     company.co_organiser_by_hand = True
     company.save(update_fields=["co_organiser", "co_organiser_by_hand"])
+    if co_organiser is not None and co_organiser.pk != (before.pk if before else None):
+        tell_reassigned(company, request=request)
     journal.record(
         "events.co_organiser_assigned",
         request=request,
@@ -107,7 +136,7 @@ def release_to_rules(company: Company, *, request=None) -> CoOrganiser | None:
     """Undo a hand choice: the rules decide again."""
     company.co_organiser_by_hand = False
     company.save(update_fields=["co_organiser_by_hand"])
-    target = assign(company)
+    target = assign(company, tell=True, request=request)
     journal.record(
         "events.co_organiser_released",
         request=request,
@@ -126,7 +155,7 @@ def apply_rules(event, *, request=None) -> int:
     for company in Company.objects.filter(
         event=event, co_organiser__isnull=True, co_organiser_by_hand=False
     ).select_for_update():
-        if assign(company, rules=rules) is not None:
+        if assign(company, rules=rules, tell=True, request=request) is not None:
             n += 1
     journal.record(
         "events.co_organiser_rules_applied", request=request, obj=event, details={"assigned": n}
@@ -206,6 +235,76 @@ def register_templates():
             "confirmation. The registration: {{ backoffice_url }}\n\n{{ organisation }}",
         },
     )
+    templates.register(
+        REASSIGNED_MESSAGE,
+        gettext_lazy("Events: a registered company given to another co-organiser"),
+        placeholders={
+            "event": gettext_lazy("Event name"),
+            "co_organiser": gettext_lazy("Co-organiser"),
+            "company": gettext_lazy("Company"),
+            "place": gettext_lazy("Country, postcode and city"),
+            "representatives": gettext_lazy("Representatives (names and e-mails)"),
+            "backoffice_url": gettext_lazy("Address of the registration in the back office"),
+        },
+        default_subject={
+            "fr": "Entreprise attribuée ({{ co_organiser }}) : {{ company }} à {{ event }}",
+            "en": "Company assigned ({{ co_organiser }}): {{ company }} for {{ event }}",
+        },
+        default_body={
+            "fr": "Bonjour,\n\n{{ company }} ({{ place }}), inscrite à {{ event }}, vous est "
+            "désormais attribuée comme co-organisateur.\n\nReprésentants :\n"
+            "{{ representatives }}\n\nFiche de l’inscription : {{ backoffice_url }}\n\n"
+            "{{ organisation }}",
+            "en": "Hello,\n\n{{ company }} ({{ place }}), registered for {{ event }}, is now "
+            "assigned to you as co-organiser.\n\nRepresentatives:\n"
+            "{{ representatives }}\n\nThe registration: {{ backoffice_url }}\n\n"
+            "{{ organisation }}",
+        },
+    )
+
+
+def _company_context(company: Company) -> dict:
+    co = company.co_organiser
+    event = company.event
+    place = " ".join(p for p in (company.postcode, company.city) if p)
+    country = company.country.name or company.country.code
+    return {
+        "event": event.name,
+        "co_organiser": co.name,
+        "company": company.name,
+        "place": f"{country}, {place}" if place else str(country),
+        "backoffice_url": absolute_url(
+            "events:bo_coorg_company", pk=event.pk, company_pk=company.pk
+        ),
+    }
+
+
+def tell_reassigned(company: Company, *, request=None) -> bool:
+    """A company already registered has just been given to a co-organiser (by hand or by
+    the rules): its contact address is told once, with the company's representatives, and
+    the journal keeps it. Called only when the co-organiser changes."""
+    co = company.co_organiser
+    if co is None or not co.contact_email:
+        return False
+    representatives = list(company.representatives.order_by("last_name", "first_name"))
+    outbox.send_message(
+        REASSIGNED_MESSAGE,
+        email=co.contact_email,
+        context={
+            **_company_context(company),
+            "representatives": "\n".join(f"- {r.full_name} <{r.email}>" for r in representatives),
+        },
+        language="fr",
+        scope_type=SCOPE_EVENT,
+        scope_id=company.event_id,
+    )
+    journal.record(
+        "events.co_organiser_told",
+        request=request,
+        obj=company,
+        details={"co_organiser": co.pk},
+    )
+    return True
 
 
 def send_copy(company: Company, representatives) -> bool:
@@ -215,24 +314,15 @@ def send_copy(company: Company, representatives) -> bool:
     co = company.co_organiser
     if co is None or not co.contact_email:
         return False
-    event = company.event
-    place = " ".join(p for p in (company.postcode, company.city) if p)
-    country = company.country.name or company.country.code
     outbox.send_message(
         COPY_MESSAGE,
         email=co.contact_email,
         context={
-            "event": event.name,
-            "co_organiser": co.name,
-            "company": company.name,
-            "place": f"{country}, {place}" if place else str(country),
+            **_company_context(company),
             "representatives": "\n".join(f"- {r.full_name} <{r.email}>" for r in representatives),
-            "backoffice_url": absolute_url(
-                "events:bo_registration", pk=event.pk, company_pk=company.pk
-            ),
         },
         language="fr",
         scope_type=SCOPE_EVENT,
-        scope_id=event.pk,
+        scope_id=company.event_id,
     )
     return True

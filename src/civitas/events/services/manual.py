@@ -18,12 +18,13 @@ are free and which table is left: services/placement.py.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.core import journal, locking
 
-from ..models import Meeting, MeetingRequest, Room, Slot
+from ..models import Meeting, MeetingRequest, Representative, Room, Slot
 from . import ServiceError, notify, placement, webhooks
 from . import meetings as meeting_services
 
@@ -99,6 +100,62 @@ def place_request(
             "table": table,
             **_override_details(reason, absent),
         },
+    )
+    return meeting
+
+
+@transaction.atomic
+def book_meeting(
+    sender: Representative,
+    recipient: Representative,
+    slot: Slot,
+    *,
+    message: str = "",
+    publish: bool = True,
+    actor=None,
+    request=None,
+) -> Meeting:
+    """An organiser (or a co-organiser) books a meeting between two participants: the
+    request is recorded as agreed by both (confirmed), then placed by `place_request`
+    (same checks: both free at the slot, a table left, never during a declared absence).
+    A request already open between the two is not duplicated: a confirmed one without a
+    meeting is placed, any other one refuses."""
+    event = sender.company.event
+    meeting_services.participant_check(sender, recipient, event)
+    open_req = (
+        MeetingRequest.objects.filter(
+            Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender),
+            state__in=MeetingRequest.OPEN_STATES,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if open_req is not None and (
+        open_req.state != State.CONFIRMED
+        or open_req.meetings.filter(state=Meeting.State.SCHEDULED).exists()
+    ):
+        raise ServiceError(
+            _("A request between these two people is already open: see their agendas.")
+        )
+    if open_req is None:
+        now = timezone.now()
+        open_req = MeetingRequest.objects.create(
+            event=event,
+            sender=sender,
+            recipient=recipient,
+            message=message,
+            slot=slot,
+            state=State.CONFIRMED,
+            answered_at=now,
+            confirmed_at=now,
+        )
+    meeting = place_request(open_req, slot, publish=publish, actor=actor, request=request)
+    journal.record(
+        "events.meeting_booked",
+        request=request,
+        actor=actor,
+        obj=meeting,
+        details={"sender": sender.pk, "recipient": recipient.pk},
     )
     return meeting
 

@@ -73,7 +73,7 @@ def place_meeting(req: MeetingRequest, slot: Slot, *, locked=False, published=Tr
     return meeting
 
 
-def _participant_check(sender: Representative, recipient: Representative, event: Event):
+def participant_check(sender: Representative, recipient: Representative, event: Event):
     for rep in (sender, recipient):
         if rep.company.event_id != event.pk:
             raise ServiceError(_("Both people must take part in this event."))
@@ -102,7 +102,7 @@ def send_request(
     """Ask `recipient` for a meeting: at `slot` (slot booking) or, without a slot, at a time
     the scheduling finds, preferably in `preferred_sessions`."""
     event = sender.company.event
-    _participant_check(sender, recipient, event)
+    participant_check(sender, recipient, event)
     already = MeetingRequest.objects.filter(
         Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender),
         state__in=MeetingRequest.OPEN_STATES,

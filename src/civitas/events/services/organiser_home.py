@@ -11,7 +11,7 @@ from django.utils import timezone
 from civitas.core.permissions import has_perm, restrict
 
 from ..models import Event
-from . import messaging, moderation
+from . import coorganisers, messaging, moderation
 from .scheduling import confirmed_unplaced
 
 SHOWN = 10
@@ -62,6 +62,7 @@ def backoffice_section(request) -> dict | None:
     rows = rows_for(request.user)
     return {
         "rows": rows,
+        "spaces": coorganisers.space_rows(request.user),
         "can_create": has_perm(request.user, "events.create_event"),
         "total": restrict(Event.objects.all(), request.user, "events.view_registrations").count(),
     }

@@ -96,6 +96,9 @@ def add_features(event: Event) -> list[str]:
         from ._demo_eventday import add_event_day
 
         add_event_day(event, done)
+        from ._demo_coorganiser import add_coorganiser
+
+        add_coorganiser(event, done)
     from ._demo_sales import add_sales_demo
 
     add_sales_demo(done)
