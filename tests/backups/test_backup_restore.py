@@ -90,6 +90,32 @@ def test_back_up_change_restore_verify_on_postgres(backup_env, capsys):
     back_up_change_restore_verify(backup_env, capsys)
 
 
+def _trigram_cost():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT procost FROM pg_proc WHERE proname = 'word_similarity_commutator_op'"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+def test_a_restore_gathers_statistics_and_puts_back_the_modules_settings(backup_env):
+    """pg_restore recreates extensions with their defaults and leaves no statistics: the
+    restore runs ANALYZE and tells the modules (child protection declares the cost of the
+    trigram similarity, without which its name search reads every child)."""
+    assert connection.vendor == "postgresql"
+    assert _trigram_cost() == 100  # migration childprotection 0010
+    seed()
+    call_command("backup", "--type", "manual")
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER FUNCTION word_similarity_commutator_op(text, text) COST 1")
+    call_command("restore", newest()["id"], "--yes", "--no-safety-backup")
+    assert _trigram_cost() == 100
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'core_unit'")
+        assert cursor.fetchone()[0] is not None
+
+
 def test_checksums_see_a_changed_value(backup_env):
     seed()
     first = services.live_checksums()["core_unit"]

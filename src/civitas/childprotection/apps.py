@@ -129,7 +129,10 @@ MODULE = Module(
     journal_actions="civitas.childprotection.journal_actions.LABELS",
     message_templates=["civitas.childprotection.messages.register_templates"],
     require=["periodic_jobs"],
-    on_ready=["civitas.childprotection.services.letters.register_kinds"],
+    on_ready=[
+        "civitas.childprotection.services.letters.register_kinds",
+        "civitas.childprotection.services.planner.connect",
+    ],
     demo_accounts=[
         ("crip@demo.civitas.fr", _("CRIP: every territory")),
         ("agent.nord@demo.civitas.fr", _("Child protection agent, north territory")),

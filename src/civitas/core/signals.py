@@ -8,6 +8,9 @@ Public signals (modules connect to these, never to post_save/post_delete of core
 - `account_erased(sender, user_id, email)`: the GDPR erasure has removed an account (or the
   data of a person without an account: user_id is then None). Sent inside the erasure's
   transaction, after the rows are gone: a receiver that raises undoes the erasure.
+- `database_restored(sender, connection)`: a backup has just replaced the whole database
+  (`civitas.core.backups`), statistics already gathered again: a module puts back what a
+  dump does not carry (settings of extension functions...).
 
 The rest of this file connects Django, allauth and axes signals to LoginEvent rows.
 """
@@ -27,6 +30,7 @@ from .models import LoginEvent
 
 roles_changed = Signal()
 account_erased = Signal()
+database_restored = Signal()
 
 
 def log_event(kind, request=None, user=None, identifier=""):

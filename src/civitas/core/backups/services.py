@@ -468,6 +468,14 @@ def _restore_postgres(dump: Path, using="default") -> None:
         ],
         env,
     )
+    # pg_restore leaves the planner without statistics (bad plans until autovacuum comes),
+    # and recreates extensions with their default settings: modules put theirs back.
+    from civitas.core.signals import database_restored
+
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    database_restored.send(sender=None, connection=connection)
 
 
 def restore(backup_id: str, *, safety_backup: bool = True, using="default", log=print) -> dict:
