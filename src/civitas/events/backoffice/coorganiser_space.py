@@ -110,6 +110,8 @@ def space_home(request, pk):
         {
             "event": event,
             "companies": companies,
+            # the co-organiser column only says something when the companies have several
+            "several": len({c.co_organiser_id for c in companies}) > 1,
             "pending": pending,
             "co_organisers": co_organisers,
             "validatable": {
