@@ -166,7 +166,7 @@ def test_records_are_one_events_and_the_users(setup):
     assert list(kind.get_records(boss, other)) == [setup["intruder"]]
 
 
-def test_filters_validated_and_co_organiser(setup):
+def test_filters_validated_co_organiser_and_session(setup):
     event, organiser = setup["event"], setup["organiser"]
     acme, bolt = setup["companies"]
     pending = make_company(event, "Pending", reps=1, validated=False)
@@ -179,6 +179,14 @@ def test_filters_validated_and_co_organiser(setup):
     assert set(validated) == set(setup["reps"])
     by_co = kind.get_records(organiser, word_merge.records_params(event, co_organiser=co.pk))
     assert list(by_co) == list(bolt.representatives.all())
+    session = event.days.get().sessions.get()
+    absent = setup["reps"][0]
+    absent.absent_sessions.add(session)
+    present = kind.get_records(organiser, word_merge.records_params(event, session=session.pk))
+    assert absent not in present and setup["reps"][1] in present
+    other_session = setup["intruder_company"].event.days.get().sessions.get()
+    foreign = word_merge.records_params(event, session=other_session.pk)
+    assert not kind.get_records(organiser, foreign).exists()
     companies = merge.get_kind(word_merge.KIND_COMPANY)
     names = [c.name for c in companies.get_records(organiser, word_merge.records_params(event))]
     assert names == ["Acme", "Boltwerk", "Pending"]
@@ -323,3 +331,13 @@ def test_meetings_and_agenda_lines(setup):
     data = word_merge.example_docx("lettre")
     text = docx_text(merge.generate_one(data, merge.get_kind(word_merge.KIND_REPRESENTATIVE), me))
     assert f"{other.full_name} (Boltwerk)" in text
+
+
+def test_page_in_french(client, setup, settings):
+    settings.LANGUAGE_CODE = "fr"
+    _template(name="Attestation 2027")
+    client.force_login(setup["organiser"])
+    url = reverse("events:bo_word_merge", kwargs={"pk": setup["event"].pk})
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Publipostage Word" in page and "Représentant d’un événement" in page
+    assert "Produire le lot (zip, 3 documents)" in page
