@@ -341,3 +341,20 @@ def test_page_in_french(client, setup, settings):
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Publipostage Word" in page and "Représentant d’un événement" in page
     assert "Produire le lot (zip, 3 documents)" in page
+
+
+def test_large_batch_runs_in_the_background(client, setup, settings):
+    from civitas.core.models import JobProgress
+
+    settings.CIVITAS_DOCUMENTS_SYNC_BATCH_LIMIT = 1
+    event = setup["event"]
+    client.force_login(setup["organiser"])
+    response = _generate(client, event, _template(), scope="all", validated="1")
+    assert response.status_code == 302
+    job = JobProgress.objects.get(owner=setup["organiser"])
+    assert response["Location"].endswith(f"?validated=1&job={job.pk}")
+    assert job.status == JobProgress.Status.DONE
+    with zipfile.ZipFile(io.BytesIO(job.result_file.read())) as archive:
+        assert len(archive.namelist()) == 3
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("core:job_download", args=[job.pk]) in page
