@@ -206,6 +206,7 @@ MODULE = Module(
         "civitas.events.services.animations.register_placement",
         "civitas.events.services.animations.register_checkout",
         "civitas.events.services.checkout.connect_signals",
+        "civitas.events.services.word_merge.register_kinds",
     ],
 )
 

@@ -27,6 +27,7 @@ from . import trail as bo_trail
 from . import views as bo
 from . import waitlist as bo_waitlist
 from . import webhooks as bo_webhooks
+from . import word_merge as bo_word_merge
 
 urlpatterns = [
     # Animations (workshops, conferences, trainings, round tables)
@@ -149,6 +150,22 @@ urlpatterns = [
         name="bo_agenda_pdf",
     ),
     path("backoffice/evenements/<id:pk>/agendas/", bo_agendas.agendas, name="bo_agendas"),
+    # Word mail-merge (core's Documents kinds, this event's records)
+    path(
+        "backoffice/evenements/<id:pk>/publipostage/",
+        bo_word_merge.word_merge_page,
+        name="bo_word_merge",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/publipostage/<id:template_pk>/generer/",
+        bo_word_merge.word_merge_generate,
+        name="bo_word_merge_generate",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/publipostage/exemple/<slug:code>.docx",
+        bo_word_merge.word_merge_example,
+        name="bo_word_merge_example",
+    ),
     # Messages (back office)
     path("backoffice/evenements/<id:pk>/messages/", bo_msg.inbox, name="bo_messages"),
     path(
