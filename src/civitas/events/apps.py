@@ -206,6 +206,8 @@ MODULE = Module(
         "civitas.events.services.animations.register_placement",
         "civitas.events.services.animations.register_checkout",
         "civitas.events.services.checkout.connect_signals",
+        "civitas.events.services.animations.register_checkin",
+        "civitas.events.services.checkout.register_checkin",
     ],
 )
 
