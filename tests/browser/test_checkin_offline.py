@@ -244,3 +244,78 @@ def test_reopened_offline_with_its_queue(phone_with_csp, live_server):
         "caches.keys().then(ks => !ks.some(k => k.startsWith('civitas-offline-')))"
     )
     page.wait_for_function("navigator.serviceWorker.getRegistrations().then(rs => rs.length === 0)")
+
+
+def test_offline_animation_list_and_unpaid_refusal(phone, live_server):
+    """Offline, the device answers as the server would on an animation's list: a booked
+    person is valid (queued), a person not booked is "not registered for this animation",
+    an unpaid one is refused with the server's message; neither of those is queued."""
+    from decimal import Decimal
+
+    from civitas.core import accounts, modules
+    from civitas.core.billing.models import Seller
+    from civitas.core.models import Role
+    from civitas.events.models import Checkin, CheckinList, EventPayment, PriceCategory
+    from civitas.events.services import animations, checkin, checkout
+    from tests.events.animation_helpers import make_animation
+
+    context, page = phone
+    event = make_event("atelier")
+    workshop = make_animation(event, "Atelier export", capacity=10)
+    checkin.ensure_lists(event)
+    lst = CheckinList.objects.get(target_type="animation", target_id=workshop.pk)
+    seller = Seller.objects.create(
+        name="CCI Test",
+        legal_form="Établissement public",
+        siret="13000293900015",
+        vat_number="FR40303265045",
+        address="1 place de la Bourse",
+        postcode="75002",
+        city="Paris",
+        iban="FR7630001007941234567890185",
+    )
+    EventPayment.objects.create(event=event, seller=seller, providers=["transfer"])
+    price = PriceCategory.objects.create(event=event, name="Entreprise", amount=Decimal("100"))
+    booked = make_company(event, "Alpha").representatives.first()
+    absent = make_company(event, "Beta").representatives.first()
+    debtor_company = make_company(event, "Gamma")
+    checkout.open_order(debtor_company, price)
+    debtor = debtor_company.representatives.first()
+    for rep in (booked, debtor):
+        animations.register(workshop, rep)
+    modules.ensure_roles(["events"])
+    user = make_user("accueil@example.org")
+    add_totp(user)
+    accounts.grant(user, Role.objects.get(code="event_reception"), ("event", event.pk))
+    log_in(context, live_server, user)
+
+    page.goto(f"/backoffice/evenements/{event.pk}/accueil/{lst.pk}/")
+    expect(page.locator("#checkin-net")).to_have_class("checkin-net net-online")
+    page.wait_for_function(
+        f"(JSON.parse(localStorage.getItem('civitas.checkin.list.{lst.pk}') || '{{}}')"
+        ".people || []).length === 3"
+    )
+    context.set_offline(True)
+    code = page.get_by_label("Code (lecteur ou saisie)")
+    result = page.locator("#checkin-result")
+    code.fill(absent.checkin_token)
+    code.press("Enter")
+    expect(result).to_contain_text("NON INSCRIT")
+    expect(result).to_contain_text("Non inscrit à cette animation (Atelier export")
+    code.fill(debtor.checkin_token)
+    code.press("Enter")
+    expect(result).to_contain_text("REFUSÉ")
+    expect(result).to_contain_text("Inscription non payée : voir l'accueil")
+    expect(result).to_have_class("checkin-result result-refused")
+    assert axe_violations(page) == []
+    code.fill(booked.checkin_token)
+    code.press("Enter")
+    expect(result).to_contain_text("VALIDE")
+    expect(page.locator("#checkin-queue-count")).to_have_text("1")
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#checkin-queue-box")).to_be_hidden()
+    assert list(
+        Checkin.objects.filter(checkin_list=lst).values_list("representative_id", flat=True)
+    ) == [booked.pk]

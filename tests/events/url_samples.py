@@ -257,6 +257,7 @@ def _animation_samples(event, rep):
         "events:bo_animation_reg_cancel": {**ids, "reg_pk": reg.pk},
         "events:bo_animation_reg_transfer": {**ids, "reg_pk": reg.pk},
         "events:bo_animation_agreement": {**ids, "reg_pk": reg.pk},
+        "events:bo_animation_attendance_sheet": ids,
         "events:area_animations": slug,
         "events:area_animation_register": {**slug, "pk": animation.pk},
         "events:area_animation_leave": {**slug, "pk": reg.pk},

@@ -207,6 +207,8 @@ MODULE = Module(
         "civitas.events.services.animations.register_checkout",
         "civitas.events.services.checkout.connect_signals",
         "civitas.events.services.word_merge.register_kinds",
+        "civitas.events.services.animations.register_checkin",
+        "civitas.events.services.checkout.register_checkin",
     ],
 )
 

@@ -17,7 +17,7 @@ from civitas.core.documents.pdf import pdf_response
 from civitas.core.models import JobProgress
 from civitas.core.permissions import has_perm, scoped_permission_required
 
-from ..models import BadgeDesign, Event, Representative, Session
+from ..models import Animation, BadgeDesign, Event, Representative, Session
 from ..services import ServiceError, attendance, badges
 
 
@@ -89,6 +89,7 @@ def badges_page(request, pk):
             "found": found,
             "count": badges.people(event).count(),
             "sessions": Session.objects.filter(day__event=event).select_related("day"),
+            "animations": event.animations.exclude(status=Animation.Status.CANCELLED),
             "days": event.days.all(),
         },
     )
@@ -113,6 +114,19 @@ def attendance_sheet(request, pk, session_pk):
     journal.record("events.attendance_sheet", request=request, obj=session)
     return pdf_response(
         attendance.attendance_sheet_pdf(session), attendance.file_name("emargement", event, session)
+    )
+
+
+@scoped_permission_required("events.view_registrations", Event)
+def animation_attendance_sheet(request, pk, animation_pk):
+    event = request.event
+    animation = get_object_or_404(
+        Animation.objects.select_related("room", "site"), pk=animation_pk, event=event
+    )
+    journal.record("events.attendance_sheet", request=request, obj=animation)
+    return pdf_response(
+        attendance.animation_sheet_pdf(animation),
+        attendance.file_name("emargement", event, animation.title_fr),
     )
 
 
@@ -144,6 +158,11 @@ urlpatterns = [
         "backoffice/evenements/<id:pk>/emargement/<id:session_pk>.pdf",
         attendance_sheet,
         name="bo_attendance_sheet",
+    ),
+    path(
+        "backoffice/evenements/<id:pk>/emargement/animations/<id:animation_pk>.pdf",
+        animation_attendance_sheet,
+        name="bo_animation_attendance_sheet",
     ),
     path("backoffice/evenements/<id:pk>/chevalets.pdf", table_tents, name="bo_table_tents"),
     path(

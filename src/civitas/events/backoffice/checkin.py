@@ -123,6 +123,7 @@ def screen(request, pk, list_pk):
             "query": query,
             "found": found,
             "labels": {k: str(v) for k, v in STATUS_LABELS.items()},
+            "not_registered": svc.not_registered_message(lst),
         },
     )
 

@@ -32,7 +32,14 @@ class PaymentSettingsForm(forms.ModelForm):
 
     class Meta:
         model = EventPayment
-        fields = ["seller", "providers", "store_key", "shop_mode", "reminder_days"]
+        fields = [
+            "seller",
+            "providers",
+            "store_key",
+            "shop_mode",
+            "reminder_days",
+            "checkin_refuse_unpaid",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

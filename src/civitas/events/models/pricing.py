@@ -28,6 +28,14 @@ class EventPayment(EventChild):
         default="test",
     )
     reminder_days = models.PositiveSmallIntegerField(_("unpaid reminder after (days)"), default=7)
+    checkin_refuse_unpaid = models.BooleanField(
+        _("refuse entry when unpaid"),
+        default=True,
+        help_text=_(
+            "At the entrance, a person whose company's order is due and not paid is sent "
+            "to the reception desk."
+        ),
+    )
 
     class Meta:
         verbose_name = _("payment settings")

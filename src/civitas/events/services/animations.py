@@ -532,6 +532,7 @@ def save_animation(animation: Animation, *, request=None) -> list[str]:
     if animation.pk is None:
         animation.save()
         journal.record("events.animation_created", request=request, obj=animation)
+        _checkin_list(animation)
         return []
     before = _lock(animation)
     changed = [f for f in TOLD_FIELDS if getattr(before, f) != getattr(animation, f)]
@@ -565,6 +566,7 @@ def save_animation(animation: Animation, *, request=None) -> list[str]:
             _tell(reg, "animation_changed")
     promote(animation)
     _auto_close(animation)
+    _checkin_list(animation)
     return changed + other
 
 
@@ -656,6 +658,76 @@ def register_checkout():
     from . import checkout
 
     checkout.register_line_source(basket_lines)
+
+
+# --- Check-in ---------------------------------------------------------------------------------
+
+
+def checkin_list_name(animation: Animation) -> str:
+    """The name of an animation's check-in list: its title, date and time."""
+    start = timezone.localtime(animation.start)
+    return f"{animation.title_fr} {start:%d/%m/%Y %H:%M}"
+
+
+def _checkin_lists(event) -> list[tuple[int, str]]:
+    return [
+        (a.pk, checkin_list_name(a))
+        for a in event.animations.exclude(status=Animation.Status.CANCELLED)
+    ]
+
+
+def _checkin_list(animation: Animation) -> None:
+    """An animation gets its check-in list when created (and its name follows the title and
+    the time), once the event's lists exist; a cancelled one gets none."""
+    from ..models import CheckinList
+    from . import checkin
+
+    if animation.status == Animation.Status.CANCELLED:
+        return
+    if not CheckinList.objects.filter(event_id=animation.event_id).exists():
+        return  # ensure_lists creates them all, this one with them
+    checkin.ensure_target_list(
+        animation.event, ANIMATION, animation.pk, checkin_list_name(animation)
+    )
+
+
+def booked_ids(animation_id: int, rep_ids=None) -> set[int]:
+    """The people holding a confirmed booking of an animation: registered (not on the
+    waiting list, not offered a seat still to confirm, not cancelled or transferred)."""
+    qs = AnimationRegistration.objects.filter(
+        animation_id=animation_id,
+        animation__status__in=(Animation.Status.OPEN, Animation.Status.CLOSED),
+        status=Status.REGISTERED,
+    )
+    if rep_ids is not None:
+        qs = qs.filter(representative_id__in=rep_ids)
+    return set(qs.values_list("representative_id", flat=True))
+
+
+def _checkin_eligible(lst, rep: Representative) -> bool:
+    return bool(lst.target_id) and rep.pk in booked_ids(lst.target_id, [rep.pk])
+
+
+def _checkin_eligible_ids(lst, rep_ids) -> set[int]:
+    return booked_ids(lst.target_id, rep_ids) if lst.target_id else set()
+
+
+def _checkin_not_registered(lst) -> str:
+    return _("Not registered for this animation (%(list)s)") % {"list": lst.name}
+
+
+def register_checkin():
+    """Called from EventsConfig.ready(): each animation has its check-in list, on which are
+    the people who booked it."""
+    from . import checkin
+
+    checkin.register_target(
+        ANIMATION,
+        _checkin_eligible,
+        eligible_ids=_checkin_eligible_ids,
+        not_registered=_checkin_not_registered,
+        lists=_checkin_lists,
+    )
 
 
 def register_placement():

@@ -1,6 +1,6 @@
-"""Printed documents of the event day: attendance sheets (émargement) per B2B session,
-table tents (chevalets) per table with their meeting times, attendance certificates from
-the actual check-ins."""
+"""Printed documents of the event day: attendance sheets (émargement) per B2B session and
+per animation, table tents (chevalets) per table with their meeting times, attendance
+certificates from the actual check-ins."""
 
 from __future__ import annotations
 
@@ -44,6 +44,48 @@ def attendance_sheet_pdf(session) -> bytes:
             "event": event,
             "session": session,
             "rows": sheet_people(session),
+            "title": _("Attendance sheet"),
+        },
+    )
+
+
+def animation_sheet_people(animation):
+    """The people expected at an animation: those on its check-in list (a confirmed booking,
+    a validated company), with the time of their check-in on that list if they already came."""
+    from . import animations
+
+    reps = (
+        Representative.objects.filter(
+            company__event_id=animation.event_id,
+            company__status=Company.Status.VALIDATED,
+            pk__in=animations.booked_ids(animation.pk),
+        )
+        .select_related("company")
+        .order_by("last_name", "first_name", "pk")
+    )
+    times = dict(
+        Checkin.objects.filter(
+            checkin_list__event_id=animation.event_id,
+            checkin_list__target_type=animations.ANIMATION,
+            checkin_list__target_id=animation.pk,
+            direction=Checkin.Direction.ENTRY,
+        ).values_list("representative_id", "scanned_at")
+    )
+    return [(r, times.get(r.pk)) for r in reps]
+
+
+def animation_sheet_pdf(animation) -> bytes:
+    from . import animations
+
+    return pdf.render_pdf(
+        "events/attendance/animation_sheet_pdf.html",
+        {
+            "event": animation.event,
+            "animation": animation,
+            "when": animations.when_label(animation),
+            "where": animations.place_label(animation),
+            "speakers": list(animation.speakers.all()),
+            "rows": animation_sheet_people(animation),
             "title": _("Attendance sheet"),
         },
     )

@@ -51,26 +51,93 @@ MAX_BATCH = 500
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _IN_URL = re.compile(r"/checkin/([A-Za-z0-9_-]{16,64})/?(?:[?#].*)?$")
 
-# target_type -> eligibility(checkin_list, representative) -> bool
-_targets: dict[str, Callable] = {}
+
+@dataclass(frozen=True)
+class Target:
+    """How lists of another aggregate are kept: who is on them (`eligible(lst, rep)`; and in
+    bulk, `eligible_ids(lst, rep_ids) -> set`, for the cached offline list), what a person
+    not on them is told, and which lists an event should have (`lists(event)` ->
+    [(target_id, name)], created or renamed by `ensure_lists`)."""
+
+    eligible: Callable
+    eligible_ids: Callable | None = None
+    not_registered: Callable | None = None
+    lists: Callable | None = None
+
+
+# target_type -> Target
+_targets: dict[str, Target] = {}
 # [check(checkin_list, representative) -> message or None] (e.g. "unpaid")
 _checks: list[Callable] = []
+# check -> refusals(checkin_list) -> {rep_id: message}: the same check for a whole list
+_bulk_checks: dict[Callable, Callable] = {}
 
 
-def register_target(target_type: str, eligible: Callable) -> None:
+def register_target(
+    target_type: str,
+    eligible: Callable,
+    *,
+    eligible_ids: Callable | None = None,
+    not_registered: Callable | None = None,
+    lists: Callable | None = None,
+) -> None:
     """Lists of another aggregate (an animation): `eligible(lst, rep)` says who is on it."""
-    _targets[target_type] = eligible
+    _targets[target_type] = Target(eligible, eligible_ids, not_registered, lists)
 
 
-def register_check(check: Callable) -> None:
-    """An extra refusal asked at every entry scan (`check(lst, rep)` -> message or None)."""
+def register_check(check: Callable, *, refusals: Callable | None = None) -> None:
+    """An extra refusal asked at every entry scan (`check(lst, rep)` -> message or None);
+    `refusals(lst)` -> {rep_id: message} gives the same answers for the whole list at once
+    (the cached offline list carries them)."""
     if check not in _checks:
         _checks.append(check)
+    if refusals is not None:
+        _bulk_checks[check] = refusals
 
 
 def unregister_check(check: Callable) -> None:
     if check in _checks:
         _checks.remove(check)
+    _bulk_checks.pop(check, None)
+
+
+def refusal(lst: CheckinList, rep: Representative) -> str:
+    """The first refusal of the registered checks for an entry of this person ("" if none)."""
+    for check in _checks:
+        message = check(lst, rep)
+        if message:
+            return str(message)
+    return ""
+
+
+def refusals(lst: CheckinList, rep_ids) -> dict[int, str]:
+    """{rep_id: refusal} for the people of a list, in a few queries per check."""
+    out: dict[int, str] = {}
+    reps = None
+    for check in _checks:
+        bulk = _bulk_checks.get(check)
+        if bulk is not None:
+            found = bulk(lst)
+            for rep_id in rep_ids:
+                if rep_id not in out and found.get(rep_id):
+                    out[rep_id] = str(found[rep_id])
+            continue
+        if reps is None:
+            reps = Representative.objects.filter(pk__in=rep_ids).select_related("company")
+        for rep in reps:
+            if rep.pk not in out:
+                message = check(lst, rep)
+                if message:
+                    out[rep.pk] = str(message)
+    return out
+
+
+def not_registered_message(lst: CheckinList) -> str:
+    """What a person who is not on the list is told (the list's target may say it better)."""
+    target = _targets.get(lst.target_type) if lst.target_type else None
+    if target is not None and target.not_registered is not None:
+        return str(target.not_registered(lst))
+    return _("Not registered for %(list)s") % {"list": lst.name}
 
 
 @dataclass
@@ -102,8 +169,9 @@ class ScanResult:
 
 
 def ensure_lists(event) -> list[CheckinList]:
-    """The standard lists of an event: the whole event, each day, each B2B session.
-    Idempotent: a list that exists is left as it is."""
+    """The standard lists of an event: the whole event, each day, each B2B session, and
+    one per target the registered aggregates ask for (each animation). Idempotent: a list
+    that exists is left as it is (a target's list follows its target's name)."""
     created = []
 
     def get(kind, name, **kw):
@@ -123,7 +191,34 @@ def ensure_lists(event) -> list[CheckinList]:
                 session=session,
                 day=day,
             )
+    for target_type, target in _targets.items():
+        if target.lists is None:
+            continue
+        for target_id, name in target.lists(event):
+            ensure_target_list(event, target_type, target_id, name, created)
     return created
+
+
+def ensure_target_list(event, target_type: str, target_id: int, name: str, created=None):
+    """The list of one target (an animation): created, or renamed when its name changed."""
+    name = str(name)[:200]
+    lst = CheckinList.objects.filter(
+        event=event, kind=CheckinList.Kind.OTHER, target_type=target_type, target_id=target_id
+    ).first()
+    if lst is None:
+        lst = CheckinList.objects.create(
+            event=event,
+            kind=CheckinList.Kind.OTHER,
+            name=name,
+            target_type=target_type,
+            target_id=target_id,
+        )
+        if created is not None:
+            created.append(lst)
+    elif lst.name != name:
+        lst.name = name
+        lst.save(update_fields=["name"])
+    return lst
 
 
 def list_day(lst: CheckinList) -> date | None:
@@ -149,8 +244,8 @@ def eligible(lst: CheckinList, rep: Representative) -> bool:
         absent = set(rep.absent_sessions.filter(pk__in=sessions).values_list("pk", flat=True))
         return absent != sessions
     if lst.target_type:
-        rule = _targets.get(lst.target_type)
-        return bool(rule and rule(lst, rep))
+        target = _targets.get(lst.target_type)
+        return bool(target and target.eligible(lst, rep))
     return True
 
 
@@ -175,10 +270,12 @@ def eligible_ids(lst: CheckinList) -> set[int]:
             absent[rep_id] = absent.get(rep_id, 0) + 1
         return {i for i in ids if absent.get(i, 0) < len(sessions)}
     if lst.target_type:
-        rule = _targets.get(lst.target_type)
-        if rule is None:
+        target = _targets.get(lst.target_type)
+        if target is None:
             return set()
-        return {r.pk for r in reps.select_related("company") if rule(lst, r)}
+        if target.eligible_ids is not None:
+            return set(target.eligible_ids(lst, reps.values_list("pk", flat=True)))
+        return {r.pk for r in reps.select_related("company") if target.eligible(lst, r)}
     return set(reps.values_list("pk", flat=True))
 
 
@@ -299,15 +396,14 @@ def check_in(
     if not eligible(lst, rep):
         return ScanResult(
             NOT_REGISTERED,
-            _("Not registered for %(list)s") % {"list": lst.name},
+            not_registered_message(lst),
             representative=rep,
             client_id=client_id,
         )
     if direction == Checkin.Direction.ENTRY:
-        for check in _checks:
-            refusal = check(lst, rep)
-            if refusal:
-                return ScanResult(REFUSED, str(refusal), representative=rep, client_id=client_id)
+        refused = refusal(lst, rep)
+        if refused:
+            return ScanResult(REFUSED, refused, representative=rep, client_id=client_id)
         previous = (
             Checkin.objects.select_related("by")
             .filter(checkin_list=lst, representative=rep, direction=Checkin.Direction.ENTRY)
@@ -415,8 +511,11 @@ def _parse_time(value) -> datetime | None:
 
 def snapshot(lst: CheckinList) -> dict:
     """What a device caches to keep working offline: the people of the list with their
-    token and whether (and when) they are already in."""
+    token, whether they are on it, the refusal they would get at the entry ("refused":
+    unpaid registration...) and whether (and when) they are already in; and what a person
+    not on the list is told."""
     ids = eligible_ids(lst)
+    refused = refusals(lst, ids)
     entries = {
         c.representative_id: c
         for c in Checkin.objects.filter(
@@ -437,12 +536,18 @@ def snapshot(lst: CheckinList) -> dict:
                 "name": rep.full_name,
                 "company": rep.company.name,
                 "registered": rep.pk in ids,
+                "refused": refused.get(rep.pk, ""),
                 "in_at": timezone.localtime(c.scanned_at).strftime("%H:%M") if c else "",
                 "in_by": _who(c) if c else "",
             }
         )
     return {
-        "list": {"id": lst.pk, "name": lst.name, "allow_exit": lst.allow_exit},
+        "list": {
+            "id": lst.pk,
+            "name": lst.name,
+            "allow_exit": lst.allow_exit,
+            "not_registered": not_registered_message(lst),
+        },
         "people": people,
         "generated_at": timezone.now().isoformat(),
     }

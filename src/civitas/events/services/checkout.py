@@ -437,6 +437,56 @@ def unpaid_orders(older_than_days: int | None = None):
     return qs
 
 
+# --- Check-in: unpaid registrations --------------------------------------------------------
+
+# An order still due: not paid, not cancelled or refunded, with something to pay.
+DUE = (Order.Status.OPEN, Order.Status.VAT_PENDING)
+
+
+def unpaid_company_ids(event) -> set[int]:
+    """The companies of an event whose order is due and not paid, when the event sells its
+    registrations and refuses unpaid people at the entrance (its payment settings); a free
+    event (no payment settings, nothing to pay) has none."""
+    conf = EventPayment.objects.filter(event=event).first()
+    if conf is None or not conf.checkin_refuse_unpaid:
+        return set()
+    return set(
+        Order.objects.filter(event=event, status__in=DUE, total_gross__gt=0).values_list(
+            "company_id", flat=True
+        )
+    )
+
+
+def unpaid_message() -> str:
+    return _("Unpaid registration: see the reception desk")
+
+
+def checkin_refusal(lst, rep) -> str | None:
+    """The check-in check: an entry of a person whose company has not paid is refused."""
+    if rep.company_id in unpaid_company_ids(lst.event):
+        return unpaid_message()
+    return None
+
+
+def checkin_refusals(lst) -> dict[int, str]:
+    """The same check for a whole check-in list: {rep_id: message}."""
+    from ..models import Representative
+
+    companies = unpaid_company_ids(lst.event)
+    if not companies:
+        return {}
+    message = unpaid_message()
+    reps = Representative.objects.filter(company_id__in=companies).values_list("pk", flat=True)
+    return dict.fromkeys(reps, message)
+
+
+def register_checkin():
+    """Called from EventsConfig.ready(): unpaid people are sent to the reception desk."""
+    from . import checkin
+
+    checkin.register_check(checkin_refusal, refusals=checkin_refusals)
+
+
 def connect_signals():
     payment_settled.connect(on_payment_settled, dispatch_uid="events.checkout.paid")
     vat_check_resolved.connect(on_vat_check_resolved, dispatch_uid="events.checkout.vat")

@@ -5,6 +5,10 @@
  * - Every scan gets its own id (device id + counter) and goes into a queue kept in
  *   localStorage; the queue is sent to the server when it can be, and sent again after a
  *   failure: the server records a scan id once, and the first entry of a person wins.
+ * - The cached list says who is on the list and the refusal each person would get at the
+ *   entry (unpaid registration): the device gives the server's answer offline, and does not
+ *   queue those scans (after a refusal it fetches the list again, so that a person who has
+ *   just paid at the desk is let in at the next scan).
  * - The queue is shown on screen.
  * - Input: the camera (BarcodeDetector, with the local barcode-detector polyfill and its
  *   local WebAssembly file), a hand scanner (keyboard wedge: the code field, Enter), or a
@@ -72,8 +76,10 @@
   var people = [];
   var byToken = {};
   var byRep = {};
+  var notRegistered = d.msgNotRegistered;
   function index(snapshot) {
     people = (snapshot && snapshot.people) || [];
+    notRegistered = (snapshot && snapshot.list && snapshot.list.not_registered) || d.msgNotRegistered;
     byToken = {};
     byRep = {};
     people.forEach(function (p) { byToken[p.token] = p; byRep[p.rep] = p; });
@@ -167,8 +173,13 @@
   // The device's own answer, shown at once; the server's answer replaces it when it comes.
   function localAnswer(p) {
     if (!p) { show("unknown", "", "", d.msgUnknown); return; }
-    if (!p.registered) { show("not_registered", p.name, p.company, d.msgNotRegistered); return; }
+    if (!p.registered) { show("not_registered", p.name, p.company, notRegistered); return; }
     if (direction() === "exit") { show("exit", p.name, p.company, d.msgPending); return; }
+    if (p.refused) {
+      show("refused", p.name, p.company, p.refused);
+      if (netBox.classList.contains("net-online")) { refreshList(); }
+      return;
+    }
     if (p.in_at) {
       show("already", p.name, p.company, d.msgAlready + " " + p.in_at + (p.in_by ? " (" + p.in_by + ")" : ""));
       return;
@@ -181,9 +192,9 @@
   function handleCode(code) {
     var token = tokenOf(code);
     var p = token ? byToken[token] : null;
-    var known = p && p.in_at && direction() === "entry";
+    var known = p && (p.in_at || p.refused) && direction() === "entry";
     localAnswer(p);
-    // Unknown codes, people not on the list and people already in are answered by the
+    // Unknown codes, people not on the list, refused and already in are answered by the
     // device and not queued when the device knows the list; with no cached list, the
     // server decides.
     if (people.length && (!p || !p.registered || known)) { return; }
@@ -191,7 +202,7 @@
   }
   function handleRep(rep) {
     var p = byRep[rep];
-    var known = p && p.in_at && direction() === "entry";
+    var known = p && (p.in_at || p.refused) && direction() === "entry";
     localAnswer(p);
     if (!p || !p.registered || known) { return; }
     enqueue({ rep: rep, label: p.name });
