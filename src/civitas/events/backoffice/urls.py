@@ -152,17 +152,17 @@ urlpatterns = [
     path("backoffice/evenements/<id:pk>/agendas/", bo_agendas.agendas, name="bo_agendas"),
     # Word mail-merge (core's Documents kinds, this event's records)
     path(
-        "backoffice/evenements/<id:pk>/publipostage/",
+        "backoffice/evenements/<id:pk>/publipostage-word/",
         bo_word_merge.word_merge_page,
         name="bo_word_merge",
     ),
     path(
-        "backoffice/evenements/<id:pk>/publipostage/<id:template_pk>/generer/",
+        "backoffice/evenements/<id:pk>/publipostage-word/<id:template_pk>/generer/",
         bo_word_merge.word_merge_generate,
         name="bo_word_merge_generate",
     ),
     path(
-        "backoffice/evenements/<id:pk>/publipostage/exemple/<slug:code>.docx",
+        "backoffice/evenements/<id:pk>/publipostage-word/exemple/<slug:code>.docx",
         bo_word_merge.word_merge_example,
         name="bo_word_merge_example",
     ),
