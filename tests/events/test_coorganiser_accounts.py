@@ -193,6 +193,9 @@ def test_sees_only_own_companies_in_every_page(coorg_client, world):
     assert "Beta" not in page and "Xeno" not in page
     ok = coorg_client.get(_url("bo_coorg_company", world, world["a1"]))
     assert ok.status_code == 200 and "Alpha Un" in ok.content.decode()
+    # The reject page is the organisers' one, with "Cancel" back to the company in the space.
+    reject = coorg_client.get(_url("bo_coorg_reject", world, world["a1"])).content.decode()
+    assert f'href="{_url("bo_coorg_company", world, world["a1"])}"' in reject
     for name in ("bo_coorg_company", "bo_coorg_company_edit", "bo_coorg_reject", "bo_coorg_book"):
         # Another co-organiser's company of the same event: not found.
         assert coorg_client.get(_url(name, world, world["b1"])).status_code == 404, name

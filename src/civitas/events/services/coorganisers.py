@@ -279,16 +279,13 @@ def _company_context(company: Company) -> dict:
     }
 
 
-def tell_reassigned(company: Company, *, request=None) -> bool:
-    """A company already registered has just been given to a co-organiser (by hand or by
-    the rules): its contact address is told once, with the company's representatives, and
-    the journal keeps it. Called only when the co-organiser changes."""
+def _tell(company: Company, code: str, representatives) -> bool:
+    """One message to the contact address of the company's co-organiser (False: none)."""
     co = company.co_organiser
     if co is None or not co.contact_email:
         return False
-    representatives = list(company.representatives.order_by("last_name", "first_name"))
     outbox.send_message(
-        REASSIGNED_MESSAGE,
+        code,
         email=co.contact_email,
         context={
             **_company_context(company),
@@ -298,11 +295,21 @@ def tell_reassigned(company: Company, *, request=None) -> bool:
         scope_type=SCOPE_EVENT,
         scope_id=company.event_id,
     )
+    return True
+
+
+def tell_reassigned(company: Company, *, request=None) -> bool:
+    """A company already registered has just been given to a co-organiser (by hand or by
+    the rules): its contact address is told once, with the company's representatives, and
+    the journal keeps it. Called only when the co-organiser changes."""
+    representatives = company.representatives.order_by("last_name", "first_name")
+    if not _tell(company, REASSIGNED_MESSAGE, representatives):
+        return False
     journal.record(
         "events.co_organiser_told",
         request=request,
         obj=company,
-        details={"co_organiser": co.pk},
+        details={"co_organiser": company.co_organiser_id},
     )
     return True
 
@@ -311,18 +318,4 @@ def send_copy(company: Company, representatives) -> bool:
     """A copy of a new registration to the contact address of the company's co-organiser
     (a message of its own: the participant's confirmation carries a link to choose a
     password and the convocation, which are the participant's alone)."""
-    co = company.co_organiser
-    if co is None or not co.contact_email:
-        return False
-    outbox.send_message(
-        COPY_MESSAGE,
-        email=co.contact_email,
-        context={
-            **_company_context(company),
-            "representatives": "\n".join(f"- {r.full_name} <{r.email}>" for r in representatives),
-        },
-        language="fr",
-        scope_type=SCOPE_EVENT,
-        scope_id=company.event_id,
-    )
-    return True
+    return _tell(company, COPY_MESSAGE, representatives)
